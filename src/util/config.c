@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Default configuration: Linux's values where an RFC leaves the choice. */
+#include <string.h>
+
+#include <tether/config.h>
+
+void tt_config_default(struct tt_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->ip_default_ttl = 64;
+    cfg->ipfrag_max_datagrams = 64;
+    cfg->ipfrag_max_bytes = 4u << 20;
+    cfg->ipfrag_timeout = TT_SEC(30);
+    cfg->arp_cache_size = 256;
+    cfg->arp_reachable_time = TT_SEC(30);
+    cfg->arp_retrans_time = TT_SEC(1);
+    cfg->arp_max_probes = 3;
+    cfg->arp_queue_len = 3;
+    cfg->icmp_ratelimit = TT_SEC(1);
+    cfg->icmp_burst = 50;
+
+    struct tt_tcp_config *t = &cfg->tcp;
+    t->max_connections = 1u << 20;
+    t->syn_retries = 6;
+    t->synack_retries = 5;
+    t->retries2 = 15;
+    t->rto_initial = TT_SEC(1);
+    t->rto_min = TT_MSEC(200);
+    t->rto_max = TT_SEC(120);
+    t->msl2 = TT_SEC(60);
+    t->fin_timeout = TT_SEC(60);
+    t->delack_min = TT_MSEC(40);
+    t->delack_max = TT_MSEC(200);
+    t->rmem_default = 131072;
+    t->rmem_max = 6291456;
+    t->wmem_default = 16384;
+    t->wmem_max = 4194304;
+    t->init_cwnd = 10;
+    t->sack = 1;
+    t->timestamps = 1;
+    t->window_scaling = 1;
+    t->rfc1337 = 0;
+    t->challenge_ack_limit = 1000;
+    t->ephemeral_lo = 32768;
+    t->ephemeral_hi = 60999;
+    t->max_syn_backlog = 4096;
+    t->syncookies = 1;
+    t->keepalive_time = TT_SEC(7200);
+    t->keepalive_intvl = TT_SEC(75);
+    t->keepalive_probes = 9;
+    t->max_orphans = 65536;
+}
