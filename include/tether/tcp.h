@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * TCP handles: the application's side of RFC 9293 §3.10.1-3.10.6, shaped like
+ * BSD sockets so that a packetdrill-style runner maps onto it one call for one.
+ *
+ * Every call is non-blocking and takes `now` (virtual or real microseconds, see
+ * time.h). Calls return 0 or a count on success and a negative TT_E* code on
+ * failure; the codes map 1:1 onto errno values (TT_EAGAIN = EAGAIN, ...).
+ *
+ * Ownership and lifetime:
+ *  - tt_tcp_open() and tt_tcp_accept() hand the application a handle. The
+ *    application owns its reference until it calls tt_tcp_close() or
+ *    tt_tcp_abort(); after either call the pointer must not be used again.
+ *  - The protocol may keep the control block alive after that (FIN-WAIT,
+ *    CLOSING, LAST-ACK, TIME-WAIT continue without the application) and frees
+ *    it exactly once, when both the application and the protocol are done.
+ *  - A connection that fails (RST, timeout) while the application still holds
+ *    it stays valid: every call then reports the error, state is TT_CLOSED,
+ *    and the application still has to call tt_tcp_close().
+ *  - tt_stack_destroy() frees every handle; pointers die with the stack.
+ *
+ * Readiness: tt_tcp_events() returns level-triggered TT_TCP_EV_* flags. The
+ * optional event callback (tt_tcp_set_callback) is called synchronously from
+ * inside the stack whenever new flags may have become true; it MUST NOT call
+ * into the stack (record and act after the stack call returns).
+ */
+#ifndef TETHER_TCP_H
+#define TETHER_TCP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stack.h"
+#include "time.h"
+
+struct tt_tcp;
+
+/*
+ * The eleven states of RFC 9293 §3.3.2, ordered so that "synchronized"
+ * (§3.5.2, §3.10.7.4: ESTABLISHED and every later state) is a comparison:
+ * state >= TT_ESTABLISHED.
+ */
+enum tt_tcp_state {
+    TT_CLOSED = 0,
+    TT_LISTEN,
+    TT_SYN_SENT,
+    TT_SYN_RECEIVED,
+    TT_ESTABLISHED,
+    TT_FIN_WAIT_1,
+    TT_FIN_WAIT_2,
+    TT_CLOSE_WAIT,
+    TT_CLOSING,
+    TT_LAST_ACK,
+    TT_TIME_WAIT,
+    TT_TCP_NSTATES
+};
+
+/* "CLOSED", "LISTEN", "SYN-SENT", ... as RFC 9293 writes them; "?" out of range. */
+const char *tt_tcp_state_name(int state);
+
+/* Readiness flags (level-triggered). */
+#define TT_TCP_EV_READABLE 0x01   /* recv would not return TT_EAGAIN (data, EOF or error) */
+#define TT_TCP_EV_WRITABLE 0x02   /* send would accept at least one byte (or fail) */
+#define TT_TCP_EV_CONNECTED 0x04  /* the handshake completed (ESTABLISHED reached) */
+#define TT_TCP_EV_ACCEPTABLE 0x08 /* a listener has a connection ready for accept */
+#define TT_TCP_EV_ERROR 0x10      /* the connection failed: see tt_tcp_error() */
+#define TT_TCP_EV_RDHUP 0x20      /* the peer's FIN was read (end of stream seen) */
+#define TT_TCP_EV_CLOSED 0x40     /* the connection reached CLOSED */
+
+typedef void (*tt_tcp_event_fn)(void *ctx, struct tt_tcp *t, unsigned events);
+
+/*
+ * Create an unbound, CLOSED handle. TT_ENOMEM when the allocator refuses or
+ * max_connections is reached. *out is owned by the caller (see above).
+ */
+int tt_tcp_open(struct tt_stack *s, struct tt_tcp **out);
+
+/*
+ * Bind the local address (0 = any of ours) and port (0 = an ephemeral port
+ * chosen at listen/connect). TT_EADDRNOTAVAIL for an address not ours,
+ * TT_EADDRINUSE when a listener or connection already uses the address and
+ * port (unless TT_TCP_OPT_REUSEADDR and no listener), TT_EINVAL when already
+ * bound or not CLOSED.
+ */
+int tt_tcp_bind(struct tt_tcp *t, uint32_t addr, uint16_t port);
+
+/*
+ * Passive open (RFC 9293 §3.10.1): CLOSED -> LISTEN. backlog bounds the
+ * accept queue (completed connections not yet accepted); 0 means 1, values
+ * above max_syn_backlog are clamped. A handle not bound gets an ephemeral
+ * port. TT_EINVAL when not CLOSED (or already failed), TT_EADDRINUSE.
+ */
+int tt_tcp_listen(struct tt_tcp *t, int backlog, tt_time now);
+
+/*
+ * Take one established connection off a listener's accept queue.
+ * TT_EAGAIN when none is ready, TT_EINVAL when t is not listening. *out is a
+ * new handle owned by the caller.
+ */
+int tt_tcp_accept(struct tt_tcp *t, struct tt_tcp **out, tt_time now);
+
+/*
+ * Active open (RFC 9293 §3.10.1): sends a SYN and returns TT_EINPROGRESS;
+ * TT_TCP_EV_CONNECTED (or EV_ERROR) reports the outcome. An unbound handle is
+ * bound to the route's source address and an RFC 6056 ephemeral port.
+ * Errors: TT_EISCONN (already connected), TT_EALREADY (connect in progress),
+ * TT_ENETUNREACH (no route), TT_EADDRNOTAVAIL (no free port), TT_EADDRINUSE
+ * (the 4-tuple is in use), TT_EINVAL (listening, or bad address/port),
+ * TT_ENOMEM. The failure of the handshake is later reported by
+ * tt_tcp_error(): TT_ECONNREFUSED (RST), TT_ETIMEDOUT (syn_retries ran out),
+ * TT_EHOSTUNREACH / TT_ENETUNREACH (ICMP, RFC 1122 §4.2.3.9).
+ */
+int tt_tcp_connect(struct tt_tcp *t, uint32_t addr, uint16_t port, tt_time now);
+
+/*
+ * Queue up to len bytes (copied) for sending (RFC 9293 §3.10.2). Returns the
+ * count taken (possibly short when the send buffer fills), TT_EAGAIN when the
+ * buffer is full or the handshake has not completed, TT_EPIPE after our FIN
+ * (shutdown(write) or close), TT_ENOTCONN when never connected, or the
+ * connection's error (TT_ECONNRESET, TT_ETIMEDOUT, ...).
+ */
+long tt_tcp_send(struct tt_tcp *t, const void *buf, size_t len, tt_time now);
+
+/*
+ * Copy up to len received bytes out (RFC 9293 §3.10.3). Returns the count,
+ * 0 at end of stream (the peer's FIN, or after shutdown(read)), TT_EAGAIN
+ * when nothing is ready yet, TT_ENOTCONN when never connected, or the
+ * connection's error (TT_ECONNRESET after an RST, ...).
+ */
+long tt_tcp_recv(struct tt_tcp *t, void *buf, size_t len, tt_time now);
+
+/* Bytes readable now / bytes queued in the send buffer (unacked + unsent). */
+size_t tt_tcp_readable(const struct tt_tcp *t);
+size_t tt_tcp_unsent(const struct tt_tcp *t);
+
+#define TT_SHUT_RD 0x1
+#define TT_SHUT_WR 0x2
+#define TT_SHUT_RDWR 0x3
+/*
+ * Half-close. TT_SHUT_WR queues a FIN after the data already queued and keeps
+ * receiving; TT_SHUT_RD makes recv return 0 from now on and discards data
+ * arriving later. TT_ENOTCONN when not connected, TT_EINVAL for bad `how`.
+ */
+int tt_tcp_shutdown(struct tt_tcp *t, int how, tt_time now);
+
+/*
+ * Release the application's reference (RFC 9293 §3.10.4). Graceful close: a
+ * FIN after the queued data, then FIN-WAIT/TIME-WAIT without the
+ * application. Sends an RST instead (RFC 2525 §2.17, as Linux does) when
+ * received data is still unread, or when TT_TCP_OPT_LINGER is 0. A listener
+ * resets the connections waiting in its accept queue. Always returns 0; the
+ * handle is invalid afterwards.
+ */
+int tt_tcp_close(struct tt_tcp *t, tt_time now);
+
+/*
+ * Abort (RFC 9293 §3.10.5): send an RST when synchronized, drop every queue,
+ * and release the application's reference. Always returns 0; the handle is
+ * invalid afterwards.
+ */
+int tt_tcp_abort(struct tt_tcp *t, tt_time now);
+
+/* Options, read and written as ints. */
+enum tt_tcp_opt {
+    TT_TCP_OPT_NODELAY = 1,  /* bool; default 0 (Nagle on) */
+    TT_TCP_OPT_KEEPALIVE,    /* bool; default 0 */
+    TT_TCP_OPT_KEEPIDLE,     /* seconds; default cfg.keepalive_time */
+    TT_TCP_OPT_KEEPINTVL,    /* seconds; default cfg.keepalive_intvl */
+    TT_TCP_OPT_KEEPCNT,      /* probes; default cfg.keepalive_probes */
+    TT_TCP_OPT_LINGER,       /* -1 off (default); >= 0 seconds (0: close sends RST) */
+    TT_TCP_OPT_SNDBUF,       /* bytes; default cfg.wmem_default, max cfg.wmem_max */
+    TT_TCP_OPT_RCVBUF,       /* bytes; default cfg.rmem_default, max cfg.rmem_max */
+    TT_TCP_OPT_MAXSEG,       /* set before connect/listen: MSS to advertise; get: the
+                                send MSS (minus timestamps), as Linux TCP_MAXSEG */
+    TT_TCP_OPT_REUSEADDR,    /* bool; default 0 */
+    TT_TCP_OPT_LINGER2,      /* seconds of orphaned FIN-WAIT-2; default cfg.fin_timeout */
+    TT_TCP_OPT_USER_TIMEOUT, /* milliseconds (RFC 5482 style); 0 = off (default) */
+};
+
+/* TT_EINVAL for an unknown option or a value out of range. */
+int tt_tcp_setopt(struct tt_tcp *t, enum tt_tcp_opt opt, int value);
+int tt_tcp_getopt(const struct tt_tcp *t, enum tt_tcp_opt opt, int *value);
+
+/* The current state (enum tt_tcp_state). */
+int tt_tcp_state(const struct tt_tcp *t);
+
+/* The connection's error (0 while none; sticky once set: TT_ECONNRESET, ...).
+ * A soft error (ICMP during the handshake) is reported while no hard one is. */
+int tt_tcp_error(const struct tt_tcp *t);
+
+/* Readiness: TT_TCP_EV_* flags true now. */
+unsigned tt_tcp_events(const struct tt_tcp *t);
+
+/* Set (fn NULL: clear) the event callback of this handle. */
+void tt_tcp_set_callback(struct tt_tcp *t, tt_tcp_event_fn fn, void *ctx);
+
+/* Local and remote addresses (host order); 0 where not known yet. */
+void tt_tcp_local(const struct tt_tcp *t, uint32_t *addr, uint16_t *port);
+void tt_tcp_remote(const struct tt_tcp *t, uint32_t *addr, uint16_t *port);
+
+/* The per-stack serial of this connection (the trace events' conn_id). */
+uint32_t tt_tcp_id(const struct tt_tcp *t);
+
+/* Option bits of struct tt_tcp_info.options (Linux TCPI_OPT_*). */
+#define TT_TCPI_OPT_TIMESTAMPS 0x1
+#define TT_TCPI_OPT_SACK 0x2
+#define TT_TCPI_OPT_WSCALE 0x4
+
+/* A TCP_INFO-like snapshot. Times in microseconds. */
+struct tt_tcp_info {
+    uint8_t state;   /* enum tt_tcp_state */
+    uint8_t options; /* TT_TCPI_OPT_* negotiated */
+    uint8_t snd_wscale, rcv_wscale;
+    uint8_t backoff;     /* RTO doublings in force */
+    uint8_t probes;      /* keepalive or zero-window probes unanswered */
+    uint8_t retransmits; /* consecutive RTO retransmissions of the head */
+    uint32_t conn_id;
+    tt_time rto, rtt, rttvar; /* rtt = smoothed RTT; 0 before a sample */
+    uint32_t snd_mss, rcv_mss, adv_mss;
+    uint32_t snd_cwnd;         /* segments, as Linux reports it */
+    uint32_t snd_ssthresh;     /* segments */
+    uint32_t snd_wnd, rcv_wnd; /* bytes */
+    uint32_t unacked;          /* segments in flight */
+    uint32_t retrans;          /* segments retransmitted and not yet acked */
+    uint32_t total_retrans;
+    uint64_t bytes_sent, bytes_acked, bytes_received, bytes_retrans;
+    uint64_t segs_in, segs_out;
+    tt_time last_data_recv, last_data_sent, last_ack_recv; /* absolute times; 0 = never */
+    uint32_t snd_una, snd_nxt, rcv_nxt;                    /* absolute sequence numbers */
+    uint32_t iss, irs;
+};
+
+/* Fill *info. Always succeeds for a valid handle. */
+void tt_tcp_info(const struct tt_tcp *t, struct tt_tcp_info *info);
+
+/* Stack-wide accounting for tests and tools. */
+struct tt_tcp_stats {
+    uint32_t handles;         /* control blocks alive (app-held or finishing) */
+    uint32_t app_handles;     /* of which the application still holds */
+    uint32_t orphans;         /* closed by the application, protocol still running */
+    uint32_t time_wait;       /* in TIME-WAIT */
+    uint32_t syn_queue;       /* half-open entries in SYN queues */
+    uint64_t opened, freed;   /* control blocks ever created / freed */
+    size_t buf_bytes;         /* bytes held in send and receive buffers */
+    uint64_t bad_transitions; /* set_state refusals (always 0 unless a bug) */
+};
+void tt_tcp_stats(const struct tt_stack *s, struct tt_tcp_stats *st);
+
+#endif
