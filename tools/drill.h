@@ -207,6 +207,22 @@ size_t tt_drill_format_arg(const struct tt_drill_arg *a, char *buf, size_t len);
 /* The flags word: "S.", "P.", "F.", ".", "-". */
 const char *tt_drill_format_flags(uint16_t flags, char buf[12]);
 
+/* ---- %{ }% assertions (drill_expr.c) ------------------------------------------------ */
+
+/* Resolve a name (tcpi_snd_cwnd, ...) to a value; false when unknown. */
+typedef bool (*tt_drill_lookup_fn)(void *ctx, const char *name, int64_t *value);
+
+#define TT_DRILL_CODE_OK 0
+#define TT_DRILL_CODE_FAILED 1      /* an assert was false: msg says which */
+#define TT_DRILL_CODE_UNSUPPORTED 2 /* outside the supported subset, or unknown name */
+
+/*
+ * Run one %{ }% block. print() output goes to print_to (NULL: discarded).
+ * Returns TT_DRILL_CODE_*; msg (NUL-terminated when msglen > 0) explains.
+ */
+int tt_drill_code_run(const char *code, size_t len, tt_drill_lookup_fn lookup, void *ctx,
+                      FILE *print_to, char *msg, size_t msglen);
+
 /* ---- The lexer (used by the parser; exposed for tests) ---------------------------- */
 
 enum tt_drill_tok_kind {
