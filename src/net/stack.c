@@ -262,8 +262,10 @@ int tt_stack_input(struct tt_stack *s, int iface, const void *frame, size_t len,
 
 tt_time tt_stack_poll(struct tt_stack *s, tt_time now)
 {
-    tt_time next = tt__arp_poll(s, now);
-    next = tt__time_min(next, tt__frag_poll(s, now));
+    /* ARP last: reassembly timeouts (time exceeded) and TCP timers send
+     * datagrams, which may start a resolution whose deadline must count. */
+    tt_time next = tt__frag_poll(s, now);
     next = tt__time_min(next, tt__tcp_poll(s, now));
+    next = tt__time_min(next, tt__arp_poll(s, now));
     return next;
 }
