@@ -1,40 +1,165 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * TCP entry points for the IP layer. Until the state machine lands, every
- * segment meets a CLOSED port: it is counted as TCP_NO_SOCKET and dropped.
+ * TCP entry points for the IP layer: module setup, segment demultiplexing
+ * (connection, then SYN queue, then listener, else CLOSED: RFC 9293
+ * §3.10.7.1), ICMP errors (RFC 1122 §4.2.3.9, RFC 5927) and the timers.
  */
-#include "net/stack.h"
+#include <string.h>
+
+#include "tcp/tcp_int.h"
+#include "wire/icmp.h"
+
+#define TT__TCP_BUCKETS 64
 
 int tt__tcp_init(struct tt_stack *s)
 {
-    (void)s;
+    struct tt__tcp *m = tt__calloc(s, sizeof *m);
+    if (!m)
+        return TT_ENOMEM;
+    struct tt__hnode **b[3];
+    for (int i = 0; i < 3; i++) {
+        b[i] = tt__alloc(s, TT__TCP_BUCKETS * sizeof *b[i]);
+        if (!b[i]) {
+            while (i--)
+                tt__free(s, b[i], TT__TCP_BUCKETS * sizeof *b[i]);
+            tt__free(s, m, sizeof *m);
+            return TT_ENOMEM;
+        }
+    }
+    tt__htable_init(&m->conns, b[0], TT__TCP_BUCKETS);
+    tt__htable_init(&m->listeners, b[1], TT__TCP_BUCKETS);
+    tt__htable_init(&m->synq, b[2], TT__TCP_BUCKETS);
+    tt__theap_init(&m->timers);
+    m->hkey[0] = s->cfg.secret[0] ^ 0x686173682d6b6579ull;
+    m->hkey[1] = s->cfg.secret[1] ^ 0x7463702d74757065ull;
+    s->tcp = m;
     return 0;
 }
 
 void tt__tcp_fini(struct tt_stack *s)
 {
-    (void)s;
+    struct tt__tcp *m = s->tcp;
+    if (!m)
+        return;
+    for (struct tt_tcp *t = m->all; t; t = t->all_next)
+        if (t->state == TT_LISTEN)
+            tt__listen_free_quiet(t);
+    tt__tcb_free_all(s);
+    tt__free(s, m->conns.bucket, m->conns.nbuckets * sizeof *m->conns.bucket);
+    tt__free(s, m->listeners.bucket, m->listeners.nbuckets * sizeof *m->listeners.bucket);
+    tt__free(s, m->synq.bucket, m->synq.nbuckets * sizeof *m->synq.bucket);
+    tt__free(s, m, sizeof *m);
+    s->tcp = NULL;
+}
+
+/* Parse and check one segment into *sg; 0, or the drop reason. */
+static int parse(struct tt__seg *sg, uint32_t src, uint32_t dst, const uint8_t *seg, size_t len,
+                 enum tt_drop_reason *why)
+{
+    int hl = tt__tcp_parse(seg, len, &sg->h, why);
+    if (hl < 0)
+        return -1;
+    /* RFC 9293 §3.1 MUST-2/3: the checksum covers pseudo-header, header, data. */
+    if (!tt__tcp_cksum_ok(src, dst, seg, len)) {
+        *why = TT_DROP_TCP_BAD_CHECKSUM;
+        return -1;
+    }
+    sg->src = src;
+    sg->dst = dst;
+    sg->data = seg + hl;
+    sg->dlen = (uint32_t)(len - (size_t)hl);
+    sg->seq = tt_seq_make(sg->h.seq);
+    sg->ack = tt_seq_make(sg->h.ack);
+    sg->len =
+        sg->dlen + ((sg->h.flags & TT_TCP_SYN) ? 1u : 0u) + ((sg->h.flags & TT_TCP_FIN) ? 1u : 0u);
+    sg->raw = seg;
+    sg->raw_len = len;
+    return 0;
 }
 
 void tt__tcp_input(struct tt_stack *s, int iface, uint32_t src, uint32_t dst, const uint8_t *seg,
                    size_t len, tt_time now)
 {
-    (void)src;
-    (void)dst;
+    struct tt__seg sg;
+    enum tt_drop_reason why = TT_DROP_TCP_TRUNCATED;
     s->ctr.tcp_in_segs++;
-    tt__drop(s, TT_DROP_TCP_NO_SOCKET, iface, seg, len, now);
+    memset(&sg, 0, sizeof sg);
+    sg.iface = iface;
+    if (parse(&sg, src, dst, seg, len, &why) < 0) {
+        tt__drop(s, why, iface, seg, len, now);
+        return;
+    }
+    uint16_t sport = sg.h.sport, dport = sg.h.dport;
+    struct tt_tcp *t = tt__tcb_lookup(s, dst, dport, src, sport);
+    struct tt__synreq *r;
+    if (t) {
+        tt__tcp_input_tcb(t, &sg, now);
+    } else if ((r = tt__synreq_lookup(s, dst, dport, src, sport)) != NULL) {
+        tt__tcp_synreq_input(r, &sg, now);
+    } else if ((t = tt__listener_lookup(s, dst, dport)) != NULL) {
+        tt__tcp_listen_input(t, &sg, now);
+    } else {
+        /* §3.10.7.1 CLOSED: drop, and answer with an RST unless it is one. */
+        tt__tcb_trace_seg(s, TT_TRACE_TCP_SEG_IN, NULL, 0, src, dst, &sg.h, sg.dlen, 0,
+                          TT_DROP_TCP_NO_SOCKET, TT_REXMIT_NONE, now);
+        tt__drop(s, TT_DROP_TCP_NO_SOCKET, iface, seg, len, now);
+        tt__tcp_reply_rst(s, &sg, now);
+    }
+    tt__tcb_reap(s, now);
 }
 
+/*
+ * RFC 1122 §4.2.3.9: Destination Unreachable codes 0, 1, 5 (and the other
+ * non-fatal ones) are soft errors: never abort, report them. Codes 2 and 3
+ * (protocol, port) are hard: they abort a connection that is still opening
+ * (Linux aborts only then too). Code 4 (fragmentation needed, RFC 1191)
+ * lowers the send MSS and resends. RFC 5927 §4.1: the quoted sequence number
+ * must lie in SND.UNA..SND.MAX or the message is ignored.
+ */
 void tt__tcp_icmp_error(struct tt_stack *s, const struct tt_icmp_err *e, tt_time now)
 {
-    (void)s;
-    (void)e;
-    (void)now;
+    struct tt_tcp *t = tt__tcb_lookup(s, e->src, e->sport, e->dst, e->dport);
+    if (!t || t->state == TT_LISTEN || t->state == TT_CLOSED)
+        return;
+    if (!tt_seq_in(tt_seq_make(e->seq), t->snd_una, tt_seq_add(t->snd_max, 1)))
+        return;
+    int opening = t->state == TT_SYN_SENT || t->state == TT_SYN_RECEIVED;
+    if (e->type == TT_ICMP_DEST_UNREACH && e->code == TT_ICMP_FRAG_NEEDED) {
+        uint32_t mss = e->mtu > 40 + 68 ? e->mtu - 40u - (t->ts_ok ? 12u : 0u) : 0;
+        if (mss && mss < t->snd_mss) {
+            t->snd_mss = (uint16_t)mss;
+            t->snd_nxt = t->snd_una;
+            tt__tcp_output(t, now);
+        }
+    } else if (e->type == TT_ICMP_DEST_UNREACH &&
+               (e->code == TT_ICMP_PROTO_UNREACH || e->code == TT_ICMP_PORT_UNREACH)) {
+        int err = e->code == TT_ICMP_PORT_UNREACH ? TT_ECONNREFUSED : TT_EPROTO;
+        if (opening) {
+            s->ctr.tcp_attempt_fails++;
+            tt__tcb_closed(t, err, now);
+        } else {
+            t->soft_err = err;
+        }
+    } else if (e->type == TT_ICMP_DEST_UNREACH || e->type == TT_ICMP_TIME_EXCEEDED ||
+               e->type == TT_ICMP_PARAM_PROBLEM) {
+        t->soft_err = e->type == TT_ICMP_DEST_UNREACH && e->code == TT_ICMP_NET_UNREACH
+                          ? TT_ENETUNREACH
+                      : e->type == TT_ICMP_DEST_UNREACH ? TT_EHOSTUNREACH
+                                                        : TT_EPROTO;
+        tt__tcb_notify(t, TT_TCP_EV_ERROR);
+    }
+    tt__tcb_reap(s, now);
 }
 
 tt_time tt__tcp_poll(struct tt_stack *s, tt_time now)
 {
-    (void)s;
-    (void)now;
-    return TT_TIME_NEVER;
+    struct tt__tcp *m = s->tcp;
+    if (!m)
+        return TT_TIME_NEVER;
+    struct tt__tnode *n;
+    while ((n = tt__theap_pop_due(&m->timers, now)) != NULL) {
+        tt__tcp_timer_fire(s, (struct tt__timer *)(void *)n, now);
+        tt__tcb_reap(s, now);
+    }
+    return tt__theap_next(&m->timers);
 }

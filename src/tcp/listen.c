@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Passive opens (RFC 9293 §3.10.7.2): a listener keeps half-open connections
+ * in a compact SYN queue (struct tt__synreq, apart from full control blocks,
+ * as FreeBSD's syncache and Linux's request sockets do), retransmits their
+ * SYN-ACKs with backoff, and turns the final ACK into a full connection on the
+ * accept queue. A full backlog drops the SYN and counts it (Linux
+ * ListenOverflows/ListenDrops). SYN cookies are not implemented yet: a full
+ * SYN queue drops too.
+ */
+#include <string.h>
+
+#include "tcp/tcp_int.h"
+
+static uint64_t req_hash(const struct tt_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                         uint16_t rport)
+{
+    return tt__hash_tuple(tt__tcpm(s)->hkey, laddr, lport, raddr, rport);
+}
+
+#define HN_REQ(n) ((struct tt__synreq *)((char *)(n)-offsetof(struct tt__synreq, hn)))
+
+struct tt__synreq *tt__synreq_lookup(struct tt_stack *s, uint32_t laddr, uint16_t lport,
+                                     uint32_t raddr, uint16_t rport)
+{
+    struct tt__tcp *m = tt__tcpm(s);
+    uint64_t h = req_hash(s, laddr, lport, raddr, rport);
+    for (struct tt__hnode *n = tt__htable_first(&m->synq, h); n; n = tt__htable_next(n, h)) {
+        struct tt__synreq *r = HN_REQ(n);
+        if (r->laddr == laddr && r->lport == lport && r->raddr == raddr && r->rport == rport)
+            return r;
+    }
+    return NULL;
+}
+
+static void req_free(struct tt_stack *s, struct tt__synreq *r)
+{
+    struct tt__tcp *m = tt__tcpm(s);
+    struct tt_tcp *l = r->listener;
+    tt__htable_remove(&m->synq, &r->hn);
+    tt__theap_remove(&m->timers, &r->tm.node);
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        l->synq = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    l->synq_len--;
+    m->synq_total--;
+    tt__free(s, r, sizeof *r);
+}
+
+static void drop_seg(struct tt_stack *s, struct tt__seg *sg, uint32_t id, enum tt_drop_reason why,
+                     tt_time now)
+{
+    tt__tcb_trace_seg(s, TT_TRACE_TCP_SEG_IN, NULL, id, sg->src, sg->dst, &sg->h, sg->dlen, 0, why,
+                      TT_REXMIT_NONE, now);
+    tt__drop(s, why, sg->iface, sg->raw, sg->raw_len, now);
+}
+
+static void req_fill(struct tt_tcp *l, struct tt__synreq *r, struct tt__seg *sg, uint32_t iss_hint,
+                     tt_time now)
+{
+    struct tt_stack *s = l->s;
+    const struct tt_tcp_config *c = &s->cfg.tcp;
+    const struct tt_tcp_opts *o = &sg->h.opt;
+    r->tm.kind = TT__TK_SYNREQ;
+    r->listener = l;
+    r->id = ++tt__tcpm(s)->next_id;
+    r->laddr = sg->dst;
+    r->raddr = sg->src;
+    r->lport = sg->h.dport;
+    r->rport = sg->h.sport;
+    r->irs = sg->seq;
+    r->iss = iss_hint ? tt_seq_make(iss_hint)
+                      : tt__tcp_isn(s, r->laddr, r->lport, r->raddr, r->rport, now);
+    r->has_peer_mss = o->has_mss && o->mss;
+    r->peer_mss = r->has_peer_mss ? o->mss : 536;
+    r->adv_mss = tt__tcp_adv_mss(s, r->raddr, l->user_mss);
+    r->peer_wnd = sg->h.wnd;
+    /* The SYN-ACK mirrors what the SYN offered (conformance README 1d.2). */
+    r->ws_ok = c->window_scaling && o->has_ws;
+    r->snd_ws = r->ws_ok ? (o->ws > 14 ? 14 : o->ws) : 0;
+    r->rcv_ws = r->ws_ok ? tt__tcp_wscale_for(l->rcvbuf_set ? l->rcvbuf : c->rmem_max) : 0;
+    r->ts_ok = c->timestamps && o->has_ts;
+    r->ts_recent = o->ts_val;
+    r->ts_off = tt__tcp_ts_offset(s, r->laddr, r->lport, r->raddr, r->rport);
+    r->sack_ok = c->sack && o->sack_ok;
+    r->sent_at = now;
+}
+
+/* LISTEN, third check: a SYN. Also the entry for a SYN that ends a TIME-WAIT. */
+void tt__tcp_listen_syn(struct tt_tcp *l, struct tt__seg *sg, uint32_t iss_hint, tt_time now)
+{
+    struct tt_stack *s = l->s;
+    struct tt__tcp *m = tt__tcpm(s);
+    if (l->aq_len >= l->backlog || l->synq_len >= l->backlog ||
+        m->synq_total >= s->cfg.tcp.max_syn_backlog) {
+        drop_seg(s, sg, 0, TT_DROP_TCP_LISTEN_OVERFLOW, now);
+        return;
+    }
+    struct tt__synreq *r = tt__calloc(s, sizeof *r);
+    if (!r) {
+        drop_seg(s, sg, 0, TT_DROP_TCP_NOMEM, now);
+        return;
+    }
+    req_fill(l, r, sg, iss_hint, now);
+    if (m->synq.count >= m->synq.nbuckets) {
+        size_t n = m->synq.nbuckets * 2;
+        struct tt__hnode **b = tt__alloc(s, n * sizeof *b);
+        if (b)
+            tt__free(s, tt__htable_rehash(&m->synq, b, n), (n / 2) * sizeof *b);
+    }
+    tt__htable_insert(&m->synq, &r->hn, req_hash(s, r->laddr, r->lport, r->raddr, r->rport));
+    r->next = l->synq;
+    if (l->synq)
+        l->synq->prev = r;
+    l->synq = r;
+    l->synq_len++;
+    m->synq_total++;
+    tt__tcb_trace_seg(s, TT_TRACE_TCP_SEG_IN, NULL, r->id, sg->src, sg->dst, &sg->h, sg->dlen, 1, 0,
+                      TT_REXMIT_NONE, now);
+    tt__tcp_send_synack_req(s, r, 0, now);
+    tt__theap_set(&m->timers, &r->tm.node, now + s->cfg.tcp.rto_initial);
+}
+
+/* RFC 9293 §3.10.7.2, in order: RST ignored; ACK answered by
+ * <SEQ=SEG.ACK><CTL=RST>; SYN queued; anything else dropped. */
+void tt__tcp_listen_input(struct tt_tcp *l, struct tt__seg *sg, tt_time now)
+{
+    uint8_t f = sg->h.flags;
+    if (f & TT_TCP_RST) {
+        drop_seg(l->s, sg, l->id, TT_DROP_TCP_BAD_FLAGS, now);
+        return;
+    }
+    if (f & TT_TCP_ACK) {
+        drop_seg(l->s, sg, l->id, TT_DROP_TCP_BAD_ACK, now);
+        tt__tcp_reply_rst(l->s, sg, now);
+        return;
+    }
+    if (f & TT_TCP_SYN) {
+        tt__tcp_listen_syn(l, sg, 0, now);
+        return;
+    }
+    drop_seg(l->s, sg, l->id, TT_DROP_TCP_BAD_FLAGS, now);
+}
+
+/* The final ACK: a full control block, walked LISTEN -> SYN-RECEIVED ->
+ * ESTABLISHED, on the listener's accept queue. */
+static struct tt_tcp *req_promote(struct tt__synreq *r, struct tt__seg *sg, tt_time now)
+{
+    struct tt_tcp *l = r->listener;
+    struct tt_tcp *c = tt__tcb_new(l->s, r->id, now);
+    if (!c)
+        return NULL;
+    c->laddr = r->laddr;
+    c->raddr = r->raddr;
+    c->lport = r->lport;
+    c->rport = r->rport;
+    c->iss = r->iss;
+    c->irs = r->irs;
+    c->snd_una = c->snd_nxt = c->snd_max = tt_seq_add(r->iss, 1);
+    c->rcv_nxt = tt_seq_add(r->irs, 1);
+    c->sndbuf = l->sndbuf;
+    c->rcvbuf = l->rcvbuf;
+    c->rcvbuf_set = l->rcvbuf_set;
+    uint32_t w = c->rcvbuf > 65535 ? 65535 : c->rcvbuf;
+    c->rcv_adv = tt_seq_add(c->rcv_nxt, w);
+    c->ws_ok = r->ws_ok;
+    c->snd_ws = r->snd_ws;
+    c->rcv_ws = r->rcv_ws;
+    c->ts_ok = r->ts_ok;
+    c->ts_recent = r->ts_recent;
+    c->ts_off = r->ts_off;
+    c->sack_ok = r->sack_ok;
+    c->peer_mss = r->peer_mss;
+    c->adv_mss = r->adv_mss;
+    c->user_mss = l->user_mss;
+    tt__tcb_set_mss(c);
+    c->snd_wnd = (uint32_t)sg->h.wnd << c->snd_ws;
+    c->max_snd_wnd = c->snd_wnd;
+    c->snd_wl1 = sg->seq;
+    c->snd_wl2 = sg->ack;
+    if (r->retries == 0)
+        tt__tcp_rtt_sample(c, now - r->sent_at); /* Karn: an unretransmitted SYN-ACK */
+    c->nodelay = l->nodelay;
+    c->keepalive = l->keepalive;
+    c->linger = l->linger;
+    c->fin_timeout = l->fin_timeout;
+    c->user_timeout = l->user_timeout;
+    c->connected_once = 1;
+    c->state = TT_LISTEN; /* a clone of the listener, for the ladder's sake */
+    tt__tcb_set_state(c, TT_SYN_RECEIVED, now);
+    tt__tcb_set_state(c, TT_ESTABLISHED, now);
+    tt__tcb_hash(c);
+    c->parent = l;
+    if (l->aq_tail)
+        l->aq_tail->aq_next = c;
+    else
+        l->aq_head = c;
+    l->aq_tail = c;
+    l->aq_len++;
+    l->s->ctr.tcp_passive_opens++;
+    return c;
+}
+
+/*
+ * A segment for a half-open connection (SYN-RECEIVED of a passive open,
+ * RFC 9293 §3.10.7.4 with Linux's request-socket choices).
+ */
+void tt__tcp_synreq_input(struct tt__synreq *r, struct tt__seg *sg, tt_time now)
+{
+    struct tt_stack *s = r->listener->s;
+    uint8_t f = sg->h.flags;
+    tt_seq rcv_nxt = tt_seq_add(r->irs, 1);
+    uint32_t wnd = r->listener->rcvbuf > 65535 ? 65535 : r->listener->rcvbuf;
+    int in_window = tt_seq_in(sg->seq, rcv_nxt, tt_seq_add(rcv_nxt, wnd));
+    if (f & TT_TCP_RST) {
+        /* Second check: an in-window RST returns the connection to LISTEN,
+         * i.e. forgets the half-open entry. */
+        if (!in_window) {
+            drop_seg(s, sg, r->id, TT_DROP_TCP_RST_INVALID, now);
+            return;
+        }
+        tt__tcb_trace_seg(s, TT_TRACE_TCP_SEG_IN, NULL, r->id, sg->src, sg->dst, &sg->h, sg->dlen,
+                          1, 0, TT_REXMIT_NONE, now);
+        s->ctr.tcp_attempt_fails++;
+        req_free(s, r);
+        return;
+    }
+    if (f & TT_TCP_SYN) {
+        /* The peer retransmitted its SYN: answer with the SYN-ACK again. */
+        if (!(f & TT_TCP_ACK) && tt_seq_eq(sg->seq, r->irs)) {
+            drop_seg(s, sg, r->id, TT_DROP_TCP_OUT_OF_WINDOW, now);
+            tt__tcp_send_synack_req(s, r, 1, now);
+            return;
+        }
+        drop_seg(s, sg, r->id, TT_DROP_TCP_SYN_IN_SYNC, now);
+        return;
+    }
+    if (!(f & TT_TCP_ACK)) {
+        drop_seg(s, sg, r->id, TT_DROP_TCP_BAD_FLAGS, now);
+        return;
+    }
+    if (!tt_seq_eq(sg->ack, tt_seq_add(r->iss, 1))) {
+        /* Fifth check, SYN-RECEIVED: an unacceptable ACK gets <SEQ=SEG.ACK><CTL=RST>. */
+        drop_seg(s, sg, r->id, TT_DROP_TCP_BAD_ACK, now);
+        tt__tcp_reply_rst(s, sg, now);
+        return;
+    }
+    if (!in_window && !(sg->len == 0 && tt_seq_eq(sg->seq, rcv_nxt))) {
+        drop_seg(s, sg, r->id, TT_DROP_TCP_OUT_OF_WINDOW, now);
+        return;
+    }
+    struct tt_tcp *l = r->listener;
+    if (l->aq_len >= l->backlog) {
+        /* Accept queue full: ignore the ACK (Linux tcp_abort_on_overflow=0);
+         * the SYN-ACK retransmission will draw another. */
+        drop_seg(s, sg, r->id, TT_DROP_TCP_LISTEN_OVERFLOW, now);
+        return;
+    }
+    struct tt_tcp *c = req_promote(r, sg, now);
+    if (!c) {
+        drop_seg(s, sg, r->id, TT_DROP_TCP_NOMEM, now);
+        return;
+    }
+    req_free(s, r);
+    /* The rest of the segment (data, FIN) is processed as in ESTABLISHED. */
+    tt__tcp_input_tcb(c, sg, now);
+    tt__tcb_notify(l, TT_TCP_EV_ACCEPTABLE | TT_TCP_EV_READABLE);
+}
+
+/* SYN-ACK retransmission: rto_initial doubled each time, synack_retries times. */
+void tt__synreq_timer(struct tt__synreq *r, tt_time now)
+{
+    struct tt_stack *s = r->listener->s;
+    const struct tt_tcp_config *c = &s->cfg.tcp;
+    if (r->retries >= c->synack_retries) {
+        s->ctr.tcp_attempt_fails++;
+        req_free(s, r);
+        return;
+    }
+    r->retries++;
+    tt__tcp_send_synack_req(s, r, 1, now);
+    tt_time rto = c->rto_initial << r->retries;
+    if (rto > c->rto_max)
+        rto = c->rto_max;
+    tt__theap_set(&tt__tcpm(s)->timers, &r->tm.node, now + rto);
+}
+
+void tt__listen_unlink_child(struct tt_tcp *c)
+{
+    struct tt_tcp *l = c->parent, **p = &l->aq_head, *prev = NULL;
+    while (*p && *p != c) {
+        prev = *p;
+        p = &(*p)->aq_next;
+    }
+    if (*p) {
+        *p = c->aq_next;
+        if (l->aq_tail == c)
+            l->aq_tail = prev;
+        l->aq_len--;
+    }
+    c->aq_next = NULL;
+    c->parent = NULL;
+}
+
+/* The listener closes: half-open entries vanish, and every connection still
+ * waiting to be accepted is reset (Linux inet_csk_listen_stop). */
+void tt__listen_flush(struct tt_tcp *l, tt_time now)
+{
+    while (l->synq)
+        req_free(l->s, l->synq);
+    while (l->aq_head) {
+        struct tt_tcp *c = l->aq_head;
+        if (c->state >= TT_ESTABLISHED && c->state != TT_TIME_WAIT)
+            tt__tcp_send_rst_tcb(c, now);
+        tt__tcb_closed(c, TT_ECONNABORTED, now); /* unlinks it from the queue */
+    }
+}
+
+/* Free the SYN queue without a word on the wire (stack teardown). */
+void tt__listen_free_quiet(struct tt_tcp *l)
+{
+    while (l->synq)
+        req_free(l->s, l->synq);
+}

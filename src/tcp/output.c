@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The one place that builds and sends TCP segments (STYLE.md rule 6). Input
+ * and the timers record what is owed (an ACK, data, a FIN, a retransmission);
+ * tt__tcp_output() decides what goes on the wire. RSTs are built here too.
+ */
+#include <string.h>
+
+#include "tcp/tcp_int.h"
+#include "wire/ipv4.h"
+
+uint32_t tt__tcp_ts_now(uint32_t off, tt_time now)
+{
+    /* RFC 7323 §5.4: a 1 ms clock (Linux's) plus a per-connection offset. */
+    return (uint32_t)(now / 1000) + off;
+}
+
+/* Hand one header (+ payload from the scratch area) to IP, count and trace. */
+static void xmit_raw(struct tt_stack *s, const struct tt_tcp *t, uint32_t id, uint32_t laddr,
+                     uint32_t raddr, const struct tt_tcp_hdr *h, uint32_t plen,
+                     enum tt_rexmit_cause cause, tt_time now)
+{
+    struct tt__tcp *m = tt__tcpm(s);
+    int n = tt__tcp_emit(h, m->payload, plen, laddr, raddr, m->seg, sizeof m->seg);
+    if (n < 0)
+        return;
+    s->ctr.tcp_out_segs++;
+    if (h->flags & TT_TCP_RST)
+        s->ctr.tcp_out_rsts++;
+    if (cause != TT_REXMIT_NONE) {
+        s->ctr.tcp_retrans_segs++;
+        tt__tcb_trace_seg(s, TT_TRACE_TCP_RETRANSMIT, t, id, laddr, raddr, h, plen, 1, 0, cause,
+                          now);
+    }
+    tt__tcb_trace_seg(s, TT_TRACE_TCP_SEG_OUT, t, id, laddr, raddr, h, plen, 1, 0, cause, now);
+    struct tt_ip_out o;
+    memset(&o, 0, sizeof o);
+    o.src = laddr;
+    o.dst = raddr;
+    o.proto = TT_IPPROTO_TCP;
+    o.df = 1; /* RFC 1191 path MTU discovery, as Linux does */
+    (void)tt__ip_output(s, &o, m->seg, (size_t)n, now);
+}
+
+static uint32_t rcv_space(const struct tt_tcp *t)
+{
+    return t->rcvbuf > t->rcvq.len ? t->rcvbuf - (uint32_t)t->rcvq.len : 0;
+}
+
+/*
+ * The window field of a non-SYN segment. RFC 9293 §3.8.6.2.2 (MUST-35): the
+ * right edge never moves left, so the advertised window is at least what is
+ * left of the last one. Records the new right edge in rcv_adv.
+ */
+uint16_t tt__tcp_wnd_field(struct tt_tcp *t)
+{
+    uint32_t space = rcv_space(t);
+    uint32_t left =
+        tt_seq_gt(t->rcv_adv, t->rcv_nxt) ? (uint32_t)tt_seq_diff(t->rcv_adv, t->rcv_nxt) : 0;
+    uint32_t unit = 1u << t->rcv_ws;
+    uint32_t wnd;
+    if (space < left)
+        wnd = (left + unit - 1) >> t->rcv_ws; /* round up: never shrink */
+    else
+        wnd = space >> t->rcv_ws;
+    if (wnd > 65535)
+        wnd = 65535;
+    tt_seq edge = tt_seq_add(t->rcv_nxt, wnd << t->rcv_ws);
+    if (tt_seq_gt(edge, t->rcv_adv))
+        t->rcv_adv = edge;
+    return (uint16_t)wnd;
+}
+
+/* Build a segment of t and send it; payload is read from the send queue. */
+static void xmit(struct tt_tcp *t, uint8_t flags, tt_seq seq, size_t qoff, uint32_t len,
+                 enum tt_rexmit_cause cause, tt_time now)
+{
+    struct tt_stack *s = t->s;
+    struct tt_tcp_hdr h;
+    memset(&h, 0, sizeof h);
+    h.sport = t->lport;
+    h.dport = t->rport;
+    h.seq = seq.v;
+    h.flags = flags;
+    if (flags & TT_TCP_ACK)
+        h.ack = t->rcv_nxt.v;
+    if (flags & TT_TCP_SYN) {
+        /* RFC 7323 §2.2: the window of a SYN is never scaled. */
+        uint32_t w = rcv_space(t);
+        h.wnd = (uint16_t)(w > 65535 ? 65535 : w);
+        t->rcv_adv = tt_seq_add(t->rcv_nxt, h.wnd);
+        h.opt.has_mss = 1;
+        h.opt.mss = t->adv_mss;
+        h.opt.sack_ok = t->sack_ok;
+        h.opt.has_ws = t->ws_ok;
+        h.opt.ws = t->rcv_ws;
+    } else if (!(flags & TT_TCP_RST)) {
+        h.wnd = tt__tcp_wnd_field(t);
+    }
+    if (t->ts_ok && !(flags & TT_TCP_RST)) {
+        h.opt.has_ts = 1;
+        h.opt.ts_val = tt__tcp_ts_now(t->ts_off, now);
+        h.opt.ts_ecr = (flags & TT_TCP_ACK) ? t->ts_recent : 0;
+    }
+    if (len)
+        tt__bufq_copy(&t->sndq, qoff, tt__tcpm(s)->payload, len);
+    t->segs_out++;
+    if (flags & TT_TCP_ACK) {
+        t->ack_now = 0;
+        t->t_delack = TT_TIME_NEVER;
+    }
+    xmit_raw(s, t, t->id, t->laddr, t->raddr, &h, len, cause, now);
+}
+
+void tt__tcp_send_ack(struct tt_tcp *t, tt_time now)
+{
+    xmit(t, TT_TCP_ACK, t->snd_nxt, 0, 0, TT_REXMIT_NONE, now);
+}
+
+/*
+ * RFC 5961 §7 (and §3.2, §4.2, §5.2 which call it): challenge ACKs are limited
+ * to challenge_ack_limit per second, stack-wide, as Linux's
+ * tcp_challenge_ack_limit.
+ */
+void tt__tcp_challenge_ack(struct tt_tcp *t, tt_time now)
+{
+    struct tt__tcp *m = tt__tcpm(t->s);
+    if (now - m->chack_start >= TT_SEC(1) || now < m->chack_start) {
+        m->chack_start = now;
+        m->chack_count = 0;
+    }
+    if (m->chack_count >= t->s->cfg.tcp.challenge_ack_limit)
+        return;
+    m->chack_count++;
+    t->s->ctr.tcp_challenge_acks++;
+    tt__tcp_send_ack(t, now);
+}
+
+/* RFC 9293 §3.10.5 ABORT / RFC 2525: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>
+ * (Linux sends the ACK flag with its RSTs from a connection). */
+void tt__tcp_send_rst_tcb(struct tt_tcp *t, tt_time now)
+{
+    xmit(t, TT_TCP_RST | TT_TCP_ACK, t->snd_max, 0, 0, TT_REXMIT_NONE, now);
+}
+
+/*
+ * RFC 9293 §3.10.7.1 (segment for a CLOSED port / no connection):
+ *  - an RST is never answered (MUST-?: "An incoming segment containing a RST
+ *    is discarded");
+ *  - with ACK: <SEQ=SEG.ACK><CTL=RST>, no ACK flag, window 0 (Linux shape);
+ *  - without: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+ */
+void tt__tcp_reply_rst(struct tt_stack *s, const struct tt__seg *sg, tt_time now)
+{
+    if (sg->h.flags & TT_TCP_RST)
+        return;
+    struct tt_tcp_hdr h;
+    memset(&h, 0, sizeof h);
+    h.sport = sg->h.dport;
+    h.dport = sg->h.sport;
+    if (sg->h.flags & TT_TCP_ACK) {
+        h.seq = sg->h.ack;
+        h.flags = TT_TCP_RST;
+    } else {
+        h.seq = 0;
+        h.ack = tt_seq_add(sg->seq, sg->len).v;
+        h.flags = TT_TCP_RST | TT_TCP_ACK;
+    }
+    xmit_raw(s, NULL, 0, sg->dst, sg->src, &h, 0, TT_REXMIT_NONE, now);
+}
+
+/* The SYN-ACK of a SYN-queue entry mirrors the options of the peer's SYN
+ * (Linux; conformance README 1d.2). */
+void tt__tcp_send_synack_req(struct tt_stack *s, const struct tt__synreq *r, int rexmit,
+                             tt_time now)
+{
+    struct tt_tcp_hdr h;
+    memset(&h, 0, sizeof h);
+    h.sport = r->lport;
+    h.dport = r->rport;
+    h.seq = r->iss.v;
+    h.ack = tt_seq_add(r->irs, 1).v;
+    h.flags = TT_TCP_SYN | TT_TCP_ACK;
+    uint32_t w = r->listener ? r->listener->rcvbuf : s->cfg.tcp.rmem_default;
+    h.wnd = (uint16_t)(w > 65535 ? 65535 : w);
+    h.opt.has_mss = 1;
+    h.opt.mss = r->adv_mss;
+    h.opt.sack_ok = r->sack_ok;
+    h.opt.has_ws = r->ws_ok;
+    h.opt.ws = r->rcv_ws;
+    if (r->ts_ok) {
+        h.opt.has_ts = 1;
+        h.opt.ts_val = tt__tcp_ts_now(r->ts_off, now);
+        h.opt.ts_ecr = r->ts_recent;
+    }
+    xmit_raw(s, NULL, r->id, r->laddr, r->raddr, &h, 0, rexmit ? TT_REXMIT_SYN : TT_REXMIT_NONE,
+             now);
+}
+
+/* RFC 9293 §3.8.6.2.1 / §3.7.4: Nagle holds a short segment while data is in
+ * flight, unless no-delay is set or the segment carries the FIN. */
+static int nagle_holds(const struct tt_tcp *t, uint32_t n, uint32_t avail, uint32_t inflight)
+{
+    return !t->nodelay && n < t->snd_mss && n == avail && inflight > 0;
+}
+
+/*
+ * Send new data, retransmitted data (after an RTO pulled snd_nxt back), and
+ * the FIN, within min(SND.WND, cwnd), cut to the send MSS, PSH on the last
+ * segment of what is queued. Returns 1 when anything was sent.
+ */
+static int send_data(struct tt_tcp *t, tt_time now)
+{
+    int sent = 0;
+    while (!t->fin_acked) {
+        tt_seq fin_seq = tt_seq_add(t->snd_una, (uint32_t)t->sndq.len);
+        if (tt_seq_gt(t->snd_nxt, fin_seq) || (!t->fin_queued && tt_seq_eq(t->snd_nxt, fin_seq)))
+            break;
+        uint32_t off = (uint32_t)tt_seq_diff(t->snd_nxt, t->snd_una);
+        uint32_t avail = (uint32_t)t->sndq.len - off;
+        uint32_t wnd = t->snd_wnd < t->cwnd ? t->snd_wnd : t->cwnd;
+        uint32_t inflight = off;
+        uint32_t usable = wnd > inflight ? wnd - inflight : 0;
+        uint32_t n = avail < usable ? avail : usable;
+        if (n > t->snd_mss)
+            n = t->snd_mss;
+        int fin = t->fin_queued && n == avail;
+        if (n == 0 && !fin)
+            break;
+        if (!fin && nagle_holds(t, n, avail, inflight))
+            break;
+        uint8_t flags = TT_TCP_ACK | (n && n == avail ? TT_TCP_PSH : 0) | (fin ? TT_TCP_FIN : 0);
+        int re = tt_seq_lt(t->snd_nxt, t->snd_max);
+        if (!re && n && !t->rtt_active) {
+            t->rtt_active = 1;
+            t->rtt_seq = t->snd_nxt;
+            t->rtt_time = now;
+        }
+        xmit(t, flags, t->snd_nxt, off, n, re ? TT_REXMIT_RTO : TT_REXMIT_NONE, now);
+        if (re) {
+            t->bytes_retrans += n;
+            t->total_retrans++;
+        } else {
+            t->bytes_sent += n;
+        }
+        if (n)
+            t->last_data_sent = now;
+        t->snd_nxt = tt_seq_add(t->snd_nxt, n + (fin ? 1u : 0u));
+        t->snd_max = tt_seq_max(t->snd_max, t->snd_nxt);
+        tt__tcp_rexmit_arm(t, now);
+        sent = 1;
+        if (fin)
+            break;
+    }
+    return sent;
+}
+
+void tt__tcp_output(struct tt_tcp *t, tt_time now)
+{
+    switch (t->state) {
+    case TT_CLOSED:
+    case TT_LISTEN:
+        return;
+    case TT_SYN_SENT:
+    case TT_SYN_RECEIVED:
+        /* RFC 9293 §3.10.1: <SEQ=ISS><CTL=SYN>, or <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>
+         * in SYN-RECEIVED (simultaneous open). Retransmissions go back here. */
+        if (tt_seq_eq(t->snd_nxt, t->iss)) {
+            uint8_t f = TT_TCP_SYN | (t->state == TT_SYN_RECEIVED ? TT_TCP_ACK : 0);
+            int re = tt_seq_gt(t->snd_max, t->iss);
+            xmit(t, f, t->iss, 0, 0, re ? TT_REXMIT_SYN : TT_REXMIT_NONE, now);
+            t->snd_nxt = tt_seq_add(t->iss, 1);
+            t->snd_max = tt_seq_max(t->snd_max, t->snd_nxt);
+            tt__tcp_rexmit_arm(t, now);
+        } else if (t->ack_now && t->state == TT_SYN_RECEIVED) {
+            tt__tcp_send_ack(t, now);
+        }
+        t->ack_now = 0;
+        return;
+    default:
+        break;
+    }
+    int sent = send_data(t, now);
+    if (!sent && t->ack_now)
+        tt__tcp_send_ack(t, now);
+    /* Zero window with data waiting and nothing in flight: the persist timer
+     * (RFC 9293 §3.8.6.1) probes until the window opens. */
+    uint32_t unsent = (uint32_t)t->sndq.len - (uint32_t)tt_seq_diff(t->snd_nxt, t->snd_una);
+    if (!sent && t->snd_wnd == 0 && unsent && tt_seq_eq(t->snd_una, t->snd_max) &&
+        t->t_rexmit == TT_TIME_NEVER) {
+        t->persist = 1;
+        t->t_rexmit = now + t->rto;
+    }
+    t->ack_now = 0;
+    tt__tcb_arm(t);
+}

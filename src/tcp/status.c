@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Options, STATUS (RFC 9293 §3.10.6) as a TCP_INFO-like snapshot, readiness
+ * flags, and stack-wide accounting.
+ */
+#include <string.h>
+
+#include "tcp/tcp_int.h"
+
+int tt_tcp_state(const struct tt_tcp *t)
+{
+    return (int)t->state;
+}
+
+int tt_tcp_error(const struct tt_tcp *t)
+{
+    return t->err ? t->err : t->soft_err;
+}
+
+uint32_t tt_tcp_id(const struct tt_tcp *t)
+{
+    return t->id;
+}
+
+void tt_tcp_local(const struct tt_tcp *t, uint32_t *addr, uint16_t *port)
+{
+    if (addr)
+        *addr = t->laddr;
+    if (port)
+        *port = t->lport;
+}
+
+void tt_tcp_remote(const struct tt_tcp *t, uint32_t *addr, uint16_t *port)
+{
+    if (addr)
+        *addr = t->raddr;
+    if (port)
+        *port = t->rport;
+}
+
+void tt_tcp_set_callback(struct tt_tcp *t, tt_tcp_event_fn fn, void *ctx)
+{
+    t->ev_fn = fn;
+    t->ev_ctx = ctx;
+}
+
+unsigned tt_tcp_events(const struct tt_tcp *t)
+{
+    unsigned ev = 0;
+    if (t->state == TT_LISTEN)
+        return t->aq_head ? TT_TCP_EV_ACCEPTABLE | TT_TCP_EV_READABLE : 0;
+    if (t->rcvq.len || t->fin_rcvd || t->rd_shut || t->err)
+        ev |= TT_TCP_EV_READABLE;
+    if (t->fin_rcvd)
+        ev |= TT_TCP_EV_RDHUP;
+    if (t->err)
+        ev |= TT_TCP_EV_ERROR | TT_TCP_EV_WRITABLE;
+    if (t->state >= TT_ESTABLISHED || (t->state == TT_CLOSED && t->connected_once))
+        ev |= TT_TCP_EV_CONNECTED;
+    if ((t->state == TT_ESTABLISHED || t->state == TT_CLOSE_WAIT) && !t->fin_queued &&
+        t->sndq.len < t->sndbuf)
+        ev |= TT_TCP_EV_WRITABLE;
+    if (t->state == TT_CLOSED && (t->connected_once || t->err))
+        ev |= TT_TCP_EV_CLOSED;
+    return ev;
+}
+
+static int secs(tt_time v)
+{
+    return (int)(v / TT_SEC(1));
+}
+
+int tt_tcp_setopt(struct tt_tcp *t, enum tt_tcp_opt opt, int v)
+{
+    const struct tt_tcp_config *c = &t->s->cfg.tcp;
+    switch (opt) {
+    case TT_TCP_OPT_NODELAY:
+        t->nodelay = v != 0; /* takes effect at the next send */
+        return 0;
+    case TT_TCP_OPT_KEEPALIVE:
+        t->keepalive = v != 0;
+        return 0;
+    case TT_TCP_OPT_KEEPIDLE:
+    case TT_TCP_OPT_KEEPINTVL:
+        if (v < 1 || v > 32767)
+            return TT_EINVAL;
+        if (opt == TT_TCP_OPT_KEEPIDLE)
+            t->keep_idle = TT_SEC((tt_time)v);
+        else
+            t->keep_intvl = TT_SEC((tt_time)v);
+        return 0;
+    case TT_TCP_OPT_KEEPCNT:
+        if (v < 1 || v > 127)
+            return TT_EINVAL;
+        t->keep_cnt = (uint32_t)v;
+        return 0;
+    case TT_TCP_OPT_LINGER:
+        t->linger = v < 0 ? -1 : v;
+        return 0;
+    case TT_TCP_OPT_SNDBUF:
+    case TT_TCP_OPT_RCVBUF: {
+        if (v <= 0)
+            return TT_EINVAL;
+        uint32_t max = opt == TT_TCP_OPT_SNDBUF ? c->wmem_max : c->rmem_max;
+        uint32_t b = (uint32_t)v > max ? max : (uint32_t)v;
+        if (b < 2048)
+            b = 2048;
+        if (opt == TT_TCP_OPT_SNDBUF) {
+            t->sndbuf = b;
+        } else {
+            t->rcvbuf = b;
+            t->rcvbuf_set = 1;
+        }
+        return 0;
+    }
+    case TT_TCP_OPT_MAXSEG:
+        if (v < 88 || v > 65535 || t->state != TT_CLOSED)
+            return TT_EINVAL;
+        t->user_mss = (uint16_t)v;
+        return 0;
+    case TT_TCP_OPT_REUSEADDR:
+        t->reuseaddr = v != 0;
+        return 0;
+    case TT_TCP_OPT_LINGER2:
+        if (v < 0)
+            return TT_EINVAL;
+        t->fin_timeout = v ? TT_SEC((tt_time)v) : c->fin_timeout;
+        return 0;
+    case TT_TCP_OPT_USER_TIMEOUT:
+        if (v < 0)
+            return TT_EINVAL;
+        t->user_timeout = TT_MSEC((tt_time)v);
+        return 0;
+    }
+    return TT_EINVAL;
+}
+
+int tt_tcp_getopt(const struct tt_tcp *t, enum tt_tcp_opt opt, int *v)
+{
+    switch (opt) {
+    case TT_TCP_OPT_NODELAY:
+        *v = t->nodelay;
+        return 0;
+    case TT_TCP_OPT_KEEPALIVE:
+        *v = t->keepalive;
+        return 0;
+    case TT_TCP_OPT_KEEPIDLE:
+        *v = secs(t->keep_idle);
+        return 0;
+    case TT_TCP_OPT_KEEPINTVL:
+        *v = secs(t->keep_intvl);
+        return 0;
+    case TT_TCP_OPT_KEEPCNT:
+        *v = (int)t->keep_cnt;
+        return 0;
+    case TT_TCP_OPT_LINGER:
+        *v = t->linger;
+        return 0;
+    case TT_TCP_OPT_SNDBUF:
+        *v = (int)t->sndbuf;
+        return 0;
+    case TT_TCP_OPT_RCVBUF:
+        *v = (int)t->rcvbuf;
+        return 0;
+    case TT_TCP_OPT_MAXSEG:
+        *v = t->snd_mss ? t->snd_mss : (t->user_mss ? t->user_mss : 536);
+        return 0;
+    case TT_TCP_OPT_REUSEADDR:
+        *v = t->reuseaddr;
+        return 0;
+    case TT_TCP_OPT_LINGER2:
+        *v = secs(t->fin_timeout);
+        return 0;
+    case TT_TCP_OPT_USER_TIMEOUT:
+        *v = (int)(t->user_timeout / 1000);
+        return 0;
+    }
+    return TT_EINVAL;
+}
+
+void tt_tcp_info(const struct tt_tcp *t, struct tt_tcp_info *i)
+{
+    memset(i, 0, sizeof *i);
+    i->state = (uint8_t)t->state;
+    i->options =
+        (uint8_t)((t->ts_ok ? TT_TCPI_OPT_TIMESTAMPS : 0) | (t->sack_ok ? TT_TCPI_OPT_SACK : 0) |
+                  (t->ws_ok ? TT_TCPI_OPT_WSCALE : 0));
+    i->snd_wscale = t->snd_ws;
+    i->rcv_wscale = t->rcv_ws;
+    i->backoff = t->backoff;
+    i->retransmits = t->retries;
+    i->probes = t->persist ? t->backoff : 0;
+    i->conn_id = t->id;
+    i->rto = t->rto;
+    i->rtt = t->srtt;
+    i->rttvar = t->rttvar;
+    i->snd_mss = t->snd_mss;
+    i->rcv_mss = t->peer_mss;
+    i->adv_mss = t->adv_mss;
+    uint32_t mss = t->snd_mss ? t->snd_mss : 536;
+    i->snd_cwnd = t->cwnd / mss;
+    i->snd_ssthresh = t->ssthresh == UINT32_MAX ? 0x7fffffff : t->ssthresh / mss;
+    i->snd_wnd = t->snd_wnd;
+    i->rcv_wnd =
+        tt_seq_gt(t->rcv_adv, t->rcv_nxt) ? (uint32_t)tt_seq_diff(t->rcv_adv, t->rcv_nxt) : 0;
+    uint32_t flight = (uint32_t)tt_seq_diff(t->snd_max, t->snd_una);
+    i->unacked = (flight + mss - 1) / mss;
+    i->retrans = t->retries ? i->unacked : 0;
+    i->total_retrans = t->total_retrans;
+    i->bytes_sent = t->bytes_sent;
+    i->bytes_acked = t->bytes_acked;
+    i->bytes_received = t->bytes_received;
+    i->bytes_retrans = t->bytes_retrans;
+    i->segs_in = t->segs_in;
+    i->segs_out = t->segs_out;
+    i->last_data_recv = t->last_data_recv;
+    i->last_data_sent = t->last_data_sent;
+    i->last_ack_recv = t->last_ack_recv;
+    i->snd_una = t->snd_una.v;
+    i->snd_nxt = t->snd_nxt.v;
+    i->rcv_nxt = t->rcv_nxt.v;
+    i->iss = t->iss.v;
+    i->irs = t->irs.v;
+}
+
+void tt_tcp_stats(const struct tt_stack *s, struct tt_tcp_stats *st)
+{
+    const struct tt__tcp *m = tt__tcpm(s);
+    *st = m->st;
+    st->orphans = 0;
+    for (const struct tt_tcp *t = m->all; t; t = t->all_next)
+        if (!t->app_owned && !t->parent && t->state != TT_CLOSED)
+            st->orphans++;
+    st->syn_queue = m->synq_total;
+}

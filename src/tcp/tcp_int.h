@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * TCP internals shared by the files of src/tcp/: the control block (struct
+ * tt_tcp, RFC 9293 §3.3.1 names), the compact SYN-queue entry, the per-stack
+ * TCP module state, and the functions each file offers the others.
+ *
+ *   tcb.c     control block life, set_state (the one transition function), lookup
+ *   input.c   RFC 9293 §3.10.7 "SEGMENT ARRIVES", step by step
+ *   output.c  the one place that builds and sends segments (RSTs included)
+ *   user.c    the API calls of §3.10.1-3.10.6
+ *   timers.c  retransmission (RFC 6298), SYN retries, TIME-WAIT, FIN-WAIT-2
+ *   listen.c  SYN queue, accept queue, backlog
+ *   isn.c     RFC 6528 ISNs, RFC 6056 ephemeral ports
+ *   bufq.c    chunked byte queues for send and receive data
+ *   tcp.c     the entry points from IP: parse, checksum, demultiplex
+ */
+#ifndef TT_TCP_TCP_INT_H
+#define TT_TCP_TCP_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tether/tcp.h>
+
+#include "net/stack.h"
+#include "util/hash.h"
+#include "util/seq.h"
+#include "util/timer.h"
+#include "wire/tcp.h"
+
+/* ---- chunked byte queue (bufq.c) ---- */
+
+#define TT__CHUNK_SIZE 2048
+#define TT__CHUNK_DATA (TT__CHUNK_SIZE - sizeof(void *))
+
+struct tt__chunk {
+    struct tt__chunk *next;
+    uint8_t data[TT__CHUNK_DATA];
+};
+
+/* Bytes in a chain of chunks; chunks come from tt__alloc on demand and go back
+ * as soon as they are consumed, so an empty queue holds no memory. */
+struct tt__bufq {
+    struct tt__chunk *head, *tail;
+    size_t head_off; /* bytes already consumed in head */
+    size_t tail_len; /* bytes used in tail */
+    size_t len;      /* bytes queued */
+};
+
+/* Append up to n bytes; returns the count taken (short when memory runs out). */
+size_t tt__bufq_append(struct tt_stack *s, struct tt__bufq *q, const void *src, size_t n);
+/* Copy n bytes starting `off` bytes into the queue (off + n <= len). */
+void tt__bufq_copy(const struct tt__bufq *q, size_t off, void *dst, size_t n);
+/* Consume n bytes (n <= len) from the front, freeing emptied chunks. */
+void tt__bufq_drop(struct tt_stack *s, struct tt__bufq *q, size_t n);
+void tt__bufq_clear(struct tt_stack *s, struct tt__bufq *q);
+
+/* ---- timers: every object with deadlines embeds one heap node ---- */
+
+enum tt__tkind { TT__TK_TCB = 1, TT__TK_SYNREQ = 2 };
+
+struct tt__timer {
+    struct tt__tnode node; /* first member: the owner is found by a cast */
+    uint8_t kind;          /* enum tt__tkind */
+};
+
+/* ---- the control block ---- */
+
+struct tt_tcp {
+    struct tt__timer tm; /* first member (see struct tt__timer) */
+    struct tt_stack *s;
+    uint32_t id;
+    enum tt_tcp_state state;
+
+    /* The 4-tuple; in the connection table while hashed. */
+    uint32_t laddr, raddr;
+    uint16_t lport, rport;
+    struct tt__hnode hn;
+    uint8_t hashed, listening_hashed;
+    struct tt_tcp *all_prev, *all_next; /* every control block of the stack */
+
+    /* Send sequence space (RFC 9293 §3.3.1). snd_max is the highest sequence
+     * sent: after an RTO, snd_nxt goes back to snd_una and climbs again. */
+    tt_seq iss, snd_una, snd_nxt, snd_max, snd_wl1, snd_wl2;
+    uint32_t snd_wnd, max_snd_wnd;
+    /* Receive sequence space. rcv_adv is the right edge we advertised (the
+     * window never shrinks, RFC 9293 §3.8.6.2.2). */
+    tt_seq irs, rcv_nxt, rcv_adv;
+
+    /* Negotiated options. */
+    uint8_t ws_ok, ts_ok, sack_ok;
+    uint8_t snd_ws, rcv_ws;
+    uint32_t ts_recent, ts_off;
+    uint16_t peer_mss; /* as received (536 when none) */
+    uint16_t adv_mss;  /* what we advertise (MTU - 40, or TT_TCP_OPT_MAXSEG) */
+    uint16_t user_mss; /* TT_TCP_OPT_MAXSEG before connect/listen, 0 = none */
+    uint16_t snd_mss;  /* effective: min(peer, ours) - timestamps */
+
+    /* Queues: sndq starts at snd_una (after the SYN); rcvq holds in-order
+     * data not yet read. */
+    struct tt__bufq sndq, rcvq;
+    uint32_t sndbuf, rcvbuf;
+
+    /* RTT estimation (RFC 6298) and retransmission. */
+    tt_time srtt, rttvar, rto;
+    tt_seq rtt_seq;
+    tt_time rtt_time;
+    uint8_t rtt_active;
+    uint8_t backoff, retries;
+    uint32_t cwnd, ssthresh;
+
+    /* Deadlines (absolute; TT_TIME_NEVER when off). */
+    tt_time t_rexmit, t_wait, t_delack, t_keep;
+
+    /* What input owes output, and flags of the close. */
+    uint8_t ack_now;    /* an ACK is owed */
+    uint8_t fin_queued; /* the application asked for our FIN */
+    uint8_t fin_rcvd;   /* the peer's FIN was accepted */
+    uint8_t rd_shut;    /* shutdown(read) */
+    uint8_t app_owned;  /* the application holds the handle */
+    uint8_t reaping;    /* on the reap list: freed at the end of the entry point */
+    uint8_t connected_once;
+    uint8_t persist;    /* the next rexmit expiry is a zero-window probe */
+    uint8_t fin_acked;  /* our FIN was acknowledged */
+    uint8_t rcvbuf_set; /* TT_TCP_OPT_RCVBUF given: the window scale follows it */
+    int err;            /* hard error, sticky */
+    int soft_err;       /* ICMP during the handshake (RFC 1122 §4.2.3.9) */
+
+    /* Options. */
+    uint8_t nodelay, keepalive, reuseaddr;
+    int linger;          /* -1 off, else seconds */
+    tt_time fin_timeout; /* orphaned FIN-WAIT-2 */
+    tt_time user_timeout;
+    tt_time keep_idle, keep_intvl;
+    uint32_t keep_cnt;
+
+    /* Listener side (state LISTEN), and the child's link in the accept queue. */
+    struct tt_tcp *aq_head, *aq_tail, *aq_next, *parent;
+    struct tt__synreq *synq;
+    uint32_t aq_len, synq_len, backlog;
+
+    /* Events. */
+    tt_tcp_event_fn ev_fn;
+    void *ev_ctx;
+
+    /* Statistics for tt_tcp_info. */
+    uint32_t total_retrans;
+    uint64_t bytes_sent, bytes_acked, bytes_received, bytes_retrans, segs_in, segs_out;
+    tt_time last_data_recv, last_data_sent, last_ack_recv;
+};
+
+/* A half-open passive connection (LISTEN -> SYN-RECEIVED), kept apart from full
+ * control blocks: about 120 bytes instead of a struct tt_tcp. */
+struct tt__synreq {
+    struct tt__timer tm; /* first member */
+    struct tt__hnode hn;
+    struct tt_tcp *listener;
+    struct tt__synreq *next, *prev; /* the listener's list */
+    uint32_t id;
+    uint32_t laddr, raddr;
+    uint16_t lport, rport;
+    tt_seq iss, irs;
+    uint32_t ts_recent, ts_off;
+    uint16_t peer_mss, adv_mss;
+    uint16_t peer_wnd;
+    uint8_t ws_ok, snd_ws, rcv_ws, ts_ok, sack_ok, has_peer_mss;
+    uint8_t retries;
+    tt_time sent_at; /* first SYN-ACK, for the handshake RTT sample */
+};
+
+/* Per-stack TCP state (stack->tcp). */
+struct tt__tcp {
+    struct tt__htable conns;     /* full control blocks by 4-tuple */
+    struct tt__htable listeners; /* listeners by local port */
+    struct tt__htable synq;      /* SYN-queue entries by 4-tuple */
+    struct tt__theap timers;
+    struct tt_tcp *all;  /* every control block */
+    struct tt_tcp *reap; /* closed and unowned, freed at the end of the entry */
+    uint64_t hkey[2];    /* hash-table key, derived from the stack secret */
+    uint32_t next_id;
+    uint32_t next_ephemeral; /* RFC 6056 algorithm 3 "next_ephemeral" */
+    uint32_t synq_total;
+    struct tt_tcp_stats st;
+    tt_time chack_start; /* challenge-ACK rate limit window (RFC 5961 §7) */
+    uint32_t chack_count;
+    uint8_t payload[TT_FRAME_MAX]; /* output scratch: payload, then segment */
+    uint8_t seg[TT_FRAME_MAX];
+};
+
+static inline struct tt__tcp *tt__tcpm(const struct tt_stack *s)
+{
+    return s->tcp;
+}
+
+/* A received segment, parsed once (input.c, listen.c). */
+struct tt__seg {
+    int iface;
+    uint32_t src, dst;
+    struct tt_tcp_hdr h;
+    const uint8_t *data;
+    uint32_t dlen;
+    tt_seq seq, ack;
+    uint32_t len; /* SEG.LEN: data + SYN + FIN */
+    const uint8_t *raw;
+    size_t raw_len;
+};
+
+/* ---- tcb.c ---- */
+/* A new CLOSED control block; id 0 = the next serial. NULL when out of memory
+ * or past max_connections. */
+struct tt_tcp *tt__tcb_new(struct tt_stack *s, uint32_t id, tt_time now);
+/* The one state-transition function: checks the edge against the legal-edge
+ * table, emits TT_TRACE_TCP_STATE, keeps the stats. 0, or -1 (refused). */
+int tt__tcb_set_state(struct tt_tcp *t, enum tt_tcp_state ns, tt_time now);
+void tt__tcb_hash(struct tt_tcp *t);
+void tt__tcb_unhash(struct tt_tcp *t);
+struct tt_tcp *tt__tcb_lookup(struct tt_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                              uint16_t rport);
+struct tt_tcp *tt__listener_lookup(struct tt_stack *s, uint32_t laddr, uint16_t lport);
+/* Enter CLOSED for good with err (0 = normal end): queues dropped, timers off,
+ * unhashed; freed at the end of the entry point if the application is gone. */
+void tt__tcb_closed(struct tt_tcp *t, int err, tt_time now);
+/* Free every closed unowned control block (end of each entry point). */
+void tt__tcb_reap(struct tt_stack *s, tt_time now);
+void tt__tcb_free_all(struct tt_stack *s);
+void tt__tcb_notify(struct tt_tcp *t, unsigned ev);
+/* Reprogram the heap node from the individual deadlines. */
+void tt__tcb_arm(struct tt_tcp *t);
+/* Negotiated options -> snd_mss, window scales. */
+void tt__tcb_set_mss(struct tt_tcp *t);
+uint8_t tt__tcp_wscale_for(uint32_t rcvbuf_max);
+/* The MSS we advertise towards raddr: the route MTU minus 40, or user_mss. */
+uint16_t tt__tcp_adv_mss(const struct tt_stack *s, uint32_t raddr, uint16_t user_mss);
+void tt__tcb_trace_seg(struct tt_stack *s, enum tt_trace_kind kind, const struct tt_tcp *t,
+                       uint32_t id, uint32_t saddr, uint32_t daddr, const struct tt_tcp_hdr *h,
+                       uint32_t plen, int accepted, enum tt_drop_reason why,
+                       enum tt_rexmit_cause cause, tt_time now);
+
+/* ---- input.c ---- */
+void tt__tcp_input_tcb(struct tt_tcp *t, struct tt__seg *sg, tt_time now);
+int tt__tcp_seq_acceptable(const struct tt_tcp *t, const struct tt__seg *sg);
+
+/* ---- output.c ---- */
+/* Send what is owed: SYN, SYN-ACK, data, FIN, or an ACK. */
+void tt__tcp_output(struct tt_tcp *t, tt_time now);
+/* A bare ACK <SEQ=SND.NXT><ACK=RCV.NXT> now. */
+void tt__tcp_send_ack(struct tt_tcp *t, tt_time now);
+/* An RFC 5961 challenge ACK, subject to the stack-wide rate limit. */
+void tt__tcp_challenge_ack(struct tt_tcp *t, tt_time now);
+/* An RST from a control block: <SEQ=SND.NXT><CTL=RST,ACK>. */
+void tt__tcp_send_rst_tcb(struct tt_tcp *t, tt_time now);
+/* The reply to a segment for no connection (RFC 9293 §3.10.7.1). */
+void tt__tcp_reply_rst(struct tt_stack *s, const struct tt__seg *sg, tt_time now);
+/* A SYN-ACK for a SYN-queue entry. */
+void tt__tcp_send_synack_req(struct tt_stack *s, const struct tt__synreq *r, int rexmit,
+                             tt_time now);
+/* Our current window field and the side effect of advertising it. */
+uint16_t tt__tcp_wnd_field(struct tt_tcp *t);
+uint32_t tt__tcp_ts_now(uint32_t off, tt_time now);
+
+/* ---- timers.c ---- */
+void tt__tcp_timer_fire(struct tt_stack *s, struct tt__timer *tm, tt_time now);
+void tt__tcp_rtt_sample(struct tt_tcp *t, tt_time rtt);
+void tt__tcp_rexmit_arm(struct tt_tcp *t, tt_time now);
+void tt__tcp_time_wait_enter(struct tt_tcp *t, tt_time now);
+
+/* ---- listen.c ---- */
+void tt__tcp_listen_input(struct tt_tcp *l, struct tt__seg *sg, tt_time now);
+void tt__tcp_synreq_input(struct tt__synreq *r, struct tt__seg *sg, tt_time now);
+struct tt__synreq *tt__synreq_lookup(struct tt_stack *s, uint32_t laddr, uint16_t lport,
+                                     uint32_t raddr, uint16_t rport);
+void tt__synreq_timer(struct tt__synreq *r, tt_time now);
+/* Take an unaccepted child off its listener's accept queue. */
+void tt__listen_unlink_child(struct tt_tcp *c);
+/* Drop every SYN-queue entry and reset every unaccepted child of l. */
+void tt__listen_flush(struct tt_tcp *l, tt_time now);
+void tt__listen_free_quiet(struct tt_tcp *l);
+/* A new connection from a SYN: when iss_hint != 0 use it (TIME-WAIT reuse). */
+void tt__tcp_listen_syn(struct tt_tcp *l, struct tt__seg *sg, uint32_t iss_hint, tt_time now);
+
+/* ---- isn.c ---- */
+tt_seq tt__tcp_isn(const struct tt_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                   uint16_t rport, tt_time now);
+uint32_t tt__tcp_ts_offset(const struct tt_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                           uint16_t rport);
+/* RFC 6056 algorithm 3; 0 when every port is taken. */
+uint16_t tt__tcp_ephemeral(struct tt_stack *s, uint32_t laddr, uint32_t raddr, uint16_t rport);
+
+#endif

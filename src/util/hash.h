@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * An intrusive chained hash table. The owner embeds a struct tt__hnode in each
+ * object, computes the hash (tt__hash_tuple for TCP 4-tuples: SipHash keyed by
+ * the stack secret, so crafted tuples cannot pile into one bucket) and gives
+ * the bucket array (a power of two, owner-allocated), so this file allocates
+ * nothing. Lookups walk one chain comparing the stored 64-bit hash first.
+ */
+#ifndef TT_UTIL_HASH_H
+#define TT_UTIL_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct tt__hnode {
+    struct tt__hnode *next;
+    uint64_t hash;
+};
+
+struct tt__htable {
+    struct tt__hnode **bucket;
+    size_t nbuckets; /* power of two */
+    size_t count;
+};
+
+/* Use `buckets` (n entries, n a power of two; cleared here). */
+void tt__htable_init(struct tt__htable *t, struct tt__hnode **buckets, size_t n);
+
+void tt__htable_insert(struct tt__htable *t, struct tt__hnode *node, uint64_t hash);
+
+/* Remove a node that is in the table (no-op when not found). */
+void tt__htable_remove(struct tt__htable *t, struct tt__hnode *node);
+
+/* The first node whose hash equals `hash`, then the following ones. */
+struct tt__hnode *tt__htable_first(const struct tt__htable *t, uint64_t hash);
+struct tt__hnode *tt__htable_next(const struct tt__hnode *n, uint64_t hash);
+
+/* Move every node into `buckets` (n entries, a power of two) and return the
+ * previous array, for the owner to free. */
+struct tt__hnode **tt__htable_rehash(struct tt__htable *t, struct tt__hnode **buckets, size_t n);
+
+/* SipHash-2-4 of a TCP/IPv4 4-tuple under `key`. */
+uint64_t tt__hash_tuple(const uint64_t key[2], uint32_t laddr, uint16_t lport, uint32_t raddr,
+                        uint16_t rport);
+
+#endif
