@@ -10,8 +10,9 @@
  * to it when holes can only be filled, never partly covered twice).
  *
  * Limits, all from the config: cfg.ipfrag_max_datagrams datagrams at once in
- * a table allocated at creation, cfg.ipfrag_max_bytes of fragment data held
- * in total (IP_FRAG_NOMEM beyond either), 65535 bytes per datagram
+ * a table allocated at creation, cfg.ipfrag_max_bytes of fragments held in
+ * total, counting their bookkeeping (IP_FRAG_NOMEM beyond either; also past
+ * FRAG_MAX_PIECES fragments in one datagram), 65535 bytes per datagram
  * (IP_FRAG_TOO_BIG), cfg.ipfrag_timeout from the first fragment
  * (IP_FRAG_TIMEOUT, with a time-exceeded message when fragment zero came,
  * RFC 792 and RFC 1122 §3.3.2).
@@ -29,6 +30,10 @@
 
 #define IP_MAXPACKET 65535u
 #define FRAG_QUOTE (60 + 8) /* longest header plus the 8 data bytes RFC 792 quotes */
+/* Fragments held per datagram. Insertion walks the sorted list, so this
+ * bounds the work a flood of tiny fragments can cause; 128 covers a 64 KiB
+ * datagram over a 576-byte path (FreeBSD's maxfragsperpacket is 16). */
+#define FRAG_MAX_PIECES 128
 
 struct frag_piece {
     struct frag_piece *next;
@@ -46,6 +51,7 @@ struct frag_dgram {
     uint32_t total;   /* payload length, once the last fragment is in */
     uint32_t got;     /* payload bytes held */
     uint32_t max_end; /* highest end offset held */
+    uint32_t npieces;
     struct tt_ipv4_hdr first;
     uint8_t quote[FRAG_QUOTE]; /* fragment zero's header and first 8 bytes */
     uint8_t quote_len;
@@ -54,7 +60,7 @@ struct frag_dgram {
 
 struct tt__frag {
     uint32_t n, nused;
-    size_t bytes; /* fragment data held, against cfg.ipfrag_max_bytes */
+    size_t bytes; /* fragments held with their overhead, against cfg.ipfrag_max_bytes */
     struct frag_dgram d[];
 };
 
@@ -77,7 +83,7 @@ static void dgram_free(struct tt_stack *s, struct frag_dgram *d)
     struct frag_piece *p = d->pieces;
     while (p) {
         struct frag_piece *next = p->next;
-        s->frag->bytes -= p->len;
+        s->frag->bytes -= sizeof *p + p->len;
         tt__free(s, p, sizeof *p + p->len);
         p = next;
     }
@@ -235,8 +241,13 @@ void tt__frag_input(struct tt_stack *s, int iface, const struct tt_ipv4_hdr *h, 
         dgram_fail(s, d);
         return;
     }
+    if (d->npieces >= FRAG_MAX_PIECES) {
+        tt__drop(s, TT_DROP_IP_FRAG_NOMEM, iface, pkt, h->total_len, now);
+        dgram_fail(s, d); /* it can never complete */
+        return;
+    }
     struct frag_piece *p = NULL;
-    if (s->frag->bytes + n <= s->cfg.ipfrag_max_bytes)
+    if (s->frag->bytes + sizeof *p + n <= s->cfg.ipfrag_max_bytes)
         p = tt__alloc(s, sizeof *p + n);
     if (!p) {
         tt__drop(s, TT_DROP_IP_FRAG_NOMEM, iface, pkt, h->total_len, now);
@@ -252,7 +263,8 @@ void tt__frag_input(struct tt_stack *s, int iface, const struct tt_ipv4_hdr *h, 
     d->iface = iface;
     d->l2_bcast |= (uint8_t)(l2_bcast != 0);
     d->got += n;
-    s->frag->bytes += n;
+    d->npieces++;
+    s->frag->bytes += sizeof *p + n;
     note_ends(d, h, pkt, end);
     if (d->has_last && d->got == d->total)
         complete(s, d, now);

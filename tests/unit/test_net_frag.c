@@ -210,7 +210,7 @@ static void test_limits(void **state)
     frag_n(&f, 2, 0, 1);
     frag_n(&f, 3, 0, 1); /* a third datagram: no slot */
     assert_int_equal(nt_drops(&f, TT_DROP_IP_FRAG_NOMEM), 1);
-    frag_n(&f, 1, 1, 1); /* 2960 + 1480 bytes > 3100 held */
+    frag_n(&f, 1, 1, 1); /* 3 x (1480 + overhead) > 3100 held */
     assert_int_equal(nt_drops(&f, TT_DROP_IP_FRAG_NOMEM), 2);
     frag_n(&f, 1, 2, 1); /* 48 more bytes still fit */
     assert_int_equal(nt_drops(&f, TT_DROP_IP_FRAG_NOMEM), 2);
@@ -246,6 +246,22 @@ static void test_too_big(void **state)
     nt_teardown(&f);
 }
 
+static void test_too_many_pieces(void **state)
+{
+    (void)state;
+    struct nt_fix f;
+    setup_peer(&f);
+    size_t base = tt_stack_mem_in_use(f.s);
+    for (int i = 0; i < 128; i++)
+        frag(&f, 600, (size_t)i * 8, 8, 1, 1);
+    assert_int_equal(nt_total_drops(&f), 0);
+    frag(&f, 600, 128 * 8, 8, 1, 1);
+    assert_int_equal(nt_drops(&f, TT_DROP_IP_FRAG_NOMEM), 1);
+    assert_int_equal(tt_stack_counters(f.s)->ip_reasm_fails, 1);
+    assert_int_equal(tt_stack_mem_in_use(f.s), base);
+    nt_teardown(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_timeout_exact),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_too_big),
+        cmocka_unit_test(test_too_many_pieces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
