@@ -146,6 +146,17 @@ int tt_ladder_parse_ip(const uint8_t *ip, size_t len, struct tt_trace_seg *out);
 int tt_ladder_parse_frame(const uint8_t *frame, size_t len, enum tt_framing framing,
                           struct tt_trace_seg *out);
 
+/*
+ * Load one TCP connection from a pcap file (Ethernet, raw IP, Linux cooked),
+ * inferring each side's states from the packets (l->inferred is set). With
+ * conn (1-based, in order of first packet) or port (either end) non-zero,
+ * pick that connection; with neither, the file must hold exactly one. 0, or
+ * TT_EINVAL when no single connection matches (the list of connections is
+ * printed to `msgs`), or the pcap reader's error (TT_ENOENT, TT_EPROTO, ...).
+ */
+int tt_ladder_load_pcap(const char *path, unsigned conn, unsigned port, struct tt_ladder *l,
+                        FILE *msgs);
+
 /* ---- rendering ---- */
 
 struct tt_ladder_opts {

@@ -74,8 +74,8 @@ uint32_t tt__ladder_base(const struct tt_ladder *l, int side)
      * first byte seen, as Wireshark does. */
     for (size_t i = 0; i < l->nseg; i++) {
         const struct tt_ladder_seg *s = &l->seg[i];
-        if (s->from == side)
-            return s->h.seq - 1;
+        if (s->from == side) /* a bare refusal (RST to a SYN) keeps its raw number */
+            return (s->h.flags & TT_TCP_RST) ? 0 : s->h.seq - 1;
         if (s->h.flags & TT_TCP_ACK)
             return s->h.ack - 1;
     }
