@@ -223,6 +223,151 @@ typedef bool (*tt_drill_lookup_fn)(void *ctx, const char *name, int64_t *value);
 int tt_drill_code_run(const char *code, size_t len, tt_drill_lookup_fn lookup, void *ctx,
                       FILE *print_to, char *msg, size_t msglen);
 
+/* ---- The runner (drill_run.c, drill_sys.c, drill_pkt.c) ----------------------------- */
+
+struct tt_drill_cfg {
+    int64_t tolerance_usecs; /* 4000 (--tolerance_usecs) */
+    int tolerance_permille;  /* 125: 12.5 % of the gap to the previous event */
+    int64_t ts_tick_usecs;   /* 0: TS val not checked (--tcp_ts_tick_usecs) */
+    bool ts_ecr_scaled;      /* --tcp_ts_ecr_scaled */
+    bool strict_segments;    /* --strict_segments: no aggregation */
+    uint32_t gso_mss;        /* --mss (0: none) */
+    uint32_t local_ip, remote_ip;
+    uint16_t bind_port, connect_port, remote_port; /* 8080, 8080, 40000 */
+    uint64_t seed;                                 /* stack secret: ISNs replay */
+    FILE *verbose;                                 /* each event as it runs, or NULL */
+    const char *pcap_path;                         /* record the run, or NULL */
+};
+
+/* The defaults above; script option lines override them (tt_drill_apply_options). */
+void tt_drill_cfg_default(struct tt_drill_cfg *cfg);
+/* Apply the script's --name=value lines. -1 with msg for an unknown or bad one. */
+int tt_drill_apply_options(struct tt_drill_cfg *cfg, const struct tt_drill_script *s, char *msg,
+                           size_t msglen);
+
+enum tt_drill_status { TT_DRILL_PASS, TT_DRILL_FAIL, TT_DRILL_SKIP };
+
+struct tt_drill_result {
+    enum tt_drill_status status;
+    int line;         /* the script line of the failure, 0 when none */
+    char reason[512]; /* one line: why it failed (or was skipped) */
+};
+
+/*
+ * Run a parsed script against a fresh stack. Failure details (the line, what
+ * was expected and what the stack did, the recent events) go to `report`
+ * (may be NULL); the one-line summary to *res. Returns res->status.
+ */
+enum tt_drill_status tt_drill_run(const struct tt_drill_script *s, const struct tt_drill_cfg *cfg,
+                                  FILE *report, struct tt_drill_result *res);
+
+/* A datagram the stack sent, decoded (drill_pkt.c). */
+struct tt_drill_live {
+    struct tt_drill_packet pkt; /* literal numbers, ports and options as on the wire */
+    uint32_t saddr, daddr;
+    bool opts_ok;      /* the option bytes parsed */
+    bool payload_zero; /* the payload is all zeros, as scripts write */
+    bool cksum_ok;     /* IP and TCP checksums verify */
+};
+
+/* Encode an inbound line as an IPv4 datagram, numbers as given. Length or -1. */
+int tt_drill_encode(const struct tt_drill_packet *p, uint32_t src, uint32_t dst, uint16_t sport,
+                    uint16_t dport, uint8_t *buf, size_t cap);
+/* Decode an IPv4/TCP datagram: 0, or -1 when it is not one. */
+int tt_drill_decode(const uint8_t *frame, size_t len, struct tt_drill_live *out);
+/* Compare an expected line with a sent packet (both in script numbers): flags,
+ * seq, length, ack, win and urg when given, options (kinds in order, values;
+ * TS values are left to the caller). false with a reason in why. */
+bool tt_drill_match(const struct tt_drill_packet *want, const struct tt_drill_packet *got,
+                    char *why, size_t wl);
+
+/* ---- Runner internals shared by drill_run.c and drill_sys.c ------------------------ */
+
+struct tt_stack;
+struct tt_tcp;
+
+#define TT_DRILL_MAX_FDS 64
+#define TT_DRILL_MAX_CAPTURE 512
+#define TT_DRILL_MAX_PENDING 8
+#define TT_DRILL_MAX_EPOLL 8
+#define TT_DRILL_HISTORY 12
+
+enum tt_drill_fd_kind { TT_DRILL_FD_FREE, TT_DRILL_FD_TCP, TT_DRILL_FD_EPOLL };
+
+struct tt_drill_fd {
+    enum tt_drill_fd_kind kind;
+    struct tt_tcp *t;
+    bool nonblock;
+    bool listening;
+    bool shut_wr;
+    int sndbuf, rcvbuf; /* as Linux reports: twice the value set (0: default) */
+    int nwatch;         /* epoll: watched fds and their event masks */
+    int watch_fd[TT_DRILL_MAX_EPOLL];
+    uint32_t watch_ev[TT_DRILL_MAX_EPOLL];
+};
+
+struct tt_drill_capture {
+    int64_t at; /* script time of the transmit, us */
+    size_t len;
+    uint8_t *frame;
+};
+
+/* A blocking call in progress (t...e): retried as the stack moves on. */
+struct tt_drill_pending {
+    const struct tt_drill_event *ev;
+    int64_t start, end; /* script times */
+    int64_t done_at;    /* -1 while blocked */
+    int64_t result;     /* sum so far for writes */
+};
+
+struct tt_drill_runner {
+    const struct tt_drill_script *script;
+    struct tt_drill_cfg cfg;
+    FILE *report;
+    struct tt_drill_result *res;
+    struct tt_stack *stack;
+    int iface;
+    void *pcap;
+    int64_t now; /* script time, us; the stack's clock is base + now */
+    struct tt_drill_fd fds[TT_DRILL_MAX_FDS];
+    int sut; /* the socket under test: the script fd last touched, -1 */
+    struct tt_drill_capture cap[TT_DRILL_MAX_CAPTURE];
+    size_t cap_head, cap_count;
+    /* Sequence mapping: live local seq = script seq + local_off. */
+    bool have_off;
+    uint32_t local_off;
+    uint16_t live_local_port, live_remote_port;
+    /* Outbound TS vals seen: script val -> live val. */
+    size_t nts;
+    uint32_t ts_script[64], ts_live[64];
+    struct tt_drill_pending pending[TT_DRILL_MAX_PENDING];
+    size_t npending;
+    char history[TT_DRILL_HISTORY][160];
+    size_t nhistory;
+    bool failed;
+};
+
+/* Advance the stack's clock to script time `t`, running timers. */
+void tt__drill_advance(struct tt_drill_runner *r, int64_t t);
+/* Record a failure at `line` (first one wins); returns false. */
+bool tt__drill_fail(struct tt_drill_runner *r, int line, enum tt_drill_status st, const char *fmt,
+                    ...) __attribute__((format(printf, 4, 5)));
+/* Note an event in the recent history (and print it with --verbose). */
+void tt__drill_note(struct tt_drill_runner *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The stack's clock for script time t. */
+uint64_t tt__drill_clock(int64_t t);
+
+/* Start a syscall event at r->now; may register a pending blocking call. */
+bool tt__drill_syscall(struct tt_drill_runner *r, const struct tt_drill_event *ev, int64_t start,
+                       int64_t end);
+/* Retry blocked calls; those that finish are checked against their end time. */
+void tt__drill_retry_pending(struct tt_drill_runner *r);
+/* Fill a tcpi_* value of the socket under test for %{ }%. */
+bool tt__drill_lookup(void *ctx, const char *name, int64_t *value);
+/* Free every handle of the run. */
+void tt__drill_close_all(struct tt_drill_runner *r);
+
 /* ---- The lexer (used by the parser; exposed for tests) ---------------------------- */
 
 enum tt_drill_tok_kind {
