@@ -216,6 +216,13 @@ static int step4_syn(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
 static void ack_advance(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
 {
     uint32_t acked = (uint32_t)tt_seq_diff(sg->ack, t->snd_una);
+    if (tt_seq_eq(t->snd_una, t->iss)) {
+        /* Our SYN, still unacknowledged when a close in SYN-RECEIVED led to
+         * FIN-WAIT-1: it takes one sequence number before the queue. */
+        acked--;
+        t->snd_una = tt_seq_add(t->iss, 1);
+        t->connected_once = 1;
+    }
     tt_seq fin_seq = tt_seq_add(t->snd_una, (uint32_t)t->sndq.len);
     if (t->fin_queued && tt_seq_gt(sg->ack, fin_seq)) {
         t->fin_acked = 1;

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A TCP test fixture (STYLE.md rule 12): one stack on a raw-IP interface
+ * (192.0.2.1/24) whose transmitted segments are captured and parsed, a
+ * scripted peer at 192.0.2.2 whose segments are crafted and injected with
+ * tt_stack_input, and an explicit virtual clock. Helpers build a connection
+ * in a given state so that each test starts where its edge begins.
+ *
+ * Include after <cmocka.h>: the helpers assert with cmocka.
+ */
+#ifndef TT_TEST_TCP_FIXTURE_H
+#define TT_TEST_TCP_FIXTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tether/tcp.h>
+#include <tether/tether.h>
+
+#include "wire/tcp.h"
+
+#define FX_US TT_IPV4(192, 0, 2, 1)
+#define FX_PEER TT_IPV4(192, 0, 2, 2)
+#define FX_PEER_PORT 40000
+#define FX_PORT 8080
+#define FX_PEER_ISS 1000u /* the peer's initial sequence number */
+#define FX_MAXSEG 128
+#define FX_MAXST 128
+
+struct fx_seg {
+    struct tt_tcp_hdr h;
+    uint32_t src, dst;
+    uint8_t data[2048];
+    uint32_t dlen;
+    tt_time at;
+};
+
+struct fx {
+    struct tt_stack *s;
+    int iface;
+    tt_time now;
+    size_t mem_out; /* bytes outstanding in the test allocator */
+    size_t allocs;
+    /* Captured segments, a FIFO. */
+    struct fx_seg out[FX_MAXSEG];
+    int nout, rd;
+    /* State transitions seen through the trace hook, for this fixture's conns. */
+    int st_old[FX_MAXST], st_new[FX_MAXST];
+    uint32_t st_conn[FX_MAXST];
+    int nst;
+    int closes; /* TT_TRACE_TCP_CLOSE events */
+    /* The connection under test and, for passive tests, its listener. */
+    struct tt_tcp *t, *l;
+    /* The scripted peer: next sequence number it sends, and what it acks. */
+    uint32_t pseq, pack;
+    uint16_t pport;
+    /* Our ISS once known. */
+    uint32_t iss;
+};
+
+/* Create the stack; cfg NULL = defaults (timestamps off unless asked: see
+ * fx_init_ts). The secret is fixed so runs replay. */
+void fx_init(struct fx *f, const struct tt_config *cfg);
+/* Destroy the stack and assert the allocator got everything back. */
+void fx_fini(struct fx *f);
+/* A default config with the fixture's allocator hooks filled later. */
+void fx_config(struct tt_config *cfg);
+
+/* Move the clock by dt and run the timers. */
+void fx_advance(struct fx *f, tt_time dt);
+
+/* Inject one segment from the peer (FX_PEER:pport -> FX_US:FX_PORT or the
+ * connection's port). opt may be NULL. */
+void fx_inject(struct fx *f, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t wnd,
+               const void *data, uint32_t len, const struct tt_tcp_opts *opt);
+/* The same with explicit ports. */
+void fx_inject_ports(struct fx *f, uint16_t sport, uint16_t dport, uint8_t flags, uint32_t seq,
+                     uint32_t ack, uint16_t wnd, const void *data, uint32_t len,
+                     const struct tt_tcp_opts *opt);
+/* Inject an ICMP-derived error as IP would deliver it. */
+void fx_icmp(struct fx *f, uint8_t type, uint8_t code, uint32_t seq);
+
+/* The next captured segment (asserts there is one) / NULL when none. */
+struct fx_seg *fx_pop(struct fx *f);
+struct fx_seg *fx_try_pop(struct fx *f);
+int fx_pending(const struct fx *f);
+void fx_assert_none(struct fx *f);
+
+/* Assert the flags, seq and ack of a segment (ack checked only with ACK). */
+void fx_expect(const struct fx_seg *g, uint8_t flags, uint32_t seq, uint32_t ack);
+
+/* 1 when the transition old -> new was traced. */
+int fx_saw(const struct fx *f, int old_state, int new_state);
+
+/* ---- building a connection in a given state ---- */
+
+/* Active open up to ESTABLISHED: connect, SYN-ACK from the peer (MSS 1460, no
+ * other options), our ACK popped. */
+void fx_active_established(struct fx *f);
+/* Passive open up to ESTABLISHED: listen on FX_PORT, SYN, SYN-ACK popped,
+ * ACK, accepted into f->t. */
+void fx_passive_established(struct fx *f);
+/* From ESTABLISHED: tt_tcp_close, our FIN popped: FIN-WAIT-1. */
+void fx_to_fin_wait_1(struct fx *f);
+/* FIN-WAIT-1 + the peer's ACK of our FIN: FIN-WAIT-2. */
+void fx_to_fin_wait_2(struct fx *f);
+/* FIN-WAIT-2 + the peer's FIN, our ACK popped: TIME-WAIT. */
+void fx_to_time_wait(struct fx *f);
+/* ESTABLISHED + the peer's FIN, our ACK popped: CLOSE-WAIT. */
+void fx_to_close_wait(struct fx *f);
+/* CLOSE-WAIT + tt_tcp_close, our FIN popped: LAST-ACK. */
+void fx_to_last_ack(struct fx *f);
+
+/* Our next sequence number as the peer sees it (SND.NXT). */
+uint32_t fx_snd_nxt(const struct fx *f);
+
+#endif
