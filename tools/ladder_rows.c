@@ -119,15 +119,6 @@ static tt_time gap_threshold(const struct tt_ladder *l)
 static void add_state(struct rowvec *rv, const struct tt_ladder_ev *e, enum tt_ladder_state cur[2])
 {
     cur[e->side] = e->new_state;
-    struct tt_ladder_row *last = rv->n ? &rv->v[rv->n - 1] : NULL;
-    /* A change right after this side sent something, at the same instant,
-     * belongs on that row (e.g. FIN sent, then FIN-WAIT-1). */
-    if (last && last->kind == TT_LROW_SEG && last->side == e->side && last->t == e->t &&
-        last->st[e->side] == TT_LS_NONE) {
-        last->st[e->side] = e->new_state;
-        last->cur[e->side] = e->new_state;
-        return;
-    }
     struct tt_ladder_row *r = push_row(rv);
     if (!r)
         return;
@@ -156,6 +147,26 @@ static void add_send(struct rowvec *rv, const struct tt_ladder_ev *e, enum tt_la
     r->seg = e->seg;
     r->st[e->side] = st;
     memcpy(r->cur, cur, sizeof(r->cur));
+}
+
+/* A change that no send of its side followed at the same instant goes on the
+ * row of what that side sent just before, at that instant, if any (a stack
+ * that traces the change after sending, e.g. FIN sent, then FIN-WAIT-1). */
+static void merge_back(struct rowvec *rv)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < rv->n; i++) {
+        struct tt_ladder_row *r = &rv->v[i];
+        struct tt_ladder_row *prev = out ? &rv->v[out - 1] : NULL;
+        if (r->kind == TT_LROW_STATE && prev && prev->kind == TT_LROW_SEG &&
+            prev->side == r->side && prev->t == r->t && prev->st[r->side] == TT_LS_NONE) {
+            prev->st[r->side] = r->st[r->side];
+            prev->cur[r->side] = r->st[r->side];
+            continue;
+        }
+        rv->v[out++] = *r;
+    }
+    rv->n = out;
 }
 
 static int plain_row(const struct tt_ladder *l, const struct tt_ladder_row *r)
@@ -269,6 +280,7 @@ int tt__ladder_rows(const struct tt_ladder *l, const struct tt_ladder_opts *o,
         else if (e->kind == TT_LEV_SEND)
             add_send(&rv, e, cur);
     }
+    merge_back(&rv);
     size_t max_run = o && o->max_run > 0 ? (size_t)o->max_run : 8;
     summarise(l, max_run, &rv);
     add_gaps(l, &rv);

@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# `tether demo` for fixed scenarios and seeds against tests/golden/demo_*.txt
+# (plain text: output piped, so no colour). TT_UPDATE_GOLDEN=1 rewrites them.
+# Also: bad arguments give one line and exit 2; --svg is well-formed XML;
+# --pcap is read by tshark (when installed) with no malformed packet.
+set -u
+TETHER=${1:?usage: demo_golden.sh /path/to/tether}
+HERE=$(cd "$(dirname "$0")" && pwd)
+GOLDEN=$HERE/../golden
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+check() { # name, args...
+    name=$1; shift
+    "$TETHER" demo "$@" >"$TMP/$name.txt" 2>"$TMP/$name.err" || fail "demo $* exited $?: $(cat "$TMP/$name.err")"
+    if [ -n "${TT_UPDATE_GOLDEN:-}" ]; then cp "$TMP/$name.txt" "$GOLDEN/demo_$name.txt"; return; fi
+    diff -u "$GOLDEN/demo_$name.txt" "$TMP/$name.txt" || fail "demo $* differs from demo_$name.txt"
+    while IFS= read -r line; do
+        [ ${#line} -le 80 ] || fail "demo $* is wider than 80 columns: $line"
+    done <"$TMP/$name.txt"
+}
+
+export LC_ALL=C.UTF-8
+check client_close
+check server_close --server-closes-first
+check simultaneous_close --simultaneous-close
+check simultaneous_open --simultaneous-open
+check half_close --half-close
+check reset --reset
+check loss --loss 0.3 --seed 3
+check bulk --bytes 200000
+check explain --explain
+
+if grep -q $'\033' "$TMP/client_close.txt"; then fail "colour escapes in piped output"; fi
+for args in "--bogus" "--loss" "--loss 2" "--loss x" "--bytes 0" "--rtt -1" "--seed"; do
+    # shellcheck disable=SC2086
+    "$TETHER" demo $args >/dev/null 2>"$TMP/err"
+    [ $? -eq 2 ] || fail "'demo $args' should exit 2"
+    [ "$(wc -l <"$TMP/err")" -eq 1 ] || fail "'demo $args' should print one line"
+done
+
+"$TETHER" demo --svg "$TMP/d.svg" --pcap "$TMP/d.pcap" >/dev/null || fail "demo --svg --pcap"
+if command -v xmllint >/dev/null; then xmllint --noout "$TMP/d.svg" || fail "SVG not well-formed"; fi
+if command -v tshark >/dev/null; then
+    n=$(tshark -r "$TMP/d.pcap" -Y tcp 2>/dev/null | wc -l)
+    [ "$n" -ge 10 ] || fail "tshark sees $n TCP packets in the demo capture"
+    bad=$(tshark -r "$TMP/d.pcap" -Y '_ws.malformed' 2>/dev/null | wc -l)
+    [ "$bad" -eq 0 ] || fail "tshark: $bad malformed packets"
+    "$TETHER" ladder "$TMP/d.pcap" >/dev/null || fail "tether ladder cannot read the demo capture"
+fi
+echo ok
