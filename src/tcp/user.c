@@ -194,10 +194,10 @@ long tt_tcp_recv(struct tt_tcp *t, void *buf, size_t len, tt_time now)
         maybe_window_update(t, now);
         return (long)done(t, (int)n, now);
     }
+    if (t->err)
+        return t->err; /* before end of stream, as Linux: FIN then RST reads ECONNRESET */
     if (t->rd_shut || t->fin_rcvd)
         return 0; /* end of stream */
-    if (t->err)
-        return t->err;
     switch (t->state) {
     case TT_CLOSED:
         return t->connected_once ? 0 : TT_ENOTCONN;
