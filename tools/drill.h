@@ -318,6 +318,7 @@ struct tt_drill_pending {
     int64_t start, end; /* script times */
     int64_t done_at;    /* -1 while blocked */
     int64_t result;     /* sum so far for writes */
+    int64_t wake;       /* when a timeout (poll, epoll_wait) ends, or the expected end */
 };
 
 struct tt_drill_runner {
@@ -363,6 +364,8 @@ bool tt__drill_syscall(struct tt_drill_runner *r, const struct tt_drill_event *e
                        int64_t end);
 /* Retry blocked calls; those that finish are checked against their end time. */
 void tt__drill_retry_pending(struct tt_drill_runner *r);
+/* The earliest time after `now` at which a blocked call must be retried (INT64_MAX: none). */
+int64_t tt__drill_next_wake(const struct tt_drill_runner *r);
 /* Fill a tcpi_* value of the socket under test for %{ }%. */
 bool tt__drill_lookup(void *ctx, const char *name, int64_t *value);
 /* Free every handle of the run. */

@@ -212,6 +212,9 @@ void tt__drill_advance(struct tt_drill_runner *r, int64_t t)
         if (r->now >= t)
             break;
         int64_t next = d == TT_TIME_NEVER ? t : (int64_t)(d - BASE);
+        int64_t wake = tt__drill_next_wake(r);
+        if (wake < next)
+            next = wake;
         if (next <= r->now)
             next = r->now + 1;
         r->now = next > t ? t : next;
@@ -227,6 +230,9 @@ static bool wait_capture(struct tt_drill_runner *r, int64_t deadline)
         if (r->cap_count > 0 || r->now >= deadline)
             break;
         int64_t next = d == TT_TIME_NEVER ? deadline : (int64_t)(d - BASE);
+        int64_t wake = tt__drill_next_wake(r);
+        if (wake < next)
+            next = wake;
         if (next <= r->now)
             next = r->now + 1;
         r->now = next > deadline ? deadline : next;

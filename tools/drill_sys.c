@@ -828,8 +828,28 @@ bool tt__drill_syscall(struct tt_drill_runner *r, const struct tt_drill_event *e
     p->end = end;
     p->done_at = -1;
     p->result = st == CALL_BLOCK && c.ret > 0 ? c.ret : 0;
+    p->wake = end;
+    int64_t timeout;
+    size_t targ = strcmp(ev->sc.name, "poll") == 0         ? 2
+                  : strcmp(ev->sc.name, "epoll_wait") == 0 ? 3
+                                                           : 0;
+    if (targ != 0 && targ < ev->sc.nargs && ev->sc.args[targ]->kind == TT_DRILL_ARG_INT &&
+        (timeout = ev->sc.args[targ]->ival) >= 0 && start + timeout * 1000 < p->wake)
+        p->wake = start + timeout * 1000;
     tt__drill_note(r, "%s blocks", ev->sc.name);
     return true;
+}
+
+int64_t tt__drill_next_wake(const struct tt_drill_runner *r)
+{
+    int64_t w = INT64_MAX;
+    for (size_t i = 0; i < r->npending; i++) {
+        const struct tt_drill_pending *p = &r->pending[i];
+        int64_t t = p->wake > r->now ? p->wake : p->end > r->now ? p->end : INT64_MAX;
+        if (t < w)
+            w = t;
+    }
+    return w;
 }
 
 void tt__drill_retry_pending(struct tt_drill_runner *r)
