@@ -23,7 +23,7 @@
 #include "tether/tether.h"
 
 #define BASE TT_SEC(1) /* script time 0 on the stack's clock: 0 means "never" there */
-#define ANY_WAIT TT_SEC(600)
+#define ANY_WAIT ((int64_t)TT_SEC(600))
 
 uint64_t tt__drill_clock(int64_t t)
 {
