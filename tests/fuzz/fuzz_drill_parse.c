@@ -3,17 +3,12 @@
  * libFuzzer target for the packetdrill lexer and parser: any bytes either
  * parse into a script (which is then printed back in packetdrill notation)
  * or fail with a message; never a crash, leak or out-of-bounds read.
- *
- * Fuzz targets link only tether_host, so the three drill sources are
- * compiled into this target directly rather than through tether_tools.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "../../tools/drill_fmt.c"
-#include "../../tools/drill_lex.c"
-#include "../../tools/drill_parse.c"
+#include "drill.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
