@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Shared pieces of the `tether` command: the subcommand entry points and small
+ * argument parsers.
+ *
+ * Adding a subcommand: write tools/<name>.c with
+ *     int tt_cmd_<name>(int argc, char **argv);
+ * (argv[0] is the subcommand name; return the exit status), declare it below,
+ * and add one line to the table in tools/main.c. Usage errors print one line
+ * through tt_cli_usage_error() and return TT_CLI_EXIT_USAGE.
+ */
+#ifndef TETHER_TOOLS_CLI_H
+#define TETHER_TOOLS_CLI_H
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define TT_CLI_EXIT_OK 0
+#define TT_CLI_EXIT_FAIL 1  /* a runtime failure (device, file, ...) */
+#define TT_CLI_EXIT_USAGE 2 /* bad arguments */
+
+/* Subcommands. Each returns the process exit status. */
+int tt_cmd_serve(int argc, char **argv);  /* tools/serve.c */
+int tt_cmd_demo(int argc, char **argv);   /* tools/demo.c */
+int tt_cmd_ladder(int argc, char **argv); /* tools/ladder_pcap.c */
+int tt_cmd_drill(int argc, char **argv);  /* tools/drill_cmd.c */
+
+struct tt_counters;
+/* Print the non-zero counters of a stack, one per line, drops with their
+ * reason name and description (tools/serve.c). */
+void tt_cli_print_counters(FILE *f, const struct tt_counters *c);
+
+/* The helpers below are static inline so that every subcommand file can use
+ * them without a shared .c file. */
+
+/*
+ * Print "tether <cmd>: <message>" and a hint to run `tether <cmd> --help` on
+ * stderr; returns TT_CLI_EXIT_USAGE so callers can `return tt_cli_usage_error(...)`.
+ */
+static inline int tt_cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static inline int tt_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "tether %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see tether %s --help)\n", cmd);
+    return TT_CLI_EXIT_USAGE;
+}
+
+/* Parse a decimal unsigned integer in [lo, hi], nothing trailing. 0 or -1. */
+static inline int tt_cli_parse_uint(const char *s, unsigned long lo, unsigned long hi,
+                                    unsigned long *out)
+{
+    unsigned long v = 0;
+    if (!s || !*s)
+        return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        if (v > (ULONG_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (unsigned long)(*s - '0');
+    }
+    if (v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Parse a dotted-quad IPv4 address ("192.0.2.1", exactly four decimal parts
+ * of 0..255, no leading zeros) into host order. 0 or -1. */
+static inline int tt_cli_parse_ipv4(const char *s, uint32_t *addr)
+{
+    uint32_t a = 0;
+    for (int part = 0; part < 4; part++) {
+        unsigned v = 0, digits = 0;
+        while (*s >= '0' && *s <= '9' && digits < 4) {
+            v = v * 10 + (unsigned)(*s++ - '0');
+            digits++;
+        }
+        if (digits == 0 || digits > 3 || v > 255 || (digits > 1 && s[-(int)digits] == '0'))
+            return -1;
+        a = a << 8 | v;
+        if (part < 3 && *s++ != '.')
+            return -1;
+    }
+    if (*s)
+        return -1;
+    *addr = a;
+    return 0;
+}
+
+/* Parse "A.B.C.D/N" (N 0..32). 0, or -1 for a bad address, -2 for a bad or
+ * missing prefix. */
+static inline int tt_cli_parse_cidr(const char *s, uint32_t *addr, uint8_t *prefix_len)
+{
+    const char *slash = strchr(s, '/');
+    char ip[16];
+    unsigned long n;
+    if (!slash)
+        return -2;
+    if ((size_t)(slash - s) >= sizeof ip)
+        return -1;
+    memcpy(ip, s, (size_t)(slash - s));
+    ip[slash - s] = 0;
+    if (tt_cli_parse_ipv4(ip, addr) != 0)
+        return -1;
+    if (tt_cli_parse_uint(slash + 1, 0, 32, &n) != 0)
+        return -2;
+    *prefix_len = (uint8_t)n;
+    return 0;
+}
+
+static inline int tt_cli_hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Parse "xx:xx:xx:xx:xx:xx" (hex, either case, '-' also accepted). 0 or -1. */
+static inline int tt_cli_parse_mac(const char *s, uint8_t mac[6])
+{
+    for (int i = 0; i < 6; i++) {
+        int hi = tt_cli_hexval(s[0]), lo = hi < 0 ? -1 : tt_cli_hexval(s[1]);
+        if (hi < 0 || lo < 0)
+            return -1;
+        mac[i] = (uint8_t)(hi << 4 | lo);
+        s += 2;
+        if (i < 5 && *s != ':' && *s != '-')
+            return -1;
+        if (i < 5)
+            s++;
+    }
+    return *s ? -1 : 0;
+}
+
+/* Format a host-order IPv4 address into buf (16 bytes). Returns buf. */
+static inline char *tt_cli_fmt_ipv4(uint32_t addr, char buf[16])
+{
+    snprintf(buf, 16, "%u.%u.%u.%u", (unsigned)(addr >> 24), (unsigned)(addr >> 16 & 255),
+             (unsigned)(addr >> 8 & 255), (unsigned)(addr & 255));
+    return buf;
+}
+
+#endif
