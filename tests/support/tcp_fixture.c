@@ -10,6 +10,7 @@
 
 #include "tcp_fixture.h"
 
+#include "memlink.h"
 #include "net/stack.h"
 #include "wire/ipv4.h"
 
@@ -315,4 +316,171 @@ void fx_to_last_ack(struct fx *f)
     assert_int_equal(tt_tcp_shutdown(f->t, TT_SHUT_WR, f->now), 0);
     assert_int_equal(tt_tcp_state(f->t), TT_LAST_ACK);
     fx_expect(fx_pop(f), TT_TCP_FIN | TT_TCP_ACK, f->pack, f->pseq);
+}
+
+/* ---- two stacks ---- */
+
+static void *fxp_alloc_a(void *ctx, size_t size)
+{
+    struct fxp *p = ctx;
+    void *q = malloc(size);
+    if (q) {
+        p->mem_a += size;
+        p->allocs_a++;
+    }
+    return q;
+}
+
+static void fxp_free_a(void *ctx, void *q, size_t size)
+{
+    struct fxp *p = ctx;
+    p->mem_a -= size;
+    p->allocs_a--;
+    free(q);
+}
+
+static void *fxp_alloc_b(void *ctx, size_t size)
+{
+    struct fxp *p = ctx;
+    void *q = malloc(size);
+    if (q) {
+        p->mem_b += size;
+        p->allocs_b++;
+    }
+    return q;
+}
+
+static void fxp_free_b(void *ctx, void *q, size_t size)
+{
+    struct fxp *p = ctx;
+    p->mem_b -= size;
+    p->allocs_b--;
+    free(q);
+}
+
+static void fxp_trace_a(void *ctx, const struct tt_trace_event *ev)
+{
+    struct fxp *p = ctx;
+    if (ev->kind == TT_TRACE_TCP_STATE)
+        p->states_a[ev->old_state][ev->new_state]++;
+}
+
+static void fxp_trace_b(void *ctx, const struct tt_trace_event *ev)
+{
+    struct fxp *p = ctx;
+    if (ev->kind == TT_TRACE_TCP_STATE)
+        p->states_b[ev->old_state][ev->new_state]++;
+}
+
+static void fxp_rx_a(void *ctx, const uint8_t *frame, size_t len, tt_time now)
+{
+    struct fxp *p = ctx;
+    tt_stack_input(p->a, p->ia, frame, len, now);
+}
+
+static void fxp_rx_b(void *ctx, const uint8_t *frame, size_t len, tt_time now)
+{
+    struct fxp *p = ctx;
+    tt_stack_input(p->b, p->ib, frame, len, now);
+}
+
+static struct tt_stack *fxp_stack(struct fxp *p, const struct tt_config *cfg, int b,
+                                  enum tt_memlink_end end, int *iface)
+{
+    struct tt_config c;
+    if (cfg)
+        c = *cfg;
+    else
+        fx_config(&c);
+    c.allocator.alloc = b ? fxp_alloc_b : fxp_alloc_a;
+    c.allocator.free = b ? fxp_free_b : fxp_free_a;
+    c.allocator.ctx = p;
+    c.secret[0] += (uint64_t)b;
+    struct tt_stack *s;
+    assert_int_equal(tt_stack_create(&c, &s), 0);
+    struct tt_iface_config ic;
+    memset(&ic, 0, sizeof ic);
+    ic.link = tt_memlink_link(p->ml, end);
+    uint8_t mac[6] = {2, 0, 0, 0, 0, (uint8_t)(1 + b)};
+    memcpy(ic.mac, mac, 6);
+    ic.addr = b ? FX_PEER : FX_US;
+    ic.prefix_len = 24;
+    *iface = tt_stack_add_iface(s, &ic);
+    assert_true(*iface >= 0);
+    tt_stack_set_trace(s, b ? fxp_trace_b : fxp_trace_a, p);
+    return s;
+}
+
+void fxp_init(struct fxp *p, const struct tt_memlink_config *lc, const struct tt_config *ca,
+              const struct tt_config *cb)
+{
+    memset(p, 0, sizeof *p);
+    struct tt_memlink_config l;
+    if (lc) {
+        l = *lc;
+    } else {
+        tt_memlink_config_default(&l);
+        l.faults[0].delay = l.faults[1].delay = TT_MSEC(1);
+    }
+    assert_int_equal(tt_memlink_create(&l, &p->ml), 0);
+    p->a = fxp_stack(p, ca, 0, TT_MEMLINK_A, &p->ia);
+    p->b = fxp_stack(p, cb, 1, TT_MEMLINK_B, &p->ib);
+    tt_memlink_set_rx(p->ml, TT_MEMLINK_B, fxp_rx_b, p);
+    tt_memlink_set_rx(p->ml, TT_MEMLINK_A, fxp_rx_a, p);
+    p->now = TT_SEC(1);
+}
+
+void fxp_fini(struct fxp *p)
+{
+    struct tt_tcp_stats sa, sb;
+    tt_tcp_stats(p->a, &sa);
+    tt_tcp_stats(p->b, &sb);
+    assert_int_equal(sa.bad_transitions, 0);
+    assert_int_equal(sb.bad_transitions, 0);
+    tt_stack_destroy(p->a);
+    tt_stack_destroy(p->b);
+    tt_memlink_destroy(p->ml);
+    assert_int_equal(p->mem_a, 0);
+    assert_int_equal(p->mem_b, 0);
+    assert_int_equal(p->allocs_a, 0);
+    assert_int_equal(p->allocs_b, 0);
+}
+
+tt_time fxp_step(struct fxp *p)
+{
+    tt_time na = tt_stack_poll(p->a, p->now);
+    tt_time nb = tt_stack_poll(p->b, p->now);
+    tt_time nl = tt_memlink_next_deadline(p->ml);
+    tt_time next = na < nb ? na : nb;
+    if (nl < next)
+        next = nl;
+    if (next == TT_TIME_NEVER)
+        return TT_TIME_NEVER;
+    if (next <= p->now)
+        next = nl <= p->now ? p->now : p->now + 1;
+    p->now = next;
+    tt_memlink_deliver(p->ml, p->now);
+    tt_stack_poll(p->a, p->now);
+    tt_stack_poll(p->b, p->now);
+    return p->now;
+}
+
+void fxp_run_for(struct fxp *p, tt_time dt)
+{
+    tt_time target = p->now + dt;
+    for (;;) {
+        tt_time na = tt_stack_poll(p->a, p->now);
+        tt_time nb = tt_stack_poll(p->b, p->now);
+        tt_time nl = tt_memlink_next_deadline(p->ml);
+        tt_time next = na < nb ? na : nb;
+        if (nl < next)
+            next = nl;
+        if (next == TT_TIME_NEVER || next > target)
+            break;
+        fxp_step(p);
+    }
+    p->now = target;
+    tt_memlink_deliver(p->ml, p->now);
+    tt_stack_poll(p->a, p->now);
+    tt_stack_poll(p->b, p->now);
 }

@@ -114,4 +114,31 @@ void fx_to_last_ack(struct fx *f);
 /* Our next sequence number as the peer sees it (SND.NXT). */
 uint32_t fx_snd_nxt(const struct fx *f);
 
+/* ---- two stacks over a memlink, on a virtual clock ---- */
+
+struct tt_memlink;
+struct tt_memlink_config;
+
+struct fxp {
+    struct tt_stack *a, *b; /* 192.0.2.1 and 192.0.2.2, Ethernet */
+    struct tt_memlink *ml;
+    int ia, ib; /* interface indexes */
+    tt_time now;
+    size_t mem_a, mem_b; /* bytes outstanding in each stack's allocator */
+    size_t allocs_a, allocs_b;
+    int states_a[TT_TCP_NSTATES][TT_TCP_NSTATES]; /* transitions seen, by (old, new) */
+    int states_b[TT_TCP_NSTATES][TT_TCP_NSTATES];
+};
+
+/* lc NULL = clean link with 1 ms one-way delay; ca/cb NULL = fx_config(). */
+void fxp_init(struct fxp *p, const struct tt_memlink_config *lc, const struct tt_config *ca,
+              const struct tt_config *cb);
+/* Destroy both stacks and the link; assert every allocation came back. */
+void fxp_fini(struct fxp *p);
+/* Jump to the next event (a deadline or a frame), deliver, poll. Returns the
+ * new time, or TT_TIME_NEVER when nothing is scheduled. */
+tt_time fxp_step(struct fxp *p);
+/* Run every event up to now + dt, then set the clock there. */
+void fxp_run_for(struct fxp *p, tt_time dt);
+
 #endif
