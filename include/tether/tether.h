@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "link.h"
 #include "stack.h"
+#include "tcp.h"
 #include "time.h"
 #include "trace.h"
 
