@@ -50,7 +50,7 @@ struct tt_tcp_hdr {
  * Parse a TCP header and its options. Returns the header length (data offset)
  * or TT_EINVAL with *why = TCP_TRUNCATED (len < 20), TCP_BAD_OFFSET (data
  * offset < 5 or past len) or TCP_BAD_OPTIONS (an option length < 2 or running
- * past the header: RFC 9293 MUST-64, never read past it). Known options with a
+ * past the header: RFC 9293 MUST-7, never read past it). Known options with a
  * wrong length and unknown options are skipped by their length and counted in
  * opt.ignored, as Linux does. EOL ends the list. The checksum is not checked
  * here (it needs the pseudo-header): see tt__tcp_cksum_ok().
