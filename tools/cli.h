@@ -23,10 +23,11 @@
 #define TT_CLI_EXIT_USAGE 2 /* bad arguments */
 
 /* Subcommands. Each returns the process exit status. */
-int tt_cmd_serve(int argc, char **argv);  /* tools/serve.c */
-int tt_cmd_demo(int argc, char **argv);   /* tools/demo.c */
-int tt_cmd_ladder(int argc, char **argv); /* tools/ladder_pcap.c */
-int tt_cmd_drill(int argc, char **argv);  /* tools/drill_cmd.c */
+int tt_cmd_serve(int argc, char **argv);   /* tools/serve.c */
+int tt_cmd_demo(int argc, char **argv);    /* tools/demo.c */
+int tt_cmd_ladder(int argc, char **argv);  /* tools/ladder_pcap.c */
+int tt_cmd_drill(int argc, char **argv);   /* tools/drill_cmd.c */
+int tt_cmd_simping(int argc, char **argv); /* tools/serve.c (hidden, for tests) */
 
 struct tt_counters;
 /* Print the non-zero counters of a stack, one per line, drops with their

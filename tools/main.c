@@ -29,6 +29,7 @@ static const struct subcommand commands[] = {
     {"ladder", tt_cmd_ladder, "draw a TCP connection from a pcap file as a ladder diagram"},
     {"drill", tt_cmd_drill, "run packetdrill scripts against fresh stacks"},
     {"serve", tt_cmd_serve, "attach a stack to a TAP or TUN device; answer ARP and ping"},
+    {"sim-ping", tt_cmd_simping, NULL},
     {"version", cmd_version, "print the version"},
     {"help", cmd_help, "this list"},
 };

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "pcap.h"
 #include "port.h"
+#include "sim.h"
 
 static const char serve_help[] =
     "usage: tether serve (--tap NAME | --tun NAME) --addr A.B.C.D/N [options]\n"
@@ -36,7 +37,8 @@ struct serve_opts {
     uint8_t mac[6];
     unsigned long mtu;
     const char *pcap;
-    /* TCP services (--echo, --port N, ...) are added here and in serve_option(). */
+    /* TCP services (--echo, --port N, ...) are added here, in `known` in
+     * serve_parse() and in serve_option(). */
 };
 
 /* Handle one option with its value; returns 0 or a usage error status. */
@@ -95,6 +97,15 @@ static int serve_parse(int argc, char **argv, struct serve_opts *o, int *help)
         }
         if (strncmp(arg, "--", 2) != 0)
             return tt_cli_usage_error("serve", "unexpected argument '%s'", arg);
+        static const char *const known[] = {"--tap", "--tun", "--addr", "--gw",
+                                            "--mac", "--mtu", "--pcap"};
+        size_t namelen = strcspn(arg, "=");
+        int is_known = 0;
+        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+            if (strlen(known[k]) == namelen && !strncmp(arg, known[k], namelen))
+                is_known = 1;
+        if (!is_known)
+            return tt_cli_usage_error("serve", "unknown option '%.*s'", (int)namelen, arg);
         char opt[32];
         const char *val;
         const char *eq = strchr(arg, '=');
@@ -250,4 +261,61 @@ out:
     tt_pcap_writer_close(pw);
     tt_port_dev_close(dev);
     return rc;
+}
+
+/* ---- tether sim-ping (hidden): a capture of a simulated ping exchange ---- */
+
+/*
+ * `tether sim-ping --pcap FILE [--count N] [--size BYTES] [--raw]`: two stacks
+ * on a 1 ms memlink, N pings from 192.0.2.1 to 192.0.2.2 of BYTES each (large
+ * sizes fragment), captured at 192.0.2.1. Exists so that tests can check a
+ * capture with external tools (tshark); prints the replies received.
+ */
+int tt_cmd_simping(int argc, char **argv)
+{
+    const char *path = NULL;
+    unsigned long count = 3, size = 56;
+    int raw = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--raw")) {
+            raw = 1;
+            continue;
+        }
+        if (!v)
+            return tt_cli_usage_error("sim-ping", "bad or incomplete option '%s'", a);
+        i++;
+        if (!strcmp(a, "--pcap"))
+            path = v;
+        else if (!strcmp(a, "--count") && tt_cli_parse_uint(v, 1, 1000, &count) == 0)
+            continue;
+        else if (!strcmp(a, "--size") && tt_cli_parse_uint(v, 0, 65507 - 8, &size) == 0)
+            continue;
+        else
+            return tt_cli_usage_error("sim-ping", "bad option '%s %s'", a, v);
+    }
+    if (!path)
+        return tt_cli_usage_error("sim-ping", "--pcap FILE is required");
+    struct tt_memlink_config lc;
+    tt_memlink_config_default(&lc);
+    lc.framing = raw ? TT_FRAMING_RAW_IP : TT_FRAMING_ETHERNET;
+    lc.faults[0].delay = lc.faults[1].delay = TT_MSEC(1);
+    struct tt_sim_pair_opts o = {.link = &lc, .seed = 1};
+    struct tt_sim_pair p;
+    if (tt_sim_pair_create(&p, &o) != 0 || tt_sim_capture(p.sim, p.link, TT_MEMLINK_A, path) != 0) {
+        fprintf(stderr, "tether sim-ping: cannot set up the simulation or create %s\n", path);
+        tt_sim_pair_destroy(&p);
+        return TT_CLI_EXIT_FAIL;
+    }
+    static uint8_t data[65507];
+    for (size_t i = 0; i < size; i++)
+        data[i] = (uint8_t)i;
+    for (unsigned long k = 0; k < count; k++) {
+        tt_stack_ping(p.a, TT_SIM_ADDR_B, 0x7474, (uint16_t)(k + 1), data, size, tt_sim_now(p.sim));
+        tt_sim_run_for(p.sim, TT_MSEC(100));
+    }
+    uint64_t replies = tt_stack_counters(p.a)->icmp_in_msgs;
+    printf("tether sim-ping: %lu sent, %llu replies\n", count, (unsigned long long)replies);
+    tt_sim_pair_destroy(&p);
+    return replies == count ? TT_CLI_EXIT_OK : TT_CLI_EXIT_FAIL;
 }
