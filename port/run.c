@@ -133,6 +133,12 @@ int tt_port_run(struct tt_stack *stack, struct tt_port_dev *const *devs, const i
         free(lp);
         return os_error(err, errlen, "sigprocmask");
     }
+    /* An ignored signal is discarded before it can reach the signalfd, and a
+     * shell starts background jobs with SIGINT ignored: take the default
+     * disposition back (harmless while blocked), restore it on return. */
+    struct sigaction dfl = {.sa_handler = SIG_DFL}, old_int, old_term;
+    sigaction(SIGINT, &dfl, &old_int);
+    sigaction(SIGTERM, &dfl, &old_term);
     int rc;
     int sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
     int ep = epoll_create1(EPOLL_CLOEXEC);
@@ -158,6 +164,8 @@ out:
         close(ep);
     if (sfd >= 0)
         close(sfd);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     sigprocmask(SIG_SETMASK, &old, NULL);
     free(lp);
     return rc;

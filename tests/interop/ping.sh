@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Linux interop: the kernel pings `tether serve` over a TAP device, inside a
+# network namespace this script creates (nothing leaves it). 20 of 20 echo
+# requests must be answered, and large pings (fragmented both ways) too.
+# Needs root, /dev/net/tun, ip and ping; exits 77 (skip) without them.
+# Usage: ping.sh /path/to/tether
+set -u
+TETHER=${1:?usage: $0 /path/to/tether}
+skip() { echo "SKIP: $*"; exit 77; }
+[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, TAP)"
+[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+command -v ip >/dev/null 2>&1 || skip "ip (iproute2) is not installed"
+command -v ping >/dev/null 2>&1 || skip "ping is not installed"
+
+ns="tt_ping_$$_$RANDOM"
+tap="ttp$$"
+tap=${tap:0:15}
+dir=$(mktemp -d /tmp/tt_interop_ping.XXXXXX)
+pid=""
+cleanup() {
+    local p
+    for p in $(ip netns pids "$ns" 2>/dev/null); do
+        kill -KILL "$p" 2>/dev/null # only processes inside our own namespace
+    done
+    [ -n "$pid" ] && wait "$pid" 2>/dev/null
+    ip netns del "$ns" 2>/dev/null
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP # so that a killed test still cleans up
+ip netns add "$ns" || skip "cannot create a network namespace"
+NS() { ip netns exec "$ns" "$@"; }
+NS ip link set lo up
+
+# Not through NS: a function would run in a subshell and $! would be its pid.
+ip netns exec "$ns" "$TETHER" serve --tap "$tap" --addr 192.0.2.2/24 \
+    --mac 02:00:00:00:00:02 --pcap "$dir/serve.pcap" >"$dir/out" 2>"$dir/err" &
+pid=$!
+for _ in $(seq 50); do
+    grep -q "serving" "$dir/out" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+done
+if ! grep -q "^tether: serving 192.0.2.2/24 on tap $tap\$" "$dir/out"; then
+    echo "FAIL: tether serve did not start:"; cat "$dir/out" "$dir/err"; exit 1
+fi
+NS ip addr add 192.0.2.1/24 dev "$tap"
+NS ip link set "$tap" up
+
+fail=0
+out=$(NS ping -c 20 -i 0.2 -W 2 192.0.2.2 2>&1)
+if ! grep -q " 20 received" <<<"$out"; then
+    echo "FAIL: ping 20 x 56 bytes:"; echo "$out"; fail=1
+fi
+out=$(NS ping -c 3 -i 0.2 -W 2 -s 4000 192.0.2.2 2>&1)
+if ! grep -q " 3 received" <<<"$out"; then
+    echo "FAIL: ping 3 x 4000 bytes (fragmented):"; echo "$out"; fail=1
+fi
+grep -q "4008 bytes from 192.0.2.2" <<<"$out" || { echo "FAIL: no full-size reply"; fail=1; }
+
+# Signal tether itself (ip netns exec may or may not have exec'd it).
+tpid=$(ip netns pids "$ns" | head -n 1)
+kill -INT "${tpid:-$pid}"
+wait "$pid"
+rc=$?
+pid=""
+[ "$rc" -eq 0 ] || { echo "FAIL: tether serve exited with $rc"; cat "$dir/err"; fail=1; }
+grep -q "^tether: stopped (signal 2)" "$dir/out" || { echo "FAIL: no clean stop"; cat "$dir/out"; fail=1; }
+reps=$(awk '$1 == "icmp_out_echo_reps" { print $2 }' "$dir/out")
+[ "${reps:-0}" -ge 23 ] || { echo "FAIL: icmp_out_echo_reps=${reps:-0}, expected >= 23"; cat "$dir/out"; fail=1; }
+reasm=$(awk '$1 == "ip_reasm_oks" { print $2 }' "$dir/out")
+[ "${reasm:-0}" -ge 3 ] || { echo "FAIL: ip_reasm_oks=${reasm:-0}, expected >= 3"; fail=1; }
+[ -s "$dir/serve.pcap" ] || { echo "FAIL: empty capture"; fail=1; }
+if command -v tshark >/dev/null 2>&1; then
+    n=$(tshark -r "$dir/serve.pcap" -Y 'icmp.type == 0' 2>/dev/null | wc -l)
+    [ "$n" -ge 23 ] || { echo "FAIL: capture holds $n echo replies, expected >= 23"; fail=1; }
+fi
+[ "$fail" -eq 0 ] && echo "PASS: ping (20/20, fragmented 3/3)" && cat "$dir/out"
+exit "$fail"
