@@ -76,5 +76,31 @@ if command -v tshark >/dev/null 2>&1; then
     n=$(tshark -r "$dir/serve.pcap" -Y 'icmp.type == 0' 2>/dev/null | wc -l)
     [ "$n" -ge 23 ] || { echo "FAIL: capture holds $n echo replies, expected >= 23"; fail=1; }
 fi
-[ "$fail" -eq 0 ] && echo "PASS: ping (20/20, fragmented 3/3)" && cat "$dir/out"
+# The same over TUN (raw IPv4, point-to-point: no ARP), in the same namespace.
+tun="ttu$$"
+tun=${tun:0:15}
+ip netns exec "$ns" "$TETHER" serve --tun "$tun" --addr 192.0.2.6/30 >"$dir/out2" 2>&1 &
+pid=$!
+for _ in $(seq 50); do
+    grep -q "serving" "$dir/out2" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+done
+if grep -q "^tether: serving 192.0.2.6/30 on tun $tun\$" "$dir/out2"; then
+    NS ip addr add 192.0.2.5 peer 192.0.2.6 dev "$tun"
+    NS ip link set "$tun" up
+    out=$(NS ping -c 5 -i 0.2 -W 2 192.0.2.6 2>&1)
+    grep -q " 5 received" <<<"$out" || { echo "FAIL: ping over TUN:"; echo "$out"; fail=1; }
+    out=$(NS ping -c 2 -i 0.2 -W 2 -s 3000 192.0.2.6 2>&1)
+    grep -q " 2 received" <<<"$out" || { echo "FAIL: fragmented ping over TUN:"; echo "$out"; fail=1; }
+    for p in $(ip netns pids "$ns"); do kill -TERM "$p"; done
+    wait "$pid" || { echo "FAIL: tether serve --tun exited with $?"; fail=1; }
+    pid=""
+    grep -q "^tether: stopped (signal 15)" "$dir/out2" || { echo "FAIL: TUN: no clean stop"; fail=1; }
+else
+    echo "FAIL: tether serve --tun did not start:"; cat "$dir/out2"; fail=1
+fi
+
+[ "$fail" -eq 0 ] && echo "PASS: ping (TAP 20/20, fragmented 3/3; TUN 5/5, fragmented 2/2)" &&
+    cat "$dir/out" "$dir/out2"
 exit "$fail"
