@@ -73,15 +73,15 @@ void tt_sim_destroy(struct tt_sim *sim)
 {
     if (!sim)
         return;
+    /* Stacks first: a stack that transmits while tearing down finds its
+     * link and capture still alive. */
+    for (int i = 0; i < sim->nstacks; i++)
+        tt_stack_destroy(sim->stacks[i]);
     for (int i = 0; i < sim->nlinks; i++) {
         tt_pcap_writer_close(sim->att[i][0].pcap);
         tt_pcap_writer_close(sim->att[i][1].pcap);
-    }
-    /* Stacks first: a stack may transmit while tearing down, into live links. */
-    for (int i = 0; i < sim->nstacks; i++)
-        tt_stack_destroy(sim->stacks[i]);
-    for (int i = 0; i < sim->nlinks; i++)
         tt_memlink_destroy(sim->links[i]);
+    }
     free(sim);
 }
 
