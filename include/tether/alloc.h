@@ -16,9 +16,9 @@
 #define TT_FIXED_CLASSES 20 /* 16 B .. 8 MiB */
 
 struct tt_fixed_allocator {
-    uint8_t *base, *brk, *end;       /* the pool; brk is the first never-used byte */
+    uint8_t *base, *brk, *end; /* the pool; brk is the first never-used byte */
     void *free_list[TT_FIXED_CLASSES];
-    size_t in_use;                   /* bytes handed out (rounded to class) */
+    size_t in_use; /* bytes handed out (rounded to class) */
     size_t high_water;
 };
 

@@ -26,7 +26,6 @@ struct tt_allocator {
     void *ctx;
 };
 
-
 struct tt_config {
     struct tt_allocator allocator; /* required: no default */
 
@@ -40,26 +39,26 @@ struct tt_config {
     size_t mem_limit;
 
     /* IPv4 */
-    uint8_t ip_default_ttl;          /* 64 (Linux ip_default_ttl) */
-    uint32_t ipfrag_max_datagrams;   /* 64 datagrams under reassembly at once */
-    size_t ipfrag_max_bytes;         /* 4 MiB held by reassembly (Linux ipfrag_high_thresh) */
-    tt_time ipfrag_timeout;          /* 30 s (Linux ipfrag_time; RFC 1122 §3.3.2: 60-120 s
-                                        recommended, Linux uses 30 s) */
+    uint8_t ip_default_ttl;        /* 64 (Linux ip_default_ttl) */
+    uint32_t ipfrag_max_datagrams; /* 64 datagrams under reassembly at once */
+    size_t ipfrag_max_bytes;       /* 4 MiB held by reassembly (Linux ipfrag_high_thresh) */
+    tt_time ipfrag_timeout;        /* 30 s (Linux ipfrag_time; RFC 1122 §3.3.2: 60-120 s
+                                      recommended, Linux uses 30 s) */
 
     /* ARP (RFC 826, RFC 1122 §2.3.2) */
-    uint32_t arp_cache_size;         /* 256 entries per stack */
-    tt_time arp_reachable_time;      /* 30 s before a resolved entry must be refreshed
-                                        (Linux base_reachable_time_ms) */
-    tt_time arp_retrans_time;        /* 1 s between requests (Linux retrans_time_ms) */
-    uint32_t arp_max_probes;         /* 3 requests, then give up (Linux mcast_solicit) */
-    uint32_t arp_queue_len;          /* 3 packets queued per unresolved address (Linux
-                                        unres_qlen is bytes-based; 3 follows RFC 1122's
-                                        "at least one" and bounds memory) */
+    uint32_t arp_cache_size;    /* 256 entries per stack */
+    tt_time arp_reachable_time; /* 30 s before a resolved entry must be refreshed
+                                   (Linux base_reachable_time_ms) */
+    tt_time arp_retrans_time;   /* 1 s between requests (Linux retrans_time_ms) */
+    uint32_t arp_max_probes;    /* 3 requests, then give up (Linux mcast_solicit) */
+    uint32_t arp_queue_len;     /* 3 packets queued per unresolved address (Linux
+                                   unres_qlen is bytes-based; 3 follows RFC 1122's
+                                   "at least one" and bounds memory) */
 
     /* ICMP */
-    tt_time icmp_ratelimit;          /* 1 s token interval for errors we send (Linux
-                                        icmp_ratelimit 1000 ms) */
-    uint32_t icmp_burst;             /* 50 error messages of burst (Linux icmp_msgs_burst) */
+    tt_time icmp_ratelimit; /* 1 s token interval for errors we send (Linux
+                               icmp_ratelimit 1000 ms) */
+    uint32_t icmp_burst;    /* 50 error messages of burst (Linux icmp_msgs_burst) */
 
     /* TCP: see tcp_config.h. */
     struct tt_tcp_config tcp;

@@ -87,9 +87,9 @@ struct tt_counters {
     uint64_t ip_in_receives;
     uint64_t ip_in_delivers;
     uint64_t ip_out_requests;
-    uint64_t ip_reasm_reqds;  /* fragments received */
-    uint64_t ip_reasm_oks;    /* datagrams reassembled */
-    uint64_t ip_reasm_fails;  /* datagrams given up on */
+    uint64_t ip_reasm_reqds; /* fragments received */
+    uint64_t ip_reasm_oks;   /* datagrams reassembled */
+    uint64_t ip_reasm_fails; /* datagrams given up on */
     /* ICMP. */
     uint64_t icmp_in_msgs;
     uint64_t icmp_in_echos;

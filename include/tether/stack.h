@@ -24,14 +24,15 @@ struct tt_stack;
 
 /* IPv4 addresses are uint32_t in host order: TT_IPV4(192, 0, 2, 1). */
 #define TT_IPV4(a, b, c, d)                                                                        \
-    ((uint32_t)(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d)))
+    ((uint32_t)(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) |             \
+                (uint32_t)(d)))
 
 struct tt_iface_config {
-    struct tt_link link;          /* framing, MTU, transmit callback */
-    uint8_t mac[6];               /* Ethernet framing only */
-    uint32_t addr;                /* IPv4 address, host order */
-    uint8_t prefix_len;           /* 0..32, e.g. 24 */
-    uint32_t gateway;             /* default gateway on this interface, 0 for none */
+    struct tt_link link; /* framing, MTU, transmit callback */
+    uint8_t mac[6];      /* Ethernet framing only */
+    uint32_t addr;       /* IPv4 address, host order */
+    uint8_t prefix_len;  /* 0..32, e.g. 24 */
+    uint32_t gateway;    /* default gateway on this interface, 0 for none */
 };
 
 /*

@@ -15,7 +15,7 @@ typedef uint64_t tt_time;
 #define TT_TIME_NEVER UINT64_MAX
 
 #define TT_USEC(x) ((tt_time)(x))
-#define TT_MSEC(x) ((tt_time)(x) * 1000u)
-#define TT_SEC(x) ((tt_time)(x) * 1000000u)
+#define TT_MSEC(x) ((tt_time)(x)*1000u)
+#define TT_SEC(x) ((tt_time)(x)*1000000u)
 
 #endif

@@ -30,12 +30,12 @@ enum tt_trace_kind {
 
 enum tt_rexmit_cause {
     TT_REXMIT_NONE = 0,
-    TT_REXMIT_RTO,       /* retransmission timer (RFC 6298) */
-    TT_REXMIT_FAST,      /* three duplicate ACKs (RFC 5681) */
-    TT_REXMIT_SACK,      /* SACK-based loss recovery (RFC 6675) */
-    TT_REXMIT_RACK,      /* RACK (RFC 8985) */
-    TT_REXMIT_TLP,       /* tail loss probe (RFC 8985) */
-    TT_REXMIT_SYN,       /* SYN or SYN-ACK retransmission */
+    TT_REXMIT_RTO,  /* retransmission timer (RFC 6298) */
+    TT_REXMIT_FAST, /* three duplicate ACKs (RFC 5681) */
+    TT_REXMIT_SACK, /* SACK-based loss recovery (RFC 6675) */
+    TT_REXMIT_RACK, /* RACK (RFC 8985) */
+    TT_REXMIT_TLP,  /* tail loss probe (RFC 8985) */
+    TT_REXMIT_SYN,  /* SYN or SYN-ACK retransmission */
 };
 
 /* TCP flag bits as on the wire. */
@@ -53,28 +53,28 @@ struct tt_trace_seg {
     uint32_t saddr, daddr; /* IPv4, host order */
     uint16_t sport, dport;
     uint32_t seq, ack;
-    uint8_t flags;   /* TT_TCP_* */
-    uint16_t wnd;    /* the raw 16-bit field */
+    uint8_t flags; /* TT_TCP_* */
+    uint16_t wnd;  /* the raw 16-bit field */
     uint16_t urp;
-    uint32_t len;    /* payload bytes */
+    uint32_t len; /* payload bytes */
     /* Options present (has_*) and their values. */
     uint8_t has_mss, has_wscale, sack_ok, has_ts;
     uint16_t mss;
     uint8_t wscale;
     uint32_t ts_val, ts_ecr;
-    uint8_t nsack;   /* SACK blocks, up to 4 */
+    uint8_t nsack; /* SACK blocks, up to 4 */
     uint32_t sack[4][2];
 };
 
 struct tt_trace_event {
     enum tt_trace_kind kind;
     tt_time now;
-    int iface;                  /* interface index, -1 when not applicable */
-    const void *conn;           /* TCP events: the connection handle (struct tt_tcp *) */
-    uint32_t conn_id;           /* TCP events: a per-stack connection serial, from 1 */
-    enum tt_drop_reason drop;   /* DROP, and TCP_SEG_IN when !accepted */
-    int accepted;               /* TCP_SEG_IN: 1 accepted, 0 dropped */
-    const uint8_t *frame;       /* FRAME_IN, FRAME_OUT, DROP (may be NULL) */
+    int iface;                /* interface index, -1 when not applicable */
+    const void *conn;         /* TCP events: the connection handle (struct tt_tcp *) */
+    uint32_t conn_id;         /* TCP events: a per-stack connection serial, from 1 */
+    enum tt_drop_reason drop; /* DROP, and TCP_SEG_IN when !accepted */
+    int accepted;             /* TCP_SEG_IN: 1 accepted, 0 dropped */
+    const uint8_t *frame;     /* FRAME_IN, FRAME_OUT, DROP (may be NULL) */
     size_t frame_len;
     struct tt_trace_seg seg;    /* TCP_SEG_IN, TCP_SEG_OUT, TCP_RETRANSMIT */
     enum tt_rexmit_cause cause; /* TCP_RETRANSMIT, and TCP_SEG_OUT of a retransmission */

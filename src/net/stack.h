@@ -29,8 +29,8 @@ struct tt_stack {
     tt_trace_fn trace_fn;
     void *trace_ctx;
     size_t mem_in_use;
-    struct tt_rng rng;          /* seeded from cfg.secret: deterministic per config */
-    uint16_t ip_id;             /* next IPv4 identification (counter from a keyed start) */
+    struct tt_rng rng; /* seeded from cfg.secret: deterministic per config */
+    uint16_t ip_id;    /* next IPv4 identification (counter from a keyed start) */
     int niface;
     struct tt__iface iface[TT_MAX_IFACES];
     struct tt__arp *arp;
@@ -60,10 +60,10 @@ void tt__drop(struct tt_stack *s, enum tt_drop_reason why, int iface, const uint
 /* ---- IPv4 service for upper layers (net/ipv4.c) ---- */
 
 struct tt_route {
-    int iface;          /* outgoing interface */
-    uint32_t src;       /* the interface address, used as source */
-    uint32_t nexthop;   /* destination itself when on-link, else the gateway */
-    uint32_t mtu;       /* the interface MTU */
+    int iface;        /* outgoing interface */
+    uint32_t src;     /* the interface address, used as source */
+    uint32_t nexthop; /* destination itself when on-link, else the gateway */
+    uint32_t mtu;     /* the interface MTU */
 };
 
 /* Choose the route to dst: the on-link interface with the longest prefix,
@@ -74,11 +74,11 @@ int tt__ip_route(const struct tt_stack *s, uint32_t dst, struct tt_route *r);
 int tt__ip_is_local(const struct tt_stack *s, uint32_t addr);
 
 struct tt_ip_out {
-    uint32_t src, dst;  /* src 0 = the route's source */
+    uint32_t src, dst; /* src 0 = the route's source */
     uint8_t proto;
-    uint8_t ttl;        /* 0 = cfg.ip_default_ttl */
+    uint8_t ttl; /* 0 = cfg.ip_default_ttl */
     uint8_t tos;
-    uint8_t df;         /* set DF; without it, datagrams over the MTU are fragmented */
+    uint8_t df; /* set DF; without it, datagrams over the MTU are fragmented */
 };
 
 /*
@@ -88,18 +88,18 @@ struct tt_ip_out {
  * (DF and too big), TT_ENOBUFS (ARP queue full), TT_ENOMEM, or the link's
  * error. Each failure is also counted as a drop.
  */
-int tt__ip_output(struct tt_stack *s, const struct tt_ip_out *o, const uint8_t *payload,
-                  size_t len, tt_time now);
+int tt__ip_output(struct tt_stack *s, const struct tt_ip_out *o, const uint8_t *payload, size_t len,
+                  tt_time now);
 
 /* ---- what IPv4 hands up to TCP (implemented in tcp/) ---- */
 
 /* An ICMP error about a datagram we sent, reduced to what TCP needs. */
 struct tt_icmp_err {
     uint8_t type, code;
-    uint16_t mtu;               /* next-hop MTU for frag-needed (RFC 1191), else 0 */
-    uint32_t src, dst;          /* of the original datagram: src is ours */
-    uint16_t sport, dport;      /* from the quoted transport header */
-    uint32_t seq;               /* quoted TCP sequence number */
+    uint16_t mtu;          /* next-hop MTU for frag-needed (RFC 1191), else 0 */
+    uint32_t src, dst;     /* of the original datagram: src is ours */
+    uint16_t sport, dport; /* from the quoted transport header */
+    uint32_t seq;          /* quoted TCP sequence number */
 };
 
 int tt__tcp_init(struct tt_stack *s);

@@ -25,15 +25,14 @@
 struct tt_icmp_hdr {
     uint8_t type, code;
     uint16_t cksum;
-    uint32_t rest;            /* bytes 4..7: echo id<<16|seq, or unused|next-hop MTU */
-    const uint8_t *payload;   /* points into the parsed buffer */
+    uint32_t rest;          /* bytes 4..7: echo id<<16|seq, or unused|next-hop MTU */
+    const uint8_t *payload; /* points into the parsed buffer */
     size_t payload_len;
 };
 
 /* Returns 8, or TT_EINVAL with *why = ICMP_TRUNCATED or ICMP_BAD_CHECKSUM
  * (the checksum covers the whole message, len bytes). */
-int tt__icmp_parse(const uint8_t *buf, size_t len, struct tt_icmp_hdr *h,
-                   enum tt_drop_reason *why);
+int tt__icmp_parse(const uint8_t *buf, size_t len, struct tt_icmp_hdr *h, enum tt_drop_reason *why);
 
 /* Emit header + h->payload (payload_len bytes) with the checksum computed.
  * Returns the total length, or TT_EINVAL when cap is too small. */

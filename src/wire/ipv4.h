@@ -14,16 +14,16 @@
 #define TT_IPV4_HLEN 20
 
 struct tt_ipv4_hdr {
-    uint8_t hlen;        /* header length in bytes (20..60) */
+    uint8_t hlen; /* header length in bytes (20..60) */
     uint8_t tos;
-    uint16_t total_len;  /* header + payload */
+    uint16_t total_len; /* header + payload */
     uint16_t id;
-    uint8_t df, mf;      /* flags: don't fragment, more fragments */
-    uint16_t frag_off;   /* fragment offset in bytes (multiple of 8) */
+    uint8_t df, mf;    /* flags: don't fragment, more fragments */
+    uint16_t frag_off; /* fragment offset in bytes (multiple of 8) */
     uint8_t ttl;
     uint8_t proto;
     uint16_t cksum;
-    uint32_t src, dst;   /* host order */
+    uint32_t src, dst; /* host order */
 };
 
 /*
@@ -33,8 +33,7 @@ struct tt_ipv4_hdr {
  * Returns the header length, or TT_EINVAL with *why set to IP_TRUNCATED,
  * IP_BAD_VERSION, IP_BAD_HLEN, IP_BAD_LENGTH or IP_BAD_CHECKSUM.
  */
-int tt__ipv4_parse(const uint8_t *buf, size_t len, struct tt_ipv4_hdr *h,
-                   enum tt_drop_reason *why);
+int tt__ipv4_parse(const uint8_t *buf, size_t len, struct tt_ipv4_hdr *h, enum tt_drop_reason *why);
 
 /* Parse the quoted header inside an ICMP error: like tt__ipv4_parse but
  * without checksum or total-length checks (the quote is truncated). */

@@ -30,18 +30,18 @@ struct tt_tcp_sack_block {
 struct tt_tcp_opts {
     uint8_t has_mss, has_ws, sack_ok, has_ts;
     uint16_t mss;
-    uint8_t ws;           /* as received; the caller clamps to 14 (RFC 7323 §2.3) */
+    uint8_t ws; /* as received; the caller clamps to 14 (RFC 7323 §2.3) */
     uint32_t ts_val, ts_ecr;
-    uint8_t nsack;        /* 0..4 */
+    uint8_t nsack; /* 0..4 */
     struct tt_tcp_sack_block sack[TT_TCP_MAX_SACK];
-    uint8_t ignored;      /* count of unknown or wrongly sized options skipped */
+    uint8_t ignored; /* count of unknown or wrongly sized options skipped */
 };
 
 struct tt_tcp_hdr {
     uint16_t sport, dport;
     uint32_t seq, ack;
-    uint8_t doff;         /* header length in bytes (20..60) */
-    uint8_t flags;        /* TT_TCP_FIN .. TT_TCP_CWR */
+    uint8_t doff;  /* header length in bytes (20..60) */
+    uint8_t flags; /* TT_TCP_FIN .. TT_TCP_CWR */
     uint16_t wnd, cksum, urp;
     struct tt_tcp_opts opt;
 };
@@ -55,8 +55,7 @@ struct tt_tcp_hdr {
  * opt.ignored, as Linux does. EOL ends the list. The checksum is not checked
  * here (it needs the pseudo-header): see tt__tcp_cksum_ok().
  */
-int tt__tcp_parse(const uint8_t *buf, size_t len, struct tt_tcp_hdr *h,
-                  enum tt_drop_reason *why);
+int tt__tcp_parse(const uint8_t *buf, size_t len, struct tt_tcp_hdr *h, enum tt_drop_reason *why);
 
 /* 1 when the checksum of the segment (header + payload, len bytes) is right. */
 int tt__tcp_cksum_ok(uint32_t src, uint32_t dst, const uint8_t *seg, size_t len);
