@@ -40,6 +40,8 @@ struct tt_tcp_config {
     tt_time keepalive_intvl;     /* 75 s (tcp_keepalive_intvl) */
     uint32_t keepalive_probes;   /* 9 (tcp_keepalive_probes) */
     uint32_t max_orphans;        /* 65536 closed-by-app connections still finishing */
+    uint32_t isn_test;           /* 0 = RFC 6528 ISNs; else every ISN is this value (tests of
+                                    sequence-number wrap only: never in production) */
 };
 
 #endif

@@ -24,7 +24,7 @@ tt_seq tt__tcp_isn(const struct tt_stack *s, uint32_t laddr, uint16_t lport, uin
     uint64_t k[2];
     derive(s, 0x49534e, k);
     uint32_t f = (uint32_t)tt__hash_tuple(k, laddr, lport, raddr, rport);
-    return tt_seq_make(f + (uint32_t)(now / 4));
+    return tt_seq_make(s->cfg.tcp.isn_test ? s->cfg.tcp.isn_test : f + (uint32_t)(now / 4));
 }
 
 /* RFC 7323 §5.4 recommends a random per-connection offset for TSval. */
