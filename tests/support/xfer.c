@@ -131,7 +131,7 @@ struct xside {
     int dir; /* the direction this side sends: 0 = A to B */
     uint64_t tx_key, rx_key;
     uint64_t sent, rcvd, hash_tx, hash_rx;
-    uint8_t fin_first, shut, eof, closed, paused_once, zwnd;
+    uint8_t fin_first, shut, eof, closed, paused_once, zwnd, up;
     tt_time pause_end;
     size_t mem_base;
     struct tt_tcp_info info;
@@ -287,8 +287,12 @@ static void side_pump(struct xrun *x, struct xside *me, uint64_t expect, tt_time
 {
     if (!me->t || me->closed || x->failed)
         return;
-    if (tt_tcp_state(me->t) < TT_ESTABLISHED && !tt_tcp_error(me->t))
+    /* Until the handshake completes there is nothing to do; from then on the
+     * application keeps calling, whatever the state (data stays readable
+     * after the connection has closed). */
+    if (!me->up && tt_tcp_state(me->t) < TT_ESTABLISHED && !tt_tcp_error(me->t))
         return;
+    me->up = 1;
     side_write(x, me, now);
     if (me->sent == me->cfg->bytes && me->fin_first && !me->shut && !x->failed) {
         int rc = tt_tcp_shutdown(me->t, TT_SHUT_WR, now);
@@ -419,7 +423,7 @@ static void transfer(struct xrun *x)
         }
         tt_time until = deadline;
         for (int i = 0; i < 2; i++)
-            if (x->side[i].pause_end && x->side[i].pause_end < until)
+            if (x->side[i].pause_end > now && x->side[i].pause_end < until)
                 until = x->side[i].pause_end;
         step_until(x->sim, until);
     }
