@@ -49,3 +49,23 @@ install: build
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) $(TEST_BUILD)-gcc $(FUZZ_BUILD) build-bench
+
+# The long randomized sweep (docs/testing.md): SOAK_SEEDS seeds (100000) from
+# SOAK_FIRST (1), transfers SOAK_SCALE (4) times the default sizes, sanitized,
+# split over $(JOBS) processes. Each failing seed is printed with its replay line.
+soak:
+	@scripts/deps.sh test
+	CC=clang cmake -S . -B build-soak -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTETHER_SANITIZE=ON
+	cmake --build build-soak -j $(JOBS) --target test_xfer_sweep
+	@n=$(or $(SOAK_SEEDS),100000); first=$(or $(SOAK_FIRST),1); scale=$(or $(SOAK_SCALE),4); \
+	j=$(JOBS); per=$$(( (n + j - 1) / j )); pids=; rm -f build-soak/soak-*.log; \
+	echo "soak: $$n seeds from $$first, scale $$scale, $$j processes"; \
+	for i in $$(seq 0 $$((j - 1))); do \
+		f=$$((first + i * per)); c=$$per; \
+		[ $$((f + c)) -gt $$((first + n)) ] && c=$$((first + n - f)); \
+		[ $$c -gt 0 ] || continue; \
+		ASAN_OPTIONS=detect_leaks=1 TT_SWEEP_FIRST=$$f TT_SWEEP_SEEDS=$$c TT_SWEEP_SCALE=$$scale \
+			build-soak/tests/test_xfer_sweep > build-soak/soak-$$i.log 2>&1 & pids="$$pids $$!"; \
+	done; rc=0; for p in $$pids; do wait $$p || rc=1; done; \
+	grep -h -E "sweep:|FAILED|replay" build-soak/soak-*.log; \
+	[ $$rc = 0 ] && echo "soak: passed" || echo "soak: FAILED (logs in build-soak/soak-*.log)"; exit $$rc

@@ -176,6 +176,14 @@ static void xfail(struct xrun *x, const char *fmt, ...)
                      in.backoff, in.snd_cwnd, in.snd_ssthresh, in.snd_wnd, in.rcv_wnd, in.unacked,
                      in.total_retrans, tt_tcp_unsent(s->t), tt_tcp_readable(s->t));
         }
+        if (s->s) {
+            const struct tt_counters *ct = tt_stack_counters(s->s);
+            at = put(m, n, at, " drops:");
+            for (int d = 0; d < TT_DROP_COUNT; d++)
+                if (ct->drops[d])
+                    at = put(m, n, at, " %s=%llu", tt_drop_reason_name((enum tt_drop_reason)d),
+                             (unsigned long long)ct->drops[d]);
+        }
         at = put(m, n, at, ";");
     }
     at = put(m, n, at, " replay: ");
