@@ -88,6 +88,15 @@ void tt_port_dev_close(struct tt_port_dev *dev);
 
 /* ---- the run loop ---- */
 
+/* Readiness an application waits for on one of its own file descriptors. */
+#define TT_PORT_WANT_READ 0x1
+#define TT_PORT_WANT_WRITE 0x2
+struct tt_port_watch {
+    int fd;
+    unsigned want; /* TT_PORT_WANT_*; 0 = not now */
+};
+#define TT_PORT_WATCH_MAX 4
+
 struct tt_port_hooks {
     /* Called for every frame read from devs[i], before tt_stack_input()
      * (pcap capture). May be NULL. */
@@ -99,6 +108,15 @@ struct tt_port_hooks {
      */
     tt_time (*on_tick)(void *ctx, tt_time now);
     void *ctx;
+    /*
+     * The application's own file descriptors (stdin, stdout, ...), asked
+     * after each on_tick: fill up to `cap` (TT_PORT_WATCH_MAX) entries and
+     * return the count. The loop also wakes when one of them is ready as
+     * wanted; on_tick then does the I/O (the loop itself never reads or
+     * writes them). A descriptor epoll cannot watch (a regular file) counts as
+     * always ready. The set may change from one call to the next. May be NULL.
+     */
+    size_t (*watch)(void *ctx, struct tt_port_watch *w, size_t cap);
 };
 
 /*

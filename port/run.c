@@ -18,11 +18,22 @@
 #define SIGNAL_KEY UINT64_MAX
 #define READ_BATCH 64 /* frames read from one device before timers get a turn */
 
+#define WATCH_KEY(k) (UINT64_MAX - 1 - (k)) /* epoll keys of the application's fds */
+
+/* An application descriptor as registered with epoll. */
+struct watched {
+    int fd;
+    uint32_t events; /* as registered; 0 when not */
+    int always;      /* epoll refused it (regular file): always ready */
+};
+
 struct loop {
     struct tt_stack *stack;
     struct tt_port_dev *const *devs;
     const int *ifaces;
     const struct tt_port_hooks *hooks;
+    struct watched reg[TT_PORT_WATCH_MAX];
+    size_t nreg;
     uint8_t buf[TT_FRAME_MAX];
 };
 
@@ -71,6 +82,66 @@ static tt_time turn(struct loop *lp)
     return next;
 }
 
+static uint32_t watch_events(unsigned want)
+{
+    return ((want & TT_PORT_WANT_READ) ? EPOLLIN : 0u) |
+           ((want & TT_PORT_WANT_WRITE) ? EPOLLOUT : 0u);
+}
+
+/* Bring the epoll registrations of the application's descriptors in line with
+ * what it wants now. Returns 1 when a wanted one is always ready (do not
+ * sleep), 0 otherwise, or a negative code on an epoll error. */
+static int watch_update(struct loop *lp, int ep, char *err, size_t errlen)
+{
+    struct tt_port_watch w[TT_PORT_WATCH_MAX];
+    size_t n = 0;
+    if (lp->hooks && lp->hooks->watch)
+        n = lp->hooks->watch(lp->hooks->ctx, w, TT_PORT_WATCH_MAX);
+    if (n > TT_PORT_WATCH_MAX)
+        n = TT_PORT_WATCH_MAX;
+    struct watched next[TT_PORT_WATCH_MAX];
+    size_t nnext = 0;
+    int spin = 0;
+    for (size_t i = 0; i < lp->nreg; i++) { /* forget what is no longer wanted */
+        struct watched *r = &lp->reg[i];
+        size_t j = 0;
+        while (j < n && !(w[j].fd == r->fd && w[j].want))
+            j++;
+        if (j < n)
+            next[nnext++] = *r;
+        else if (!r->always)
+            epoll_ctl(ep, EPOLL_CTL_DEL, r->fd, NULL);
+    }
+    for (size_t j = 0; j < n; j++) {
+        if (!w[j].want || w[j].fd < 0)
+            continue;
+        uint32_t evs = watch_events(w[j].want);
+        size_t i = 0;
+        while (i < nnext && next[i].fd != w[j].fd)
+            i++;
+        if (i == nnext) {
+            if (nnext == TT_PORT_WATCH_MAX)
+                continue;
+            next[nnext++] = (struct watched){.fd = w[j].fd};
+        }
+        struct watched *r = &next[i];
+        struct epoll_event ev = {.events = evs, .data.u64 = WATCH_KEY(i)};
+        if (!r->always && r->events != evs) {
+            int op = r->events ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+            if (epoll_ctl(ep, op, r->fd, &ev) != 0) {
+                if (errno != EPERM)
+                    return os_error(err, errlen, "epoll_ctl(application fd)");
+                r->always = 1;
+            }
+            r->events = evs;
+        }
+        spin |= r->always;
+    }
+    memcpy(lp->reg, next, nnext * sizeof next[0]);
+    lp->nreg = nnext;
+    return spin;
+}
+
 static int timeout_ms(tt_time deadline)
 {
     if (deadline == TT_TIME_NEVER)
@@ -88,8 +159,11 @@ static int loop_body(struct loop *lp, int ep, int sfd, size_t ndev, char *err, s
         tt_time deadline = turn(lp);
         if (deadline == 0)
             return 0;
+        int spin = watch_update(lp, ep, err, errlen);
+        if (spin < 0)
+            return spin;
         struct epoll_event evs[16];
-        int n = epoll_wait(ep, evs, 16, timeout_ms(deadline));
+        int n = epoll_wait(ep, evs, 16, spin ? 0 : timeout_ms(deadline));
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
@@ -124,6 +198,7 @@ int tt_port_run(struct tt_stack *stack, struct tt_port_dev *const *devs, const i
     lp->devs = devs;
     lp->ifaces = ifaces;
     lp->hooks = hooks;
+    lp->nreg = 0;
 
     sigset_t mask, old;
     sigemptyset(&mask);

@@ -28,6 +28,67 @@ int tt_cmd_demo(int argc, char **argv);    /* tools/demo.c */
 int tt_cmd_ladder(int argc, char **argv);  /* tools/ladder_pcap.c */
 int tt_cmd_drill(int argc, char **argv);   /* tools/drill_cmd.c */
 int tt_cmd_simping(int argc, char **argv); /* tools/serve.c (hidden, for tests) */
+int tt_cmd_connect(int argc, char **argv); /* tools/connect.c */
+
+/*
+ * Option parsing shared by serve and connect (tools/serve.c). Each option
+ * is "--name value", "--name=value", or a flag; unknown options are refused
+ * before any value is looked at. fn gets each option in order (val NULL for a
+ * flag given without "=value"; opt NULL for a positional argument) and returns
+ * 0 or a usage status. Returns 0 (with *help set for --help/-h) or a usage
+ * status.
+ */
+#define TT_CLI_FLAG 0     /* no value */
+#define TT_CLI_VALUE 1    /* a value, next argument or after '=' */
+#define TT_CLI_OPTVALUE 2 /* a flag that may take "=value" */
+struct tt_cli_optspec {
+    const char *name;
+    int kind; /* TT_CLI_FLAG, TT_CLI_VALUE, TT_CLI_OPTVALUE */
+};
+typedef int (*tt_cli_opt_fn)(void *ctx, const char *opt, const char *val);
+int tt_cli_parse(const char *cmd, int argc, char **argv, const struct tt_cli_optspec *specs,
+                 size_t nspecs, tt_cli_opt_fn fn, void *ctx, int *help);
+
+/*
+ * A stack on one TAP or TUN device, as serve and connect set it up
+ * (tools/serve.c): the options first, then the running parts.
+ */
+struct tt_port_dev;
+struct tt_pcap_writer;
+struct tt_stack;
+struct tt_cli_host {
+    const char *dev; /* --tap / --tun NAME */
+    int tun;         /* 1 for --tun */
+    int have_addr, have_mac, verbose;
+    uint32_t addr, gw;
+    uint8_t prefix_len;
+    uint8_t mac[6];
+    unsigned long mtu;
+    const char *pcap;
+    /* Filled by tt_cli_host_open(). */
+    struct tt_port_dev *devp;
+    struct tt_pcap_writer *pw;
+    struct tt_stack *s;
+    int iface;
+    const char *cmd;
+};
+/* The host options (--tap --tun --addr --gw --mac --mtu --pcap) and flags
+ * (--verbose) as specs, for a command's own table. */
+extern const struct tt_cli_optspec tt_cli_host_specs[8];
+/* Handle one host option: 0, a usage status, or -1 when opt is not one. */
+int tt_cli_host_option(struct tt_cli_host *h, const char *opt, const char *val);
+/* After parsing: the required options are there. 0 or a usage status. */
+int tt_cli_host_check(struct tt_cli_host *h);
+/* Open the device, the capture, the stack and the interface; with --verbose,
+ * print connection state changes on stderr. 0 or TT_CLI_EXIT_FAIL (message
+ * printed). tt_cli_host_close() undoes it (also after a partial open). */
+int tt_cli_host_open(struct tt_cli_host *h);
+void tt_cli_host_close(struct tt_cli_host *h);
+/* Run the stack until a signal or until app->on_tick returns 0 (tt_port_run;
+ * app may be NULL; its on_rx is not used: the capture takes that hook).
+ * Returns tt_port_run's value, its error message printed. */
+struct tt_port_hooks;
+int tt_cli_host_run(struct tt_cli_host *h, const struct tt_port_hooks *app);
 
 struct tt_counters;
 /* Print the non-zero counters of a stack, one per line, drops with their

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tether serve: attach a stack to a TAP (Ethernet) or TUN (raw IP) device and
- * run until interrupted, answering ARP and ping; print the counters at exit.
+ * run until interrupted, answering ARP and ping, and optionally a TCP service
+ * (echo, discard, or a byte source) on one port; print the counters at exit.
+ * Also the pieces serve shares with tether connect: option parsing and the
+ * stack-on-a-device setup (struct tt_cli_host).
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <tether/tether.h>
@@ -24,117 +28,241 @@ static const char serve_help[] =
     "  --mac XX:..:XX    the stack's MAC on a TAP (default: random, locally administered)\n"
     "  --mtu N           interface MTU, 68..9000 (default 1500)\n"
     "  --pcap FILE       capture every frame sent and received to FILE (classic pcap)\n"
+    "  --verbose         print each TCP connection's state changes on stderr\n"
+    "\n"
+    "A TCP service on one port (any number of connections):\n"
+    "  --echo            send back every byte received (port 7 by default)\n"
+    "  --discard         read and drop everything (port 9 by default)\n"
+    "  --source BYTES    send BYTES to each client, then close (port 19 by default); the\n"
+    "                    stream is 16-byte lines \"%015u\\n\" holding their own offset\n"
+    "  --port N          the service's port, 1..65535\n"
+    "  --close-first[=N] echo: close our side first, after echoing N bytes (default: after\n"
+    "                    the first read), then read and drop until the peer's FIN\n"
+    "  A connection is closed once the peer has closed and everything is sent.\n"
     "  --help            this text\n"
     "\n"
     "Runs until SIGINT or SIGTERM, then prints the non-zero counters.\n";
 
-struct serve_opts {
-    const char *dev;
-    enum tt_port_dev_kind kind;
-    int have_addr, have_mac;
-    uint32_t addr, gw;
-    uint8_t prefix_len;
-    uint8_t mac[6];
-    unsigned long mtu;
-    const char *pcap;
-    /* TCP services (--echo, --port N, ...) are added here, in `known` in
-     * serve_parse() and in serve_option(). */
-};
+/* ---- option parsing, shared with connect ---- */
 
-/* Handle one option with its value; returns 0 or a usage error status. */
-static int serve_option(struct serve_opts *o, const char *opt, const char *val)
+int tt_cli_parse(const char *cmd, int argc, char **argv, const struct tt_cli_optspec *specs,
+                 size_t nspecs, tt_cli_opt_fn fn, void *ctx, int *help)
 {
-    char ipbuf[16];
-    if (!strcmp(opt, "--tap") || !strcmp(opt, "--tun")) {
-        if (o->dev)
-            return tt_cli_usage_error("serve", "give only one of --tap and --tun");
-        if (!*val || strlen(val) > 15 || strchr(val, '/'))
-            return tt_cli_usage_error("serve", "bad device name '%s' (1 to 15 characters)", val);
-        o->dev = val;
-        o->kind = !strcmp(opt, "--tap") ? TT_PORT_TAP : TT_PORT_TUN;
-    } else if (!strcmp(opt, "--addr")) {
-        int rc = tt_cli_parse_cidr(val, &o->addr, &o->prefix_len);
-        if (rc == -1)
-            return tt_cli_usage_error("serve", "bad address in --addr '%s'", val);
-        if (rc == -2)
-            return tt_cli_usage_error(
-                "serve", "bad or missing prefix length in --addr '%s' (want /0 to /32)", val);
-        if (o->addr == 0 || o->addr >> 28 >= 14) /* 0.0.0.0, multicast, class E */
-            return tt_cli_usage_error("serve", "--addr %s is not a unicast address",
-                                      tt_cli_fmt_ipv4(o->addr, ipbuf));
-        o->have_addr = 1;
-    } else if (!strcmp(opt, "--gw")) {
-        if (tt_cli_parse_ipv4(val, &o->gw) != 0 || o->gw == 0)
-            return tt_cli_usage_error("serve", "bad gateway address '%s'", val);
-    } else if (!strcmp(opt, "--mac")) {
-        if (tt_cli_parse_mac(val, o->mac) != 0)
-            return tt_cli_usage_error("serve", "bad MAC '%s' (want xx:xx:xx:xx:xx:xx)", val);
-        if (o->mac[0] & 1)
-            return tt_cli_usage_error("serve", "MAC '%s' is multicast", val);
-        o->have_mac = 1;
-    } else if (!strcmp(opt, "--mtu")) {
-        if (tt_cli_parse_uint(val, 68, 9000, &o->mtu) != 0)
-            return tt_cli_usage_error("serve", "MTU '%s' out of range (68..9000)", val);
-    } else if (!strcmp(opt, "--pcap")) {
-        if (!*val)
-            return tt_cli_usage_error("serve", "empty --pcap file name");
-        o->pcap = val;
-    } else {
-        return tt_cli_usage_error("serve", "unknown option '%s'", opt);
-    }
-    return 0;
-}
-
-static int serve_parse(int argc, char **argv, struct serve_opts *o, int *help)
-{
-    memset(o, 0, sizeof *o);
-    o->mtu = 1500;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
             *help = 1;
             return 0;
         }
-        if (strncmp(arg, "--", 2) != 0)
-            return tt_cli_usage_error("serve", "unexpected argument '%s'", arg);
-        static const char *const known[] = {"--tap", "--tun", "--addr", "--gw",
-                                            "--mac", "--mtu", "--pcap"};
+        if (strncmp(arg, "--", 2) != 0 || !arg[2]) {
+            int rc = fn(ctx, NULL, arg);
+            if (rc != 0)
+                return rc;
+            continue;
+        }
         size_t namelen = strcspn(arg, "=");
-        int is_known = 0;
-        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
-            if (strlen(known[k]) == namelen && !strncmp(arg, known[k], namelen))
-                is_known = 1;
-        if (!is_known)
-            return tt_cli_usage_error("serve", "unknown option '%.*s'", (int)namelen, arg);
-        char opt[32];
-        const char *val;
-        const char *eq = strchr(arg, '=');
-        if (eq) { /* --opt=value */
-            size_t n = (size_t)(eq - arg);
-            if (n >= sizeof opt)
-                return tt_cli_usage_error("serve", "unknown option '%s'", arg);
-            memcpy(opt, arg, n);
-            opt[n] = 0;
-            val = eq + 1;
-        } else {
-            if (strlen(arg) >= sizeof opt)
-                return tt_cli_usage_error("serve", "unknown option '%s'", arg);
-            strcpy(opt, arg);
+        const struct tt_cli_optspec *sp = NULL;
+        for (size_t k = 0; k < nspecs; k++)
+            if (strlen(specs[k].name) == namelen && !strncmp(arg, specs[k].name, namelen))
+                sp = &specs[k];
+        if (!sp)
+            return tt_cli_usage_error(cmd, "unknown option '%.*s'", (int)namelen, arg);
+        const char *val = arg[namelen] == '=' ? arg + namelen + 1 : NULL;
+        if (sp->kind == TT_CLI_FLAG && val)
+            return tt_cli_usage_error(cmd, "option '%s' takes no value", sp->name);
+        if (sp->kind == TT_CLI_VALUE && !val) {
             if (i + 1 >= argc)
-                return tt_cli_usage_error("serve", "option '%s' needs a value", arg);
+                return tt_cli_usage_error(cmd, "option '%s' needs a value", arg);
             val = argv[++i];
         }
-        int rc = serve_option(o, opt, val);
+        int rc = fn(ctx, sp->name, val);
         if (rc != 0)
             return rc;
     }
-    if (!o->dev)
-        return tt_cli_usage_error("serve", "one of --tap NAME or --tun NAME is required");
-    if (!o->have_addr)
-        return tt_cli_usage_error("serve", "--addr A.B.C.D/N is required");
-    if (o->have_mac && o->kind == TT_PORT_TUN)
-        return tt_cli_usage_error("serve", "--mac applies to --tap only");
     return 0;
+}
+
+const struct tt_cli_optspec tt_cli_host_specs[8] = {
+    {"--tap", TT_CLI_VALUE},  {"--tun", TT_CLI_VALUE},    {"--addr", TT_CLI_VALUE},
+    {"--gw", TT_CLI_VALUE},   {"--mac", TT_CLI_VALUE},    {"--mtu", TT_CLI_VALUE},
+    {"--pcap", TT_CLI_VALUE}, {"--verbose", TT_CLI_FLAG},
+};
+
+int tt_cli_host_option(struct tt_cli_host *h, const char *opt, const char *val)
+{
+    char ipbuf[16];
+    const char *cmd = h->cmd;
+    if (!strcmp(opt, "--tap") || !strcmp(opt, "--tun")) {
+        if (h->dev)
+            return tt_cli_usage_error(cmd, "give only one of --tap and --tun");
+        if (!*val || strlen(val) > 15 || strchr(val, '/'))
+            return tt_cli_usage_error(cmd, "bad device name '%s' (1 to 15 characters)", val);
+        h->dev = val;
+        h->tun = !strcmp(opt, "--tun");
+    } else if (!strcmp(opt, "--addr")) {
+        int rc = tt_cli_parse_cidr(val, &h->addr, &h->prefix_len);
+        if (rc == -1)
+            return tt_cli_usage_error(cmd, "bad address in --addr '%s'", val);
+        if (rc == -2)
+            return tt_cli_usage_error(
+                cmd, "bad or missing prefix length in --addr '%s' (want /0 to /32)", val);
+        if (h->addr == 0 || h->addr >> 28 >= 14) /* 0.0.0.0, multicast, class E */
+            return tt_cli_usage_error(cmd, "--addr %s is not a unicast address",
+                                      tt_cli_fmt_ipv4(h->addr, ipbuf));
+        h->have_addr = 1;
+    } else if (!strcmp(opt, "--gw")) {
+        if (tt_cli_parse_ipv4(val, &h->gw) != 0 || h->gw == 0)
+            return tt_cli_usage_error(cmd, "bad gateway address '%s'", val);
+    } else if (!strcmp(opt, "--mac")) {
+        if (tt_cli_parse_mac(val, h->mac) != 0)
+            return tt_cli_usage_error(cmd, "bad MAC '%s' (want xx:xx:xx:xx:xx:xx)", val);
+        if (h->mac[0] & 1)
+            return tt_cli_usage_error(cmd, "MAC '%s' is multicast", val);
+        h->have_mac = 1;
+    } else if (!strcmp(opt, "--mtu")) {
+        if (tt_cli_parse_uint(val, 68, 9000, &h->mtu) != 0)
+            return tt_cli_usage_error(cmd, "MTU '%s' out of range (68..9000)", val);
+    } else if (!strcmp(opt, "--pcap")) {
+        if (!*val)
+            return tt_cli_usage_error(cmd, "empty --pcap file name");
+        h->pcap = val;
+    } else if (!strcmp(opt, "--verbose")) {
+        h->verbose = 1;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+int tt_cli_host_check(struct tt_cli_host *h)
+{
+    if (!h->dev)
+        return tt_cli_usage_error(h->cmd, "one of --tap NAME or --tun NAME is required");
+    if (!h->have_addr)
+        return tt_cli_usage_error(h->cmd, "--addr A.B.C.D/N is required");
+    if (h->have_mac && h->tun)
+        return tt_cli_usage_error(h->cmd, "--mac applies to --tap only");
+    return 0;
+}
+
+/* ---- the stack on a device ---- */
+
+/* --verbose: one line per state change, as the trace reports it. The hook
+ * must not call into the stack, so it prints the connection's serial only. */
+static void host_trace(void *ctx, const struct tt_trace_event *ev)
+{
+    const struct tt_cli_host *h = ctx;
+    if (ev->kind == TT_TRACE_TCP_STATE)
+        fprintf(stderr, "tether %s: conn %u %s -> %s\n", h->cmd, (unsigned)ev->conn_id,
+                tt_tcp_state_name(ev->old_state), tt_tcp_state_name(ev->new_state));
+    else if (ev->kind == TT_TRACE_TCP_CLOSE)
+        fprintf(stderr, "tether %s: conn %u freed (%s)\n", h->cmd, (unsigned)ev->conn_id,
+                ev->err ? tt_strerror(ev->err) : "normal end");
+}
+
+static int host_iface(struct tt_cli_host *h)
+{
+    struct tt_iface_config ic;
+    memset(&ic, 0, sizeof ic);
+    ic.link = tt_port_dev_link(h->devp, (uint32_t)h->mtu);
+    if (h->pw)
+        ic.link = tt_pcap_wrap(h->pw, &ic.link);
+    if (h->have_mac)
+        memcpy(ic.mac, h->mac, 6);
+    else
+        tt_port_random_mac(ic.mac);
+    ic.addr = h->addr;
+    ic.prefix_len = h->prefix_len;
+    ic.gateway = h->gw;
+    h->iface = tt_stack_add_iface(h->s, &ic);
+    if (h->iface < 0) {
+        fprintf(stderr, "tether %s: cannot add the interface: %s\n", h->cmd, tt_strerror(h->iface));
+        return TT_CLI_EXIT_FAIL;
+    }
+    return 0;
+}
+
+int tt_cli_host_open(struct tt_cli_host *h)
+{
+    char err[256] = "";
+    struct tt_config cfg;
+    const char *kind = h->tun ? "tun" : "tap";
+    if (tt_port_config_default(&cfg) != 0)
+        fprintf(stderr, "tether %s: warning: no random source; the secret is zero\n", h->cmd);
+    if (tt_port_dev_open(h->tun ? TT_PORT_TUN : TT_PORT_TAP, h->dev, &h->devp, err, sizeof err) !=
+        0) {
+        fprintf(stderr, "tether %s: cannot open %s %s: %s\n", h->cmd, kind, h->dev, err);
+        return TT_CLI_EXIT_FAIL;
+    }
+    if (h->pcap) {
+        if (tt_pcap_writer_open(h->pcap, h->tun ? TT_PCAP_LINKTYPE_RAW : TT_PCAP_LINKTYPE_ETHERNET,
+                                &h->pw) != 0) {
+            perror(h->pcap);
+            fprintf(stderr, "tether %s: cannot create the capture file %s\n", h->cmd, h->pcap);
+            return TT_CLI_EXIT_FAIL;
+        }
+        tt_pcap_writer_set_time_offset(h->pw, tt_port_wall_offset());
+    }
+    int e = tt_stack_create(&cfg, &h->s);
+    if (e != 0) {
+        fprintf(stderr, "tether %s: cannot create the stack: %s\n", h->cmd, tt_strerror(e));
+        return TT_CLI_EXIT_FAIL;
+    }
+    if (h->verbose)
+        tt_stack_set_trace(h->s, host_trace, h);
+    return host_iface(h);
+}
+
+void tt_cli_host_close(struct tt_cli_host *h)
+{
+    tt_stack_destroy(h->s);
+    tt_pcap_writer_close(h->pw);
+    tt_port_dev_close(h->devp);
+    h->s = NULL;
+    h->pw = NULL;
+    h->devp = NULL;
+}
+
+/* The run loop has one hook context; the capture needs the host and the
+ * application its own, so the hooks go through these trampolines. */
+struct host_hooks {
+    struct tt_cli_host *h;
+    const struct tt_port_hooks *app;
+};
+
+static void host_on_rx(void *ctx, size_t i, const uint8_t *frame, size_t len, tt_time now)
+{
+    const struct host_hooks *hh = ctx;
+    (void)i;
+    tt_pcap_write_rx(hh->h->pw, frame, len, now);
+}
+
+static tt_time host_on_tick(void *ctx, tt_time now)
+{
+    const struct host_hooks *hh = ctx;
+    return hh->app->on_tick(hh->app->ctx, now);
+}
+
+static size_t host_watch(void *ctx, struct tt_port_watch *w, size_t cap)
+{
+    const struct host_hooks *hh = ctx;
+    return hh->app->watch(hh->app->ctx, w, cap);
+}
+
+int tt_cli_host_run(struct tt_cli_host *h, const struct tt_port_hooks *app)
+{
+    char err[256] = "";
+    struct host_hooks hh = {.h = h, .app = app};
+    struct tt_port_hooks hooks = {
+        .on_rx = h->pw ? host_on_rx : NULL,
+        .on_tick = app && app->on_tick ? host_on_tick : NULL,
+        .watch = app && app->watch ? host_watch : NULL,
+        .ctx = &hh,
+    };
+    int rc = tt_port_run(h->s, &h->devp, &h->iface, 1, &hooks, err, sizeof err);
+    if (rc < 0)
+        fprintf(stderr, "tether %s: %s\n", h->cmd, err);
+    return rc;
 }
 
 /* ---- counters ---- */
@@ -172,48 +300,288 @@ void tt_cli_print_counters(FILE *f, const struct tt_counters *c)
                     (unsigned long long)c->drops[r], tt_drop_reason_desc((enum tt_drop_reason)r));
 }
 
-/* ---- running ---- */
+/* ---- tether serve's own options ---- */
 
-static void serve_on_rx(void *ctx, size_t i, const uint8_t *frame, size_t len, tt_time now)
+enum serve_svc { SVC_NONE = 0, SVC_ECHO, SVC_DISCARD, SVC_SOURCE };
+
+struct serve_opts {
+    struct tt_cli_host h;
+    enum serve_svc svc;
+    unsigned long port;        /* 0 = the service's default */
+    unsigned long long source; /* --source BYTES */
+    long long close_first;     /* -1 off; 0 after the first read; N bytes */
+};
+
+static const struct tt_cli_optspec serve_specs[] = {
+    {"--tap", TT_CLI_VALUE},
+    {"--tun", TT_CLI_VALUE},
+    {"--addr", TT_CLI_VALUE},
+    {"--gw", TT_CLI_VALUE},
+    {"--mac", TT_CLI_VALUE},
+    {"--mtu", TT_CLI_VALUE},
+    {"--pcap", TT_CLI_VALUE},
+    {"--verbose", TT_CLI_FLAG},
+    {"--echo", TT_CLI_FLAG},
+    {"--discard", TT_CLI_FLAG},
+    {"--source", TT_CLI_VALUE},
+    {"--port", TT_CLI_VALUE},
+    {"--close-first", TT_CLI_OPTVALUE},
+};
+
+static int serve_svc_set(struct serve_opts *o, enum serve_svc svc)
 {
-    (void)i;
-    tt_pcap_write_rx(ctx, frame, len, now);
+    if (o->svc != SVC_NONE && o->svc != svc)
+        return tt_cli_usage_error("serve", "give only one of --echo, --discard and --source");
+    o->svc = svc;
+    return 0;
 }
 
-static int serve_run(const struct serve_opts *o, struct tt_stack *s, struct tt_port_dev *dev,
-                     struct tt_pcap_writer *pw)
+static int serve_option(void *ctx, const char *opt, const char *val)
 {
-    struct tt_iface_config ic;
-    memset(&ic, 0, sizeof ic);
-    ic.link = tt_port_dev_link(dev, (uint32_t)o->mtu);
-    if (pw)
-        ic.link = tt_pcap_wrap(pw, &ic.link);
-    if (o->have_mac)
-        memcpy(ic.mac, o->mac, 6);
+    struct serve_opts *o = ctx;
+    unsigned long v;
+    if (!opt)
+        return tt_cli_usage_error("serve", "unexpected argument '%s'", val);
+    int rc = tt_cli_host_option(&o->h, opt, val);
+    if (rc >= 0)
+        return rc;
+    if (!strcmp(opt, "--echo"))
+        return serve_svc_set(o, SVC_ECHO);
+    if (!strcmp(opt, "--discard"))
+        return serve_svc_set(o, SVC_DISCARD);
+    if (!strcmp(opt, "--source")) {
+        char *end;
+        if (!*val || *val < '0' || *val > '9' || (o->source = strtoull(val, &end, 10), *end) ||
+            o->source > (1ull << 50))
+            return tt_cli_usage_error("serve", "bad byte count '%s' for --source", val);
+        return serve_svc_set(o, SVC_SOURCE);
+    }
+    if (!strcmp(opt, "--port")) {
+        if (tt_cli_parse_uint(val, 1, 65535, &o->port) != 0)
+            return tt_cli_usage_error("serve", "port '%s' out of range (1..65535)", val);
+        return 0;
+    }
+    /* --close-first[=N] */
+    if (!val) {
+        o->close_first = 0;
+    } else {
+        if (tt_cli_parse_uint(val, 1, 1ul << 30, &v) != 0)
+            return tt_cli_usage_error("serve", "bad byte count '%s' for --close-first", val);
+        o->close_first = (long long)v;
+    }
+    return 0;
+}
+
+static int serve_parse(int argc, char **argv, struct serve_opts *o, int *help)
+{
+    memset(o, 0, sizeof *o);
+    o->h.cmd = "serve";
+    o->h.mtu = 1500;
+    o->close_first = -1;
+    int rc = tt_cli_parse("serve", argc, argv, serve_specs,
+                          sizeof serve_specs / sizeof serve_specs[0], serve_option, o, help);
+    if (rc != 0 || *help)
+        return rc;
+    rc = tt_cli_host_check(&o->h);
+    if (rc != 0)
+        return rc;
+    if (o->svc == SVC_NONE && (o->port || o->close_first >= 0))
+        return tt_cli_usage_error("serve", "--port and --close-first need a service (--echo, "
+                                           "--discard or --source)");
+    if (o->close_first >= 0 && o->svc != SVC_ECHO)
+        return tt_cli_usage_error("serve", "--close-first applies to --echo only");
+    if (!o->port)
+        o->port = o->svc == SVC_ECHO ? 7 : o->svc == SVC_DISCARD ? 9 : 19;
+    return 0;
+}
+
+/* ---- the TCP service ---- */
+
+#define SERVE_BUF 65536
+
+struct sconn {
+    struct sconn *next;
+    struct tt_tcp *t;
+    uint64_t in, out; /* bytes received, bytes sent */
+    size_t off, len;  /* bytes of buf waiting to be sent */
+    int eof, shut;    /* the peer's FIN read; our FIN queued */
+    uint8_t buf[SERVE_BUF];
+};
+
+struct server {
+    const struct serve_opts *o;
+    struct tt_tcp *l;
+    struct sconn *conns;
+    uint64_t accepted, finished, failed;
+};
+
+/* --source: 16-byte lines "%015llu\n", each holding its own stream offset, so
+ * a shell can rebuild it (seq -f %015.0f 0 16 N) and a misplaced byte shows. */
+static void source_fill(uint8_t *p, uint64_t off, size_t n)
+{
+    while (n > 0) {
+        char line[24];
+        uint64_t start = off & ~(uint64_t)15;
+        snprintf(line, sizeof line, "%015llu\n", (unsigned long long)start);
+        size_t from = (size_t)(off - start), k = 16 - from < n ? 16 - from : n;
+        memcpy(p, line + from, k);
+        p += k;
+        off += k;
+        n -= k;
+    }
+}
+
+static int conn_wants_fin(const struct serve_opts *o, const struct sconn *c)
+{
+    if (c->eof)
+        return 1; /* the peer closed and everything is echoed: close our side */
+    if (o->svc == SVC_SOURCE)
+        return c->out >= o->source;
+    if (o->svc == SVC_ECHO && o->close_first >= 0)
+        return o->close_first == 0 ? c->in > 0 : c->in >= (uint64_t)o->close_first;
+    return 0;
+}
+
+static int conn_end(struct server *sv, struct sconn *c, int err, tt_time now)
+{
+    if (sv->o->h.verbose)
+        fprintf(stderr, "tether serve: conn %u %s: %llu bytes in, %llu out\n",
+                (unsigned)tt_tcp_id(c->t), err ? tt_strerror(err) : "done",
+                (unsigned long long)c->in, (unsigned long long)c->out);
+    if (err)
+        sv->failed++;
     else
-        tt_port_random_mac(ic.mac);
-    ic.addr = o->addr;
-    ic.prefix_len = o->prefix_len;
-    ic.gateway = o->gw;
-    int iface = tt_stack_add_iface(s, &ic);
-    if (iface < 0) {
-        fprintf(stderr, "tether serve: cannot add the interface: %s\n", tt_strerror(iface));
-        return TT_CLI_EXIT_FAIL;
+        sv->finished++;
+    tt_tcp_close(c->t, now);
+    return 1;
+}
+
+/* One step of a connection: send what is pending, queue our FIN when due,
+ * read when the buffer is free (so that a slow reader closes our window).
+ * Returns 1 when the connection is done and closed. */
+static int conn_step(struct server *sv, struct sconn *c, int *progress, tt_time now)
+{
+    const struct serve_opts *o = sv->o;
+    if (o->svc == SVC_SOURCE && c->len == 0 && c->out < o->source) {
+        uint64_t left = o->source - c->out;
+        c->off = 0;
+        c->len = left < SERVE_BUF ? (size_t)left : SERVE_BUF;
+        source_fill(c->buf, c->out, c->len);
     }
-    char ipbuf[16], err[256] = "";
-    printf("tether: serving %s/%u on %s %s\n", tt_cli_fmt_ipv4(o->addr, ipbuf),
-           (unsigned)o->prefix_len, o->kind == TT_PORT_TAP ? "tap" : "tun", tt_port_dev_name(dev));
-    fflush(stdout);
-    struct tt_port_hooks hooks = {.on_rx = pw ? serve_on_rx : NULL, .ctx = pw};
-    int rc = tt_port_run(s, &dev, &iface, 1, &hooks, err, sizeof err);
-    if (rc < 0) {
-        fprintf(stderr, "tether serve: %s\n", err);
-        return TT_CLI_EXIT_FAIL;
+    if (c->len) {
+        long n = tt_tcp_send(c->t, c->buf + c->off, c->len, now);
+        if (n < 0 && n != TT_EAGAIN)
+            return conn_end(sv, c, (int)n, now);
+        if (n > 0) {
+            c->off += (size_t)n;
+            c->len -= (size_t)n;
+            c->out += (uint64_t)n;
+            *progress = 1;
+        }
     }
-    printf("tether: stopped (signal %d); counters:\n", rc);
+    if (!c->shut && c->len == 0 && conn_wants_fin(o, c)) {
+        tt_tcp_shutdown(c->t, TT_SHUT_WR, now);
+        c->shut = 1;
+        *progress = 1;
+    }
+    if (!c->eof && c->len == 0) {
+        size_t cap = SERVE_BUF;
+        if (o->svc == SVC_ECHO && !c->shut && o->close_first > 0 &&
+            (uint64_t)o->close_first - c->in < cap)
+            cap = (size_t)((uint64_t)o->close_first - c->in);
+        long n = tt_tcp_recv(c->t, c->buf, cap, now);
+        if (n < 0 && n != TT_EAGAIN)
+            return conn_end(sv, c, (int)n, now);
+        if (n >= 0)
+            *progress = 1;
+        if (n == 0)
+            c->eof = 1;
+        if (n > 0) {
+            c->in += (uint64_t)n;
+            if (o->svc == SVC_ECHO && !c->shut) {
+                c->off = 0;
+                c->len = (size_t)n;
+            }
+        }
+    }
+    if (c->eof && c->shut && c->len == 0)
+        return conn_end(sv, c, 0, now);
+    return 0;
+}
+
+static void serve_accept(struct server *sv, tt_time now)
+{
+    struct tt_tcp *t;
+    while (tt_tcp_accept(sv->l, &t, now) == 0) {
+        struct sconn *c = calloc(1, sizeof *c);
+        if (!c) {
+            tt_tcp_abort(t, now);
+            continue;
+        }
+        c->t = t;
+        c->next = sv->conns;
+        sv->conns = c;
+        sv->accepted++;
+        if (sv->o->h.verbose) {
+            uint32_t a;
+            uint16_t p;
+            char ipbuf[16];
+            tt_tcp_remote(t, &a, &p);
+            fprintf(stderr, "tether serve: conn %u accepted from %s:%u\n", (unsigned)tt_tcp_id(t),
+                    tt_cli_fmt_ipv4(a, ipbuf), (unsigned)p);
+        }
+    }
+}
+
+static tt_time serve_tick(void *ctx, tt_time now)
+{
+    struct server *sv = ctx;
+    serve_accept(sv, now);
+    for (struct sconn **pp = &sv->conns; *pp;) {
+        struct sconn *c = *pp;
+        int done = 0, progress = 1;
+        for (int round = 0; round < 64 && progress && !done; round++) {
+            progress = 0;
+            done = conn_step(sv, c, &progress, now);
+        }
+        if (done) {
+            *pp = c->next;
+            free(c);
+        } else {
+            pp = &c->next;
+        }
+    }
+    return TT_TIME_NEVER;
+}
+
+static int serve_listen(struct server *sv, struct tt_stack *s)
+{
+    int rc = tt_tcp_open(s, &sv->l);
+    if (rc == 0)
+        rc = tt_tcp_bind(sv->l, 0, (uint16_t)sv->o->port);
+    if (rc == 0)
+        rc = tt_tcp_listen(sv->l, 128, tt_port_now());
+    if (rc != 0)
+        fprintf(stderr, "tether serve: cannot listen on port %lu: %s\n", sv->o->port,
+                tt_strerror(rc));
+    return rc;
+}
+
+static void serve_report(const struct server *sv, struct tt_stack *s, int sig)
+{
+    static const char *const names[] = {"", "echo", "discard", "source"};
+    printf("tether: stopped (signal %d); counters:\n", sig);
     tt_cli_print_counters(stdout, tt_stack_counters(s));
-    fflush(stdout);
-    return TT_CLI_EXIT_OK;
+    if (sv->o->svc != SVC_NONE) {
+        struct tt_tcp_stats st;
+        tt_tcp_stats(s, &st);
+        printf("tether: %s on port %lu: %llu accepted, %llu finished, %llu failed, %llu open;"
+               " %u in TIME-WAIT\n",
+               names[sv->o->svc], sv->o->port, (unsigned long long)sv->accepted,
+               (unsigned long long)sv->finished, (unsigned long long)sv->failed,
+               (unsigned long long)(sv->accepted - sv->finished - sv->failed),
+               (unsigned)st.time_wait);
+    }
 }
 
 int tt_cmd_serve(int argc, char **argv)
@@ -227,39 +595,36 @@ int tt_cmd_serve(int argc, char **argv)
         fputs(serve_help, stdout);
         return TT_CLI_EXIT_OK;
     }
-    char err[256] = "";
-    struct tt_port_dev *dev = NULL;
-    struct tt_pcap_writer *pw = NULL;
-    struct tt_stack *s = NULL;
-    struct tt_config cfg;
-    if (tt_port_config_default(&cfg) != 0)
-        fprintf(stderr, "tether serve: warning: no random source; the secret is zero\n");
-    if (tt_port_dev_open(o.kind, o.dev, &dev, err, sizeof err) != 0) {
-        fprintf(stderr, "tether serve: cannot open %s %s: %s\n",
-                o.kind == TT_PORT_TAP ? "tap" : "tun", o.dev, err);
-        return TT_CLI_EXIT_FAIL;
-    }
+    struct server sv = {.o = &o};
     rc = TT_CLI_EXIT_FAIL;
-    if (o.pcap) {
-        if (tt_pcap_writer_open(
-                o.pcap, o.kind == TT_PORT_TAP ? TT_PCAP_LINKTYPE_ETHERNET : TT_PCAP_LINKTYPE_RAW,
-                &pw) != 0) {
-            perror(o.pcap);
-            fprintf(stderr, "tether serve: cannot create the capture file %s\n", o.pcap);
-            goto out;
-        }
-        tt_pcap_writer_set_time_offset(pw, tt_port_wall_offset());
-    }
-    int e = tt_stack_create(&cfg, &s);
-    if (e != 0) {
-        fprintf(stderr, "tether serve: cannot create the stack: %s\n", tt_strerror(e));
+    if (tt_cli_host_open(&o.h) != 0)
         goto out;
+    if (o.svc != SVC_NONE && serve_listen(&sv, o.h.s) != 0)
+        goto out;
+    char ipbuf[16];
+    printf("tether: serving %s/%u on %s %s\n", tt_cli_fmt_ipv4(o.h.addr, ipbuf),
+           (unsigned)o.h.prefix_len, o.h.tun ? "tun" : "tap", tt_port_dev_name(o.h.devp));
+    if (o.svc != SVC_NONE)
+        printf("tether: TCP %s on port %lu\n",
+               o.svc == SVC_ECHO      ? "echo"
+               : o.svc == SVC_DISCARD ? "discard"
+                                      : "source",
+               o.port);
+    fflush(stdout);
+    struct tt_port_hooks hooks = {.on_tick = serve_tick, .ctx = &sv};
+    int sig = tt_cli_host_run(&o.h, o.svc != SVC_NONE ? &hooks : NULL);
+    if (sig >= 0) {
+        serve_report(&sv, o.h.s, sig);
+        rc = TT_CLI_EXIT_OK;
     }
-    rc = serve_run(&o, s, dev, pw);
+    fflush(stdout);
 out:
-    tt_stack_destroy(s);
-    tt_pcap_writer_close(pw);
-    tt_port_dev_close(dev);
+    while (sv.conns) {
+        struct sconn *c = sv.conns;
+        sv.conns = c->next;
+        free(c);
+    }
+    tt_cli_host_close(&o.h);
     return rc;
 }
 

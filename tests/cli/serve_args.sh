@@ -52,12 +52,31 @@ expect 2 "bad device name" serve --tap waytoolongdevicename --addr 192.0.2.2/24
 expect 2 "option '--addr' needs a value" serve $T --addr
 expect 2 "unexpected argument 'extra'" serve $T --addr 192.0.2.2/24 extra
 expect 2 "empty --pcap file name" serve $T --addr 192.0.2.2/24 --pcap=
+# The TCP service options.
+A="$T --addr 192.0.2.2/24"
+expect 2 "give only one of --echo, --discard and --source" serve $A --echo --discard
+expect 2 "give only one of --echo, --discard and --source" serve $A --source 10 --echo
+expect 2 "bad byte count 'x' for --source" serve $A --source x
+expect 2 "bad byte count '-1' for --source" serve $A --source -1
+expect 2 "bad byte count '' for --source" serve $A --source=
+expect 2 "port '0' out of range" serve $A --echo --port 0
+expect 2 "port '65536' out of range" serve $A --echo --port 65536
+expect 2 "port '7x' out of range" serve $A --echo --port 7x
+expect 2 "--port and --close-first need a service" serve $A --port 7
+expect 2 "--port and --close-first need a service" serve $A --close-first
+expect 2 "--close-first applies to --echo only" serve $A --discard --close-first
+expect 2 "bad byte count '0' for --close-first" serve $A --echo --close-first=0
+expect 2 "bad byte count 'x' for --close-first" serve $A --echo --close-first=x
+expect 2 "option '--echo' takes no value" serve $A --echo=1
+expect 2 "option '--verbose' takes no value" serve $A --verbose=yes
+expect 2 "option '--port' needs a value" serve $A --echo --port
 expect 2 "unknown command 'nosuch'" nosuch
 "$TETHER" >/dev/null 2>&1; rc=$?
 [ "$rc" -eq 2 ] || { echo "FAIL: no command -> status $rc, expected 2"; fail=1; }
 
 # Success paths that touch no device.
 out=$("$TETHER" serve --help) && grep -q -- "--tap NAME" <<<"$out" || { echo "FAIL: serve --help"; fail=1; }
+grep -q -- "--close-first" <<<"$out" || { echo "FAIL: serve --help lacks --close-first"; fail=1; }
 out=$("$TETHER" --help) && grep -q "serve" <<<"$out" || { echo "FAIL: --help"; fail=1; }
 grep -q "sim-ping" <<<"$out" && { echo "FAIL: hidden sim-ping listed in --help"; fail=1; }
 out=$("$TETHER" version) && grep -Eq '^tether [0-9]+\.[0-9]+\.[0-9]+$' <<<"$out" || { echo "FAIL: version"; fail=1; }
