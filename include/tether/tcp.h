@@ -66,6 +66,7 @@ const char *tt_tcp_state_name(int state);
 #define TT_TCP_EV_ERROR 0x10      /* the connection failed: see tt_tcp_error() */
 #define TT_TCP_EV_RDHUP 0x20      /* the peer's FIN was read (end of stream seen) */
 #define TT_TCP_EV_CLOSED 0x40     /* the connection reached CLOSED */
+#define TT_TCP_EV_URGENT 0x80     /* urgent data is ahead in the stream: see tt_tcp_urgent() */
 
 typedef void (*tt_tcp_event_fn)(void *ctx, struct tt_tcp *t, unsigned events);
 
@@ -129,6 +130,22 @@ long tt_tcp_send(struct tt_tcp *t, const void *buf, size_t len, tt_time now);
  */
 long tt_tcp_recv(struct tt_tcp *t, void *buf, size_t len, tt_time now);
 
+/*
+ * Send with URGENT (RFC 9293 §3.8.5, §3.10.2): as tt_tcp_send, and the urgent
+ * pointer marks the end of these bytes; segments up to there carry URG. The
+ * data itself stays in the stream (there is no out-of-band byte).
+ */
+long tt_tcp_send_urgent(struct tt_tcp *t, const void *buf, size_t len, tt_time now);
+
+/*
+ * Urgent data received (RFC 9293 MUST-31): the number of bytes from the next
+ * byte recv would return up to the end of the urgent data (the peer's urgent
+ * pointer), or 0 when no urgent data lies ahead. The urgent bytes are read
+ * in line with tt_tcp_recv; TT_TCP_EV_URGENT is reported when a pointer
+ * arrives ahead of what was read and no urgent data was pending.
+ */
+long tt_tcp_urgent(const struct tt_tcp *t);
+
 /* Bytes readable now / bytes queued in the send buffer (unacked + unsent). */
 size_t tt_tcp_readable(const struct tt_tcp *t);
 size_t tt_tcp_unsent(const struct tt_tcp *t);
@@ -175,6 +192,9 @@ enum tt_tcp_opt {
     TT_TCP_OPT_REUSEADDR,    /* bool; default 0 */
     TT_TCP_OPT_LINGER2,      /* seconds of orphaned FIN-WAIT-2; default cfg.fin_timeout */
     TT_TCP_OPT_USER_TIMEOUT, /* milliseconds (RFC 5482 style); 0 = off (default) */
+    TT_TCP_OPT_CORK,         /* bool; default 0. While set only full-sized segments are
+                                sent; clearing it pushes what is held. Held data with
+                                nothing in flight goes out after one RTO (as Linux) */
 };
 
 /* TT_EINVAL for an unknown option or a value out of range. */

@@ -14,6 +14,10 @@ size_t tt__bufq_append(struct tt_stack *s, struct tt__bufq *q, const void *src, 
     size_t done = 0;
     while (done < n) {
         if (!q->tail || q->tail_len == TT__CHUNK_DATA) {
+            /* The stack-wide limit on buffer memory (cfg.tcp.mem_max). */
+            size_t lim = s->cfg.tcp.mem_max;
+            if (lim && tt__tcpm(s)->st.buf_bytes + sizeof(struct tt__chunk) > lim)
+                break;
             struct tt__chunk *c = tt__alloc(s, sizeof *c);
             if (!c)
                 break;

@@ -95,6 +95,8 @@ static void syn_sent(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
         t->backoff = 0;
         t->t_rexmit = TT_TIME_NEVER;
         t->connected_once = 1;
+        t->last_rcv = now;
+        t->ts_recent_age = now;
         tt__tcb_set_state(t, TT_ESTABLISHED, now);
         tt__tcb_notify(t, TT_TCP_EV_CONNECTED | TT_TCP_EV_WRITABLE);
         return;
@@ -137,6 +139,9 @@ static int step1_seq(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
          * TIME-WAIT an ACK-bearing one restarts the 2 MSL wait, as Linux
          * does for a retransmitted FIN. */
         if (!(sg->h.flags & TT_TCP_RST)) {
+            /* Duplicate data: Linux also enters quick-ACK mode. */
+            if (sg->dlen && t->quick < 2)
+                t->quick = 2;
             tt__tcp_send_ack(t, now);
             if (t->state == TT_TIME_WAIT && (sg->h.flags & TT_TCP_ACK))
                 tt__tcp_time_wait_enter(t, now);
@@ -160,10 +165,35 @@ static int step1_seq(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
         sg->dlen = room;
         sg->h.flags &= (uint8_t)~TT_TCP_FIN; /* the FIN lies beyond the window */
     }
-    /* RFC 7323 §4.3: TS.Recent follows the segment that covers the left edge. */
-    if (t->ts_ok && sg->h.opt.has_ts && tt_seq_le(sg->seq, t->rcv_nxt))
+    /* RFC 7323 §4.3 (2): TS.Recent follows a segment with SEG.TSval >=
+     * TS.Recent and SEG.SEQ =< Last.ACK.sent (RCV.NXT when we last ACKed). */
+    if (t->ts_ok && sg->h.opt.has_ts && tt_seq_le(sg->seq, t->rcv_wup) &&
+        (int32_t)(sg->h.opt.ts_val - t->ts_recent) >= 0) {
         t->ts_recent = sg->h.opt.ts_val;
+        t->ts_recent_age = now;
+    }
     return CONT;
+}
+
+/*
+ * RFC 7323 §5.3 R1-R3, before the sequence check: PAWS. A segment (not an
+ * RST, §5.3 and Linux) whose SEG.TSval is older than TS.Recent is a stale
+ * duplicate from an earlier incarnation of the sequence space: ACK it and
+ * drop it. §5.5: a TS.Recent idle for more than 24 days is no longer valid.
+ */
+static int step0_paws(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
+{
+    if (!t->ts_ok || !sg->h.opt.has_ts || (sg->h.flags & TT_TCP_RST))
+        return CONT;
+    if ((int32_t)(sg->h.opt.ts_val - t->ts_recent) >= 0)
+        return CONT;
+    if (now - t->ts_recent_age > TT_SEC((tt_time)24 * 86400)) {
+        t->ts_recent = sg->h.opt.ts_val;
+        t->ts_recent_age = now;
+        return CONT;
+    }
+    tt__tcp_send_ack(t, now);
+    return reject(t, sg, TT_DROP_TCP_PAWS, now);
 }
 
 /* Second: the RST bit (RFC 5961 §3.2: it resets only at exactly RCV.NXT;
@@ -211,47 +241,6 @@ static int step4_syn(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
     return reject(t, sg, TT_DROP_TCP_SYN_IN_SYNC, now);
 }
 
-/* New data (or our SYN/FIN) acknowledged: free it, sample the RTT, grow cwnd,
- * restart or stop the retransmission timer (RFC 6298 §5.2-5.3). */
-static void ack_advance(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
-{
-    uint32_t acked = (uint32_t)tt_seq_diff(sg->ack, t->snd_una);
-    if (tt_seq_eq(t->snd_una, t->iss)) {
-        /* Our SYN, still unacknowledged when a close in SYN-RECEIVED led to
-         * FIN-WAIT-1: it takes one sequence number before the queue. */
-        acked--;
-        t->snd_una = tt_seq_add(t->iss, 1);
-        t->connected_once = 1;
-    }
-    tt_seq fin_seq = tt_seq_add(t->snd_una, (uint32_t)t->sndq.len);
-    if (t->fin_queued && tt_seq_gt(sg->ack, fin_seq)) {
-        t->fin_acked = 1;
-        acked--;
-    }
-    if (acked > t->sndq.len)
-        acked = (uint32_t)t->sndq.len;
-    tt__bufq_drop(t->s, &t->sndq, acked);
-    t->bytes_acked += acked;
-    t->snd_una = sg->ack;
-    if (tt_seq_lt(t->snd_nxt, t->snd_una))
-        t->snd_nxt = t->snd_una;
-    if (t->rtt_active && tt_seq_gt(sg->ack, t->rtt_seq)) {
-        t->rtt_active = 0;
-        tt__tcp_rtt_sample(t, now - t->rtt_time);
-    }
-    t->retries = 0;
-    /* RFC 5681 §3.1: slow start below ssthresh, congestion avoidance above.
-     * (The congestion-control ops table comes with the data-transfer issue.) */
-    if (t->cwnd < t->ssthresh)
-        t->cwnd += acked < t->snd_mss ? acked : t->snd_mss;
-    else if (t->cwnd)
-        t->cwnd += (uint32_t)((uint64_t)t->snd_mss * t->snd_mss / t->cwnd) + 1;
-    t->t_rexmit = tt_seq_eq(t->snd_una, t->snd_max) ? TT_TIME_NEVER : now + t->rto;
-    t->last_ack_recv = now;
-    if (acked)
-        tt__tcb_notify(t, TT_TCP_EV_WRITABLE);
-}
-
 /* Will step 8 see this segment's FIN (in order, after its data)? */
 static int fin_in_order(const struct tt_tcp *t, const struct tt__seg *sg)
 {
@@ -288,8 +277,7 @@ static int step5_ack(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
         return reject(t, sg, TT_DROP_TCP_BAD_ACK, now);
     }
     tt_seq una_before = t->snd_una;
-    if (tt_seq_gt(sg->ack, t->snd_una))
-        ack_advance(t, sg, now);
+    tt__tcp_ack_input(t, sg, now);
     /* Window update (MUST-20): only from a segment newer than the last one used. */
     if (tt_seq_ge(sg->ack, una_before) &&
         (tt_seq_lt(t->snd_wl1, sg->seq) ||
@@ -299,11 +287,9 @@ static int step5_ack(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
             t->max_snd_wnd = t->snd_wnd;
         t->snd_wl1 = sg->seq;
         t->snd_wl2 = sg->ack;
-        if (t->snd_wnd && t->persist) {
-            t->persist = 0;
-            t->t_rexmit = TT_TIME_NEVER;
-        }
     }
+    t->probes = 0;
+    tt__tcp_persist_answered(t, now);
     switch (t->state) {
     case TT_FIN_WAIT_1:
         /* Our FIN acked: FIN-WAIT-2, unless this segment also carries the
@@ -335,42 +321,10 @@ static int step5_ack(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
     return CONT;
 }
 
-/* Seventh: the segment text (the sixth, URG, is the data-transfer issue's:
- * the urgent pointer is ignored for now, which RFC 9293 MUST-30/31 allow only
- * if the data is delivered in line, as it is). */
-static void step7_text(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
-{
-    if (sg->dlen == 0)
-        return;
-    if (t->state != TT_ESTABLISHED && t->state != TT_FIN_WAIT_1 && t->state != TT_FIN_WAIT_2)
-        return; /* after the peer's FIN: ignore (§3.10.7.4 seventh) */
-    t->ack_now = 1;
-    if (!tt_seq_eq(sg->seq, t->rcv_nxt)) {
-        /* Out of order: kept by the data-transfer issue's queue; for now
-         * dropped, with an immediate duplicate ACK. */
-        tt__drop(t->s, TT_DROP_TCP_OFO_LIMIT, sg->iface, sg->raw, sg->raw_len, now);
-        sg->h.flags &= (uint8_t)~TT_TCP_FIN;
-        return;
-    }
-    size_t n = sg->dlen;
-    if (!t->rd_shut) {
-        n = tt__bufq_append(t->s, &t->rcvq, sg->data, sg->dlen);
-        if (n < sg->dlen) {
-            tt__drop(t->s, TT_DROP_TCP_NOMEM, sg->iface, sg->raw, sg->raw_len, now);
-            sg->h.flags &= (uint8_t)~TT_TCP_FIN;
-        }
-    }
-    t->rcv_nxt = tt_seq_add(t->rcv_nxt, (uint32_t)n);
-    t->bytes_received += n;
-    t->last_data_recv = now;
-    if (n)
-        tt__tcb_notify(t, TT_TCP_EV_READABLE);
-}
-
 /* Eighth: the FIN bit. */
-static void step8_fin(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
+static void step8_fin(struct tt_tcp *t, int fin_now, tt_time now)
 {
-    if (!(sg->h.flags & TT_TCP_FIN) || !tt_seq_eq(tt_seq_add(sg->seq, sg->dlen), t->rcv_nxt))
+    if (!fin_now)
         return;
     if (t->fin_rcvd) {
         /* A retransmitted FIN in TIME-WAIT restarts the 2 MSL wait. */
@@ -385,6 +339,14 @@ static void step8_fin(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
     switch (t->state) {
     case TT_SYN_RECEIVED:
     case TT_ESTABLISHED:
+        /* Linux: the peer is done; its FIN's ACK waits for the delayed-ACK
+         * timer (40 ms), unless more than a segment is unacknowledged,
+         * in case our reply or FIN can carry it (conformance README 1d.12). */
+        t->pingpong = 1;
+        if (!t->ooo && (uint32_t)tt_seq_diff(t->rcv_nxt, t->rcv_wup) <= (uint32_t)t->rcv_mss + 1u) {
+            t->ack_now = 0;
+            tt__tcp_delack_arm(t, now);
+        }
         tt__tcb_set_state(t, TT_CLOSE_WAIT, now);
         break;
     case TT_FIN_WAIT_1:
@@ -436,7 +398,11 @@ void tt__tcp_input_tcb(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
     } else if (t->state == TT_TIME_WAIT && time_wait_syn(t, sg, now)) {
         return;
     } else {
-        int r = step1_seq(t, sg, now);
+        if (!t->ts_recent_age)
+            t->ts_recent_age = now;
+        int r = step0_paws(t, sg, now);
+        if (r == CONT)
+            r = step1_seq(t, sg, now);
         if (r == CONT)
             r = step2_rst(t, sg, now);
         /* Third: security and precedence are not implemented (RFC 9293 §3.10.7.4
@@ -447,10 +413,15 @@ void tt__tcp_input_tcb(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
             r = step5_ack(t, sg, now);
         if (r == CONT) {
             accepted(t, sg, now);
-            step7_text(t, sg, now);
-            step8_fin(t, sg, now);
+            t->last_rcv = now;
+            tt__tcp_rcv_urgent(t, sg);                  /* sixth */
+            int fin_now = tt__tcp_rcv_text(t, sg, now); /* seventh */
+            step8_fin(t, fin_now, now);
         }
     }
-    if (t->state != TT_CLOSED)
-        tt__tcp_output(t, now);
+    if (t->state == TT_CLOSED)
+        return;
+    if (t->keepalive && t->t_keep == TT_TIME_NEVER)
+        tt__tcp_keepalive_arm(t, now);
+    tt__tcp_output(t, now);
 }

@@ -42,27 +42,37 @@ static void xmit_raw(struct tt_stack *s, const struct tt_tcp *t, uint32_t id, ui
     (void)tt__ip_output(s, &o, m->seg, (size_t)n, now);
 }
 
-static uint32_t rcv_space(const struct tt_tcp *t)
+uint32_t tt__tcp_rcv_space(const struct tt_tcp *t)
 {
     return t->rcvbuf > t->rcvq.len ? t->rcvbuf - (uint32_t)t->rcvq.len : 0;
 }
 
+uint32_t tt__tcp_unsent(const struct tt_tcp *t)
+{
+    uint32_t off = (uint32_t)tt_seq_diff(t->snd_nxt, t->snd_una);
+    return t->sndq.len > off ? (uint32_t)t->sndq.len - off : 0;
+}
+
 /*
- * The window field of a non-SYN segment. RFC 9293 §3.8.6.2.2 (MUST-35): the
- * right edge never moves left, so the advertised window is at least what is
- * left of the last one. Records the new right edge in rcv_adv.
+ * The window field of a non-SYN segment. Records the new right edge in rcv_adv.
+ *  - RFC 9293 §3.8.6.2.2 (MUST-35, receiver SWS avoidance): the right edge
+ *    moves only when it can move by min(RCV.BUFF / 2, Eff.snd.MSS) or more.
+ *  - RFC 9293 §3.8.6 / RFC 7323 §2.4: the right edge never moves left, so the
+ *    field is at least what is left of the last window, rounded up to the
+ *    scale unit.
  */
 uint16_t tt__tcp_wnd_field(struct tt_tcp *t)
 {
-    uint32_t space = rcv_space(t);
+    uint32_t space = tt__tcp_rcv_space(t);
     uint32_t left =
         tt_seq_gt(t->rcv_adv, t->rcv_nxt) ? (uint32_t)tt_seq_diff(t->rcv_adv, t->rcv_nxt) : 0;
     uint32_t unit = 1u << t->rcv_ws;
-    uint32_t wnd;
-    if (space < left)
-        wnd = (left + unit - 1) >> t->rcv_ws; /* round up: never shrink */
-    else
-        wnd = space >> t->rcv_ws;
+    uint32_t step = t->rcvbuf / 2 < t->adv_mss ? t->rcvbuf / 2 : t->adv_mss;
+    uint32_t want = space > left && space - left >= step ? space : left;
+    uint32_t wnd = want >> t->rcv_ws;
+    uint32_t floor = (left + unit - 1) >> t->rcv_ws;
+    if (wnd < floor)
+        wnd = floor;
     if (wnd > 65535)
         wnd = 65535;
     tt_seq edge = tt_seq_add(t->rcv_nxt, wnd << t->rcv_ws);
@@ -86,7 +96,7 @@ static void xmit(struct tt_tcp *t, uint8_t flags, tt_seq seq, size_t qoff, uint3
         h.ack = t->rcv_nxt.v;
     if (flags & TT_TCP_SYN) {
         /* RFC 7323 §2.2: the window of a SYN is never scaled. */
-        uint32_t w = rcv_space(t);
+        uint32_t w = tt__tcp_rcv_space(t);
         h.wnd = (uint16_t)(w > 65535 ? 65535 : w);
         t->rcv_adv = tt_seq_add(t->rcv_nxt, h.wnd);
         h.opt.has_mss = 1;
@@ -97,6 +107,14 @@ static void xmit(struct tt_tcp *t, uint8_t flags, tt_seq seq, size_t qoff, uint3
     } else if (!(flags & TT_TCP_RST)) {
         h.wnd = tt__tcp_wnd_field(t);
     }
+    if (t->snd_urg && !(flags & (TT_TCP_SYN | TT_TCP_RST)) && tt_seq_lt(seq, t->snd_up)) {
+        /* RFC 9293 §3.8.5 / RFC 6093: the urgent pointer is the offset of
+         * the octet after the urgent data; beyond 16 bits, 65535 says "more
+         * urgent data to come" (as Linux does). */
+        uint32_t up = (uint32_t)tt_seq_diff(t->snd_up, seq);
+        h.flags |= TT_TCP_URG;
+        h.urp = (uint16_t)(up > 65535 ? 65535 : up);
+    }
     if (t->ts_ok && !(flags & TT_TCP_RST)) {
         h.opt.has_ts = 1;
         h.opt.ts_val = tt__tcp_ts_now(t->ts_off, now);
@@ -106,8 +124,12 @@ static void xmit(struct tt_tcp *t, uint8_t flags, tt_seq seq, size_t qoff, uint3
         tt__bufq_copy(&t->sndq, qoff, tt__tcpm(s)->payload, len);
     t->segs_out++;
     if (flags & TT_TCP_ACK) {
+        /* Whatever was owed is paid: the delayed ACK, one quick ACK. */
         t->ack_now = 0;
         t->t_delack = TT_TIME_NEVER;
+        t->rcv_wup = t->rcv_nxt;
+        if (t->quick)
+            t->quick--;
     }
     xmit_raw(s, t, t->id, t->laddr, t->raddr, &h, len, cause, now);
 }
@@ -197,21 +219,81 @@ void tt__tcp_send_synack_req(struct tt_stack *s, const struct tt__synreq *r, int
              now);
 }
 
-/* RFC 9293 §3.8.6.2.1 / §3.7.4: Nagle holds a short segment while data is in
- * flight, unless no-delay is set or the segment carries the FIN. */
-static int nagle_holds(const struct tt_tcp *t, uint32_t n, uint32_t avail, uint32_t inflight)
+/* Send [seq, seq + n) (+ FIN) read from the queue at its offset. */
+static void send_seg(struct tt_tcp *t, tt_seq seq, uint32_t n, int fin, enum tt_rexmit_cause cause,
+                     tt_time now)
 {
-    return !t->nodelay && n < t->snd_mss && n == avail && inflight > 0;
+    uint32_t off = (uint32_t)tt_seq_diff(seq, t->snd_una);
+    tt_seq end = tt_seq_add(seq, n);
+    /* PSH on the segment that reaches the end of the last write (RFC 9293
+     * §3.9.1 SEND "PUSH"; Linux marks the tail of each write). */
+    int psh = n && tt_seq_lt(seq, t->psh_seq) && tt_seq_ge(end, t->psh_seq);
+    uint8_t flags = TT_TCP_ACK | (psh ? TT_TCP_PSH : 0) | (fin ? TT_TCP_FIN : 0);
+    if (cause == TT_REXMIT_NONE && n && !t->rtt_active) {
+        t->rtt_active = 1; /* RFC 6298 §3: time one segment per RTT */
+        t->rtt_seq = seq;
+        t->rtt_time = now;
+    }
+    xmit(t, flags, seq, off, n, cause, now);
+    if (cause != TT_REXMIT_NONE) {
+        t->bytes_retrans += n;
+        t->total_retrans++;
+        t->rtt_active = 0; /* Karn's rule: the timing is ambiguous now */
+    } else {
+        t->bytes_sent += n;
+    }
+    if (n)
+        t->last_data_sent = now;
+}
+
+void tt__tcp_retransmit_head(struct tt_tcp *t, enum tt_rexmit_cause cause, tt_time now)
+{
+    uint32_t n = (uint32_t)t->sndq.len < t->snd_mss ? (uint32_t)t->sndq.len : t->snd_mss;
+    int fin = t->fin_queued && n == t->sndq.len && !t->fin_acked &&
+              tt_seq_gt(t->snd_max, tt_seq_add(t->snd_una, n));
+    if (n == 0 && !fin)
+        return;
+    send_seg(t, t->snd_una, n, fin, cause, now);
+    tt__tcp_rexmit_arm(t, now);
+}
+
+void tt__tcp_send_probe(struct tt_tcp *t, tt_time now)
+{
+    /* Linux's shape (conformance README 1d.11): an old sequence number draws
+     * an ACK from the peer (RFC 9293 §3.10.7.4 first check) with its window. */
+    xmit(t, TT_TCP_ACK, tt_seq_add(t->snd_una, (uint32_t)-1), 0, 0, TT_REXMIT_NONE, now);
 }
 
 /*
- * Send new data, retransmitted data (after an RTO pulled snd_nxt back), and
- * the FIN, within min(SND.WND, cwnd), cut to the send MSS, PSH on the last
- * segment of what is queued. Returns 1 when anything was sent.
+ * May a short segment of n bytes go now (new data only)? avail is what is
+ * queued from SND.NXT on.
+ *  - Window-limited (n < avail): RFC 9293 §3.8.6.2.1 sender SWS avoidance,
+ *    send only when n >= Fs * max(SND.WND) with Fs = 1/2.
+ *  - All queued data (n == avail): Nagle (RFC 9293 §3.7.4, MUST-? of RFC 1122
+ *    §4.2.3.4) in Linux's form (Minshall's variant): hold while an earlier
+ *    short segment is unacknowledged; TT_TCP_OPT_NODELAY lifts it;
+ *    TT_TCP_OPT_CORK holds every short segment.
+ * Held data with nothing in flight is released by the persist timer.
  */
-static int send_data(struct tt_tcp *t, tt_time now)
+static int short_ok(const struct tt_tcp *t, uint32_t n, uint32_t avail)
 {
-    int sent = 0;
+    if (n < avail)
+        return n >= t->max_snd_wnd / 2;
+    if (t->cork)
+        return 0;
+    if (t->nodelay)
+        return 1;
+    return !tt_seq_gt(t->snd_sml, t->snd_una);
+}
+
+/*
+ * Send new data, data again after an RTO pulled SND.NXT back, and the FIN,
+ * within min(SND.WND, cwnd), cut to the send MSS. force (the persist timer)
+ * lifts Nagle, cork and SWS holds. Returns 1 when anything was sent.
+ */
+static int send_data(struct tt_tcp *t, int force, tt_time now)
+{
+    int sent = 0, cwnd_blocked = 0;
     while (!t->fin_acked) {
         tt_seq fin_seq = tt_seq_add(t->snd_una, (uint32_t)t->sndq.len);
         if (tt_seq_gt(t->snd_nxt, fin_seq) || (!t->fin_queued && tt_seq_eq(t->snd_nxt, fin_seq)))
@@ -219,39 +301,29 @@ static int send_data(struct tt_tcp *t, tt_time now)
         uint32_t off = (uint32_t)tt_seq_diff(t->snd_nxt, t->snd_una);
         uint32_t avail = (uint32_t)t->sndq.len - off;
         uint32_t wnd = t->snd_wnd < t->cwnd ? t->snd_wnd : t->cwnd;
-        uint32_t inflight = off;
-        uint32_t usable = wnd > inflight ? wnd - inflight : 0;
+        uint32_t usable = wnd > off ? wnd - off : 0;
         uint32_t n = avail < usable ? avail : usable;
         if (n > t->snd_mss)
             n = t->snd_mss;
         int fin = t->fin_queued && n == avail;
+        int re = tt_seq_lt(t->snd_nxt, t->snd_max);
+        if (n < avail && n < t->snd_mss && t->cwnd <= t->snd_wnd)
+            cwnd_blocked = 1;
         if (n == 0 && !fin)
             break;
-        if (!fin && nagle_holds(t, n, avail, inflight))
+        if (!re && !force && n < t->snd_mss && !fin && !short_ok(t, n, avail))
             break;
-        uint8_t flags = TT_TCP_ACK | (n && n == avail ? TT_TCP_PSH : 0) | (fin ? TT_TCP_FIN : 0);
-        int re = tt_seq_lt(t->snd_nxt, t->snd_max);
-        if (!re && n && !t->rtt_active) {
-            t->rtt_active = 1;
-            t->rtt_seq = t->snd_nxt;
-            t->rtt_time = now;
-        }
-        xmit(t, flags, t->snd_nxt, off, n, re ? TT_REXMIT_RTO : TT_REXMIT_NONE, now);
-        if (re) {
-            t->bytes_retrans += n;
-            t->total_retrans++;
-        } else {
-            t->bytes_sent += n;
-        }
-        if (n)
-            t->last_data_sent = now;
+        send_seg(t, t->snd_nxt, n, fin, re ? TT_REXMIT_RTO : TT_REXMIT_NONE, now);
+        if (n < t->snd_mss && !re)
+            t->snd_sml = tt_seq_add(t->snd_nxt, n);
         t->snd_nxt = tt_seq_add(t->snd_nxt, n + (fin ? 1u : 0u));
         t->snd_max = tt_seq_max(t->snd_max, t->snd_nxt);
         tt__tcp_rexmit_arm(t, now);
         sent = 1;
-        if (fin)
+        if (fin || force)
             break;
     }
+    tt__tcp_cwnd_track(t, cwnd_blocked);
     return sent;
 }
 
@@ -280,17 +352,23 @@ void tt__tcp_output(struct tt_tcp *t, tt_time now)
     default:
         break;
     }
-    int sent = send_data(t, now);
+    int sent = send_data(t, 0, now);
     if (!sent && t->ack_now)
         tt__tcp_send_ack(t, now);
-    /* Zero window with data waiting and nothing in flight: the persist timer
-     * (RFC 9293 §3.8.6.1) probes until the window opens. */
-    uint32_t unsent = (uint32_t)t->sndq.len - (uint32_t)tt_seq_diff(t->snd_nxt, t->snd_una);
-    if (!sent && t->snd_wnd == 0 && unsent && tt_seq_eq(t->snd_una, t->snd_max) &&
-        t->t_rexmit == TT_TIME_NEVER) {
-        t->persist = 1;
-        t->t_rexmit = now + t->rto;
-    }
+    /* Data waiting with nothing in flight (a zero window, or a short segment
+     * held by cork or SWS): the persist timer (RFC 9293 §3.8.6.1) probes or
+     * releases it. */
+    if (tt__tcp_unsent(t) && tt_seq_eq(t->snd_una, t->snd_max))
+        tt__tcp_persist_arm(t, now);
+    t->ack_now = 0;
+    tt__tcb_arm(t);
+}
+
+/* The persist timer fired: a zero-window probe, or held data forced out. */
+void tt__tcp_output_force(struct tt_tcp *t, tt_time now)
+{
+    if (send_data(t, 1, now) == 0 && t->ack_now)
+        tt__tcp_send_ack(t, now);
     t->ack_now = 0;
     tt__tcb_arm(t);
 }

@@ -62,6 +62,8 @@ unsigned tt_tcp_events(const struct tt_tcp *t)
         ev |= TT_TCP_EV_WRITABLE;
     if (t->state == TT_CLOSED && (t->connected_once || t->err))
         ev |= TT_TCP_EV_CLOSED;
+    if (tt_tcp_urgent(t) > 0)
+        ev |= TT_TCP_EV_URGENT;
     return ev;
 }
 
@@ -75,10 +77,21 @@ int tt_tcp_setopt(struct tt_tcp *t, enum tt_tcp_opt opt, int v)
     const struct tt_tcp_config *c = &t->s->cfg.tcp;
     switch (opt) {
     case TT_TCP_OPT_NODELAY:
-        t->nodelay = v != 0; /* takes effect at the next send */
+    case TT_TCP_OPT_CORK:
+        if (opt == TT_TCP_OPT_NODELAY)
+            t->nodelay = v != 0;
+        else
+            t->cork = v != 0;
+        /* Setting no-delay or clearing cork pushes what is held at the
+         * stack's next poll (setopt has no `now`): Linux pushes at once. */
+        if ((t->nodelay || !t->cork) && t->state >= TT_ESTABLISHED) {
+            t->t_push = 0;
+            tt__tcb_arm(t);
+        }
         return 0;
     case TT_TCP_OPT_KEEPALIVE:
         t->keepalive = v != 0;
+        tt__tcp_keepalive_arm(t, 0);
         return 0;
     case TT_TCP_OPT_KEEPIDLE:
     case TT_TCP_OPT_KEEPINTVL:
@@ -88,6 +101,8 @@ int tt_tcp_setopt(struct tt_tcp *t, enum tt_tcp_opt opt, int v)
             t->keep_idle = TT_SEC((tt_time)v);
         else
             t->keep_intvl = TT_SEC((tt_time)v);
+        if (opt == TT_TCP_OPT_KEEPIDLE && t->probes == 0)
+            tt__tcp_keepalive_arm(t, 0);
         return 0;
     case TT_TCP_OPT_KEEPCNT:
         if (v < 1 || v > 127)
@@ -174,6 +189,9 @@ int tt_tcp_getopt(const struct tt_tcp *t, enum tt_tcp_opt opt, int *v)
     case TT_TCP_OPT_USER_TIMEOUT:
         *v = (int)(t->user_timeout / 1000);
         return 0;
+    case TT_TCP_OPT_CORK:
+        *v = t->cork;
+        return 0;
     }
     return TT_EINVAL;
 }
@@ -187,9 +205,9 @@ void tt_tcp_info(const struct tt_tcp *t, struct tt_tcp_info *i)
                   (t->ws_ok ? TT_TCPI_OPT_WSCALE : 0));
     i->snd_wscale = t->snd_ws;
     i->rcv_wscale = t->rcv_ws;
-    i->backoff = t->backoff;
+    i->backoff = t->persist ? t->pbackoff : t->backoff;
     i->retransmits = t->retries;
-    i->probes = t->persist ? t->backoff : 0;
+    i->probes = t->probes;
     i->conn_id = t->id;
     i->rto = t->rto;
     i->rtt = t->srtt;

@@ -130,7 +130,8 @@ struct tt_tcp *tt__tcb_new(struct tt_stack *s, uint32_t id, tt_time now)
     t->keep_intvl = c->keepalive_intvl;
     t->keep_cnt = c->keepalive_probes;
     t->peer_mss = 536;
-    t->t_rexmit = t->t_wait = t->t_delack = t->t_keep = TT_TIME_NEVER;
+    t->cc = &tt__cc_newreno;
+    t->t_rexmit = t->t_wait = t->t_delack = t->t_keep = t->t_push = TT_TIME_NEVER;
     t->all_next = m->all;
     if (m->all)
         m->all->all_prev = t;
@@ -227,6 +228,8 @@ void tt__tcb_arm(struct tt_tcp *t)
         w = t->t_delack;
     if (t->t_keep < w)
         w = t->t_keep;
+    if (t->t_push < w)
+        w = t->t_push;
     tt__theap_set(&tt__tcpm(t->s)->timers, &t->tm.node, w);
 }
 
@@ -247,8 +250,14 @@ void tt__tcb_set_mss(struct tt_tcp *t)
     if (mss < 64)
         mss = 64;
     t->snd_mss = (uint16_t)mss;
-    t->cwnd = t->s->cfg.tcp.init_cwnd * mss;
-    t->ssthresh = UINT32_MAX;
+    /* The connection's sequence spaces are known by now: start loss
+     * recovery and the ACK policy from them, and the initial window. */
+    t->recover = t->iss;
+    t->flight_mark = t->snd_una;
+    t->rcv_wup = t->rcv_nxt;
+    t->psh_seq = t->snd_una;
+    t->snd_sml = t->snd_una;
+    t->cc->init(t);
 }
 
 void tt__tcb_closed(struct tt_tcp *t, int err, tt_time now)
@@ -260,9 +269,10 @@ void tt__tcb_closed(struct tt_tcp *t, int err, tt_time now)
         tt__listen_flush(t, now);
     tt__tcb_set_state(t, TT_CLOSED, now);
     tt__tcb_unhash(t);
-    t->t_rexmit = t->t_wait = t->t_delack = t->t_keep = TT_TIME_NEVER;
+    t->t_rexmit = t->t_wait = t->t_delack = t->t_keep = t->t_push = TT_TIME_NEVER;
     tt__theap_remove(&tt__tcpm(s)->timers, &t->tm.node);
     tt__bufq_clear(s, &t->sndq);
+    tt__tcp_ooo_clear(t);
     if (!t->app_owned || t->err)
         tt__bufq_clear(s, &t->rcvq);
     tt__tcb_notify(t, TT_TCP_EV_CLOSED | TT_TCP_EV_READABLE | TT_TCP_EV_WRITABLE |
@@ -285,6 +295,7 @@ static void tcb_free(struct tt_tcp *t, tt_time now)
     tt__theap_remove(&m->timers, &t->tm.node);
     tt__bufq_clear(s, &t->sndq);
     tt__bufq_clear(s, &t->rcvq);
+    tt__tcp_ooo_clear(t);
     if (t->all_prev)
         t->all_prev->all_next = t->all_next;
     else

@@ -8,7 +8,12 @@
  *   input.c   RFC 9293 §3.10.7 "SEGMENT ARRIVES", step by step
  *   output.c  the one place that builds and sends segments (RSTs included)
  *   user.c    the API calls of §3.10.1-3.10.6
- *   timers.c  retransmission (RFC 6298), SYN retries, TIME-WAIT, FIN-WAIT-2
+ *   timers.c  retransmission (RFC 6298), SYN retries, TIME-WAIT, FIN-WAIT-2,
+ *             persist (zero window), keepalive, delayed ACK
+ *   ack.c     the ACK of data: RTT samples, fast retransmit, NewReno recovery
+ *   rcv.c     segment text: in-order data, the out-of-order queue, delayed
+ *             ACKs, window updates after a read, urgent data
+ *   cc_newreno.c  RFC 5681 / RFC 6582 congestion control behind struct tt__cc_ops
  *   listen.c  SYN queue, accept queue, backlog
  *   isn.c     RFC 6528 ISNs, RFC 6056 ephemeral ports
  *   bufq.c    chunked byte queues for send and receive data
@@ -47,13 +52,55 @@ struct tt__bufq {
     size_t len;      /* bytes queued */
 };
 
-/* Append up to n bytes; returns the count taken (short when memory runs out). */
+/* Append up to n bytes; returns the count taken (short when memory runs out
+ * or the stack-wide buffer limit, cfg.tcp.mem_max, is reached). */
 size_t tt__bufq_append(struct tt_stack *s, struct tt__bufq *q, const void *src, size_t n);
 /* Copy n bytes starting `off` bytes into the queue (off + n <= len). */
 void tt__bufq_copy(const struct tt__bufq *q, size_t off, void *dst, size_t n);
 /* Consume n bytes (n <= len) from the front, freeing emptied chunks. */
 void tt__bufq_drop(struct tt_stack *s, struct tt__bufq *q, size_t n);
 void tt__bufq_clear(struct tt_stack *s, struct tt__bufq *q);
+
+/* ---- out-of-order queue (rcv.c) ---- */
+
+/* One piece of out-of-order data: [seq, seq + len), sorted by seq, never
+ * overlapping another piece. Each piece is one chunk-sized allocation, so the
+ * receive side draws from the same pool size as the byte queues. */
+struct tt__ooo {
+    struct tt__ooo *next;
+    tt_seq seq;
+    uint32_t len;
+    uint8_t data[TT__CHUNK_SIZE - sizeof(void *) - 2 * sizeof(uint32_t)];
+};
+#define TT__OOO_CAP ((uint32_t)sizeof(((struct tt__ooo *)0)->data))
+
+/* ---- congestion control (cc_*.c) ---- */
+
+enum tt__cc_event {
+    TT__CC_RECOVERY_START, /* fast retransmit: loss recovery begins */
+    TT__CC_RECOVERY_END,   /* recovery point acknowledged */
+    TT__CC_TX_START,       /* first transmission after an idle period */
+};
+
+/*
+ * A congestion-control algorithm: the core calls these hooks and never
+ * touches cwnd/ssthresh growth itself, so that CUBIC or PRR can be added as
+ * another table. cwnd and ssthresh are in bytes.
+ */
+struct tt__cc_ops {
+    const char *name;
+    /* A connection becomes synchronized: initial window (RFC 6928). */
+    void (*init)(struct tt_tcp *t);
+    /* `acked` bytes of new data acknowledged outside loss recovery. */
+    void (*on_ack)(struct tt_tcp *t, uint32_t acked, tt_time now);
+    /* Loss detected by duplicate ACKs (RFC 5681 §3.2 step 2): set ssthresh. */
+    void (*on_congestion)(struct tt_tcp *t, tt_time now);
+    /* The retransmission timer expired (RFC 5681 §3.1 eq. 4, loss window). */
+    void (*on_rto)(struct tt_tcp *t, tt_time now);
+    void (*cwnd_event)(struct tt_tcp *t, enum tt__cc_event ev, tt_time now);
+};
+
+extern const struct tt__cc_ops tt__cc_newreno;
 
 /* ---- timers: every object with deadlines embeds one heap node ---- */
 
@@ -108,9 +155,43 @@ struct tt_tcp {
     uint8_t rtt_active;
     uint8_t backoff, retries;
     uint32_t cwnd, ssthresh;
+    tt_time rexmit_start; /* first RTO of this episode (Linux retrans_stamp) */
 
+    /* Congestion control and loss recovery (ack.c, cc_*.c). */
+    const struct tt__cc_ops *cc;
+    uint32_t cc_acc;      /* congestion avoidance: bytes acked towards +1 MSS */
+    uint32_t dupacks;     /* duplicate ACKs in a row (RFC 5681 §2) */
+    tt_seq recover;       /* RFC 6582 "recover" */
+    uint8_t in_recovery;  /* NewReno fast recovery in progress */
+    uint8_t cwnd_limited; /* cwnd stopped a send in this window (Linux rule) */
+    uint32_t max_flight;  /* most bytes in flight in this window */
+    tt_seq flight_mark;   /* end of the window max_flight belongs to */
+
+    /* Receive side (rcv.c): out-of-order queue, delayed ACKs, urgent data. */
+    struct tt__ooo *ooo;
+    uint32_t ooo_bytes, ooo_pieces;
+    uint8_t ooo_fin; /* the FIN seen beyond a hole, at ooo_fin_seq */
+    tt_seq ooo_fin_seq;
+    uint8_t quick;      /* quick-ACK mode: ACKs left to send at once */
+    uint8_t pingpong;   /* interactive: ACKs wait for the delayed-ACK timer */
+    uint8_t quick_init; /* quick-ACK credit granted at the first data */
+    uint16_t rcv_mss;   /* estimate of the peer's segment size */
+    tt_seq rcv_wup;     /* RCV.NXT when the last ACK went out */
+    tt_seq rcv_up;      /* RCV.UP (RFC 9293 §3.8.5) */
+    uint8_t urg_valid;  /* rcv_up has been set */
+    /* Send side extras (output.c). */
+    tt_seq snd_up;         /* SND.UP: urgent data ends before it */
+    uint8_t snd_urg;       /* snd_up is set */
+    tt_seq psh_seq;        /* end of the last write: PSH on the segment reaching it */
+    tt_seq snd_sml;        /* end of the last short segment sent (Nagle, Minshall) */
+    uint8_t cork;          /* TT_TCP_OPT_CORK */
+    uint8_t probes;        /* keepalive or persist probes unanswered */
+    uint8_t pbackoff;      /* persist backoff (RTO << pbackoff) */
+    tt_time ts_recent_age; /* when ts_recent was taken (RFC 7323 §5.5 24 days) */
+    tt_time last_rcv;      /* any segment accepted (keepalive idle) */
     /* Deadlines (absolute; TT_TIME_NEVER when off). */
     tt_time t_rexmit, t_wait, t_delack, t_keep;
+    tt_time t_push; /* 0 = push held data at the next poll (cork off, no-delay on) */
 
     /* What input owes output, and flags of the close. */
     uint8_t ack_now;    /* an ACK is owed */
@@ -243,6 +324,8 @@ int tt__tcp_seq_acceptable(const struct tt_tcp *t, const struct tt__seg *sg);
 /* ---- output.c ---- */
 /* Send what is owed: SYN, SYN-ACK, data, FIN, or an ACK. */
 void tt__tcp_output(struct tt_tcp *t, tt_time now);
+/* The same, lifting Nagle, cork and SWS holds (the persist timer). */
+void tt__tcp_output_force(struct tt_tcp *t, tt_time now);
 /* A bare ACK <SEQ=SND.NXT><ACK=RCV.NXT> now. */
 void tt__tcp_send_ack(struct tt_tcp *t, tt_time now);
 /* An RFC 5961 challenge ACK, subject to the stack-wide rate limit. */
@@ -256,6 +339,14 @@ void tt__tcp_send_synack_req(struct tt_stack *s, const struct tt__synreq *r, int
                              tt_time now);
 /* Our current window field and the side effect of advertising it. */
 uint16_t tt__tcp_wnd_field(struct tt_tcp *t);
+/* Retransmit up to one MSS from SND.UNA (fast retransmit, partial ACK). */
+void tt__tcp_retransmit_head(struct tt_tcp *t, enum tt_rexmit_cause cause, tt_time now);
+/* A probe: <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK> (persist, keepalive). */
+void tt__tcp_send_probe(struct tt_tcp *t, tt_time now);
+/* Bytes queued but not sent yet. */
+uint32_t tt__tcp_unsent(const struct tt_tcp *t);
+/* Bytes of free receive buffer. */
+uint32_t tt__tcp_rcv_space(const struct tt_tcp *t);
 uint32_t tt__tcp_ts_now(uint32_t off, tt_time now);
 
 /* ---- timers.c ---- */
@@ -263,6 +354,31 @@ void tt__tcp_timer_fire(struct tt_stack *s, struct tt__timer *tm, tt_time now);
 void tt__tcp_rtt_sample(struct tt_tcp *t, tt_time rtt);
 void tt__tcp_rexmit_arm(struct tt_tcp *t, tt_time now);
 void tt__tcp_time_wait_enter(struct tt_tcp *t, tt_time now);
+/* Start (or keep) the persist timer for a zero window. */
+void tt__tcp_persist_arm(struct tt_tcp *t, tt_time now);
+/* An ACK arrived while persisting: stop, or re-arm from now. */
+void tt__tcp_persist_answered(struct tt_tcp *t, tt_time now);
+/* Re-arm the keepalive timer from the last segment received. */
+void tt__tcp_keepalive_arm(struct tt_tcp *t, tt_time now);
+/* Schedule the delayed ACK. */
+void tt__tcp_delack_arm(struct tt_tcp *t, tt_time now);
+
+/* ---- ack.c ---- */
+/* Fifth step for an acceptable ACK: new data acked, duplicate ACKs. */
+void tt__tcp_ack_input(struct tt_tcp *t, struct tt__seg *sg, tt_time now);
+/* The transmit side took a send decision: keep the cwnd-limited state. */
+void tt__tcp_cwnd_track(struct tt_tcp *t, int cwnd_blocked);
+
+/* ---- rcv.c ---- */
+/* Seventh step: place the text (in order, or in the out-of-order queue) and
+ * decide on the ACK. Returns 1 when the FIN of the segment (or one kept
+ * beyond a hole) is now in order. */
+int tt__tcp_rcv_text(struct tt_tcp *t, struct tt__seg *sg, tt_time now);
+/* Sixth step: the urgent pointer (RFC 9293 §3.8.5). */
+void tt__tcp_rcv_urgent(struct tt_tcp *t, const struct tt__seg *sg);
+/* After the application read: a window update if it matters. */
+void tt__tcp_rcv_read(struct tt_tcp *t, tt_time now);
+void tt__tcp_ooo_clear(struct tt_tcp *t);
 
 /* ---- listen.c ---- */
 void tt__tcp_listen_input(struct tt_tcp *l, struct tt__seg *sg, tt_time now);

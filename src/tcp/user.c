@@ -137,7 +137,8 @@ int tt_tcp_connect(struct tt_tcp *t, uint32_t addr, uint16_t port, tt_time now)
     return done(t, TT_EINPROGRESS, now);
 }
 
-long tt_tcp_send(struct tt_tcp *t, const void *buf, size_t len, tt_time now)
+/* RFC 9293 §3.10.2 SEND: queue the data (a limit is TT_EAGAIN, never a loss). */
+static long send_common(struct tt_tcp *t, const void *buf, size_t len, int urgent, tt_time now)
 {
     if (t->err)
         return t->err;
@@ -165,24 +166,25 @@ long tt_tcp_send(struct tt_tcp *t, const void *buf, size_t len, tt_time now)
     size_t n = tt__bufq_append(t->s, &t->sndq, buf, len);
     if (n == 0)
         return len ? TT_EAGAIN : 0;
+    t->psh_seq = tt_seq_add(t->snd_una, (uint32_t)t->sndq.len);
+    if (urgent) {
+        /* RFC 9293 §3.8.5, §3.9.1 SEND with URGENT: SND.UP marks the end of
+         * this data; every segment before it carries URG (output.c). */
+        t->snd_up = t->psh_seq;
+        t->snd_urg = 1;
+    }
     tt__tcp_output(t, now);
     return (long)done(t, (int)n, now);
 }
 
-/* After a read: a window update when the window opened by at least two
- * segments or half the buffer (RFC 9293 §3.8.6.2.2 receiver SWS avoidance). */
-static void maybe_window_update(struct tt_tcp *t, tt_time now)
+long tt_tcp_send(struct tt_tcp *t, const void *buf, size_t len, tt_time now)
 {
-    if (t->state < TT_ESTABLISHED || t->fin_rcvd)
-        return;
-    uint32_t space = t->rcvbuf > t->rcvq.len ? t->rcvbuf - (uint32_t)t->rcvq.len : 0;
-    uint32_t adv =
-        tt_seq_gt(t->rcv_adv, t->rcv_nxt) ? (uint32_t)tt_seq_diff(t->rcv_adv, t->rcv_nxt) : 0;
-    uint32_t gain = space > adv ? space - adv : 0;
-    if (gain >= 2u * t->adv_mss || gain >= t->rcvbuf / 2) {
-        t->ack_now = 1;
-        tt__tcp_output(t, now);
-    }
+    return send_common(t, buf, len, 0, now);
+}
+
+long tt_tcp_send_urgent(struct tt_tcp *t, const void *buf, size_t len, tt_time now)
+{
+    return send_common(t, buf, len, 1, now);
 }
 
 long tt_tcp_recv(struct tt_tcp *t, void *buf, size_t len, tt_time now)
@@ -191,7 +193,7 @@ long tt_tcp_recv(struct tt_tcp *t, void *buf, size_t len, tt_time now)
         size_t n = len < t->rcvq.len ? len : t->rcvq.len;
         tt__bufq_copy(&t->rcvq, 0, buf, n);
         tt__bufq_drop(t->s, &t->rcvq, n);
-        maybe_window_update(t, now);
+        tt__tcp_rcv_read(t, now);
         return (long)done(t, (int)n, now);
     }
     if (t->err)
@@ -248,6 +250,7 @@ int tt_tcp_shutdown(struct tt_tcp *t, int how, tt_time now)
     if (how & TT_SHUT_RD) {
         t->rd_shut = 1;
         tt__bufq_clear(t->s, &t->rcvq);
+        t->urg_valid = 0;
     }
     if (how & TT_SHUT_WR)
         queue_fin(t, now);

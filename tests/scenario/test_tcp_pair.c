@@ -68,7 +68,8 @@ static void run_order(enum order o)
         tt_tcp_stats(p.a, &sa);
         assert_int_equal(sa.time_wait, 1);
         assert_int_equal(p.states_b[TT_LAST_ACK][TT_CLOSED], 1);
-        assert_int_equal(p.states_a[TT_FIN_WAIT_2][TT_TIME_WAIT], 1);
+        /* B's FIN carries the delayed ACK of A's FIN: FIN-WAIT-1 -> TIME-WAIT. */
+        assert_int_equal(p.states_a[TT_FIN_WAIT_1][TT_TIME_WAIT], 1);
         break;
     case SERVER_FIRST:
         tt_tcp_close(k.s, p.now);

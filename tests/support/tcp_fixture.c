@@ -307,6 +307,9 @@ void fx_to_close_wait(struct fx *f)
     fx_inject(f, TT_TCP_FIN | TT_TCP_ACK, f->pseq, f->pack, 65535, NULL, 0, NULL);
     f->pseq++;
     assert_int_equal(tt_tcp_state(f->t), TT_CLOSE_WAIT);
+    /* Linux's delayed ACK of a FIN in ESTABLISHED (40 ms, README 1d.12). */
+    fx_assert_none(f);
+    fx_advance(f, TT_MSEC(40));
     fx_expect(fx_pop(f), TT_TCP_ACK, f->pack, f->pseq);
 }
 

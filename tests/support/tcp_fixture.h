@@ -106,7 +106,7 @@ void fx_to_fin_wait_1(struct fx *f);
 void fx_to_fin_wait_2(struct fx *f);
 /* FIN-WAIT-2 + the peer's FIN, our ACK popped: TIME-WAIT. */
 void fx_to_time_wait(struct fx *f);
-/* ESTABLISHED + the peer's FIN, our ACK popped: CLOSE-WAIT. */
+/* ESTABLISHED + the peer's FIN, our delayed ACK 40 ms later popped: CLOSE-WAIT. */
 void fx_to_close_wait(struct fx *f);
 /* CLOSE-WAIT + tt_tcp_close, our FIN popped: LAST-ACK. */
 void fx_to_last_ack(struct fx *f);
