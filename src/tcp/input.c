@@ -81,6 +81,10 @@ static void syn_sent(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
     t->irs = sg->seq;
     t->rcv_nxt = tt_seq_add(sg->seq, 1);
     take_syn_options(t, &sg->h);
+    /* Our SYN's window was offered from RCV.NXT = 0: move its right edge to
+     * the real sequence space now that IRS is known. */
+    uint32_t w0 = tt__tcp_rcv_space(t);
+    t->rcv_adv = tt_seq_add(t->rcv_nxt, w0 > 65535 ? 65535 : w0);
     t->snd_wnd = sg->h.wnd; /* RFC 7323 §2.2: the SYN's window is never scaled */
     t->max_snd_wnd = t->snd_wnd;
     t->snd_wl1 = sg->seq;
