@@ -95,9 +95,11 @@ static void recovery_ack(struct tt_tcp *t, uint32_t acked, tt_time now)
 {
     uint32_t mss = mss_of(t);
     if (tt_seq_ge(t->snd_una, t->recover)) {
-        /* Full ACK, step 3 option 1: cwnd = min(ssthresh, FlightSize + SMSS). */
+        /* Full ACK, step 3 option 1: cwnd = min(ssthresh, max(FlightSize,
+         * SMSS) + SMSS), which avoids a burst when little is in flight. */
         uint32_t flight = (uint32_t)tt_seq_diff(t->snd_max, t->snd_una);
-        t->cwnd = flight + mss < t->ssthresh ? flight + mss : t->ssthresh;
+        uint32_t w = (flight > mss ? flight : mss) + mss;
+        t->cwnd = w < t->ssthresh ? w : t->ssthresh;
         t->in_recovery = 0;
         t->dupacks = 0;
         t->cc->cwnd_event(t, TT__CC_RECOVERY_END, now);
