@@ -347,7 +347,8 @@ static void step8_fin(struct tt_tcp *t, int fin_now, tt_time now)
          * timer (40 ms), unless more than a segment is unacknowledged,
          * in case our reply or FIN can carry it (conformance README 1d.12). */
         t->pingpong = 1;
-        if (!t->ooo && (uint32_t)tt_seq_diff(t->rcv_nxt, t->rcv_wup) <= (uint32_t)t->rcv_mss + 1u) {
+        if (!t->ack_force &&
+            (uint32_t)tt_seq_diff(t->rcv_nxt, t->rcv_wup) <= (uint32_t)t->rcv_mss + 1u) {
             t->ack_now = 0;
             tt__tcp_delack_arm(t, now);
         }

@@ -126,6 +126,7 @@ static void xmit(struct tt_tcp *t, uint8_t flags, tt_seq seq, size_t qoff, uint3
     if (flags & TT_TCP_ACK) {
         /* Whatever was owed is paid: the delayed ACK, one quick ACK. */
         t->ack_now = 0;
+        t->ack_force = 0;
         t->t_delack = TT_TIME_NEVER;
         t->rcv_wup = t->rcv_nxt;
         if (t->quick)

@@ -164,7 +164,9 @@ static void measure_mss(struct tt_tcp *t, uint32_t len)
 /* The ACK owed for in-order data: at once, or through the timer. */
 static void ack_policy(struct tt_tcp *t, int had_ooo, tt_time now)
 {
-    if (had_ooo || t->ooo || (t->quick && !t->pingpong) ||
+    if (had_ooo || t->ooo)
+        t->ack_force = 1;
+    if (t->ack_force || (t->quick && !t->pingpong) ||
         (uint32_t)tt_seq_diff(t->rcv_nxt, t->rcv_wup) > t->rcv_mss)
         t->ack_now = 1;
     else
@@ -210,6 +212,7 @@ int tt__tcp_rcv_text(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
         return sg->dlen ? text_in_order(t, sg, fin, now) : fin;
     /* Out of order (step 1 trimmed it to the window): keep it, ACK at once. */
     t->ack_now = 1;
+    t->ack_force = 1;
     if (ooo_insert(t, sg->seq, sg->data, sg->dlen) < 0) {
         tt__drop(t->s, TT_DROP_TCP_OFO_LIMIT, sg->iface, sg->raw, sg->raw_len, now);
         return 0;
@@ -255,11 +258,16 @@ void tt__tcp_rcv_read(struct tt_tcp *t, tt_time now)
         t->urg_valid = 0; /* the mark was passed */
     if (t->state < TT_ESTABLISHED || t->fin_rcvd || t->state == TT_CLOSED)
         return;
+    /* The largest window the field can say (Linux window_clamp). */
+    uint64_t fmax = (uint64_t)65535 << t->rcv_ws;
+    uint32_t clamp = t->rcvbuf < fmax ? t->rcvbuf : (uint32_t)fmax;
     uint32_t space = tt__tcp_rcv_space(t);
+    if (space > clamp)
+        space = clamp;
     uint32_t left =
         tt_seq_gt(t->rcv_adv, t->rcv_nxt) ? (uint32_t)tt_seq_diff(t->rcv_adv, t->rcv_nxt) : 0;
     uint32_t step = t->rcvbuf / 2 < t->adv_mss ? t->rcvbuf / 2 : t->adv_mss;
-    if (2u * left <= t->rcvbuf && space >= 2u * left && space - left >= step) {
+    if (2u * left <= clamp && space >= 2u * left && space - left >= step) {
         t->ack_now = 1;
         tt__tcp_output(t, now);
     }

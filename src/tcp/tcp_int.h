@@ -173,6 +173,7 @@ struct tt_tcp {
     uint8_t ooo_fin; /* the FIN seen beyond a hole, at ooo_fin_seq */
     tt_seq ooo_fin_seq;
     uint8_t quick;      /* quick-ACK mode: ACKs left to send at once */
+    uint8_t ack_force;  /* the owed ACK may not wait (out-of-order event) */
     uint8_t pingpong;   /* interactive: ACKs wait for the delayed-ACK timer */
     uint8_t quick_init; /* quick-ACK credit granted at the first data */
     uint16_t rcv_mss;   /* estimate of the peer's segment size */

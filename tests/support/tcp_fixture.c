@@ -142,6 +142,8 @@ void fx_inject_ports(struct fx *f, uint16_t sport, uint16_t dport, uint8_t flags
     h.ack = ack;
     h.flags = flags;
     h.wnd = wnd;
+    h.urp = f->next_urp;
+    f->next_urp = 0;
     if (opt)
         h.opt = *opt;
     uint8_t pkt[20 + 60 + 2048];

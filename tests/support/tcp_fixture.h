@@ -56,6 +56,8 @@ struct fx {
     uint16_t pport;
     /* Our ISS once known. */
     uint32_t iss;
+    /* The urgent pointer of the next injected segment (then reset to 0). */
+    uint16_t next_urp;
 };
 
 /* Create the stack; cfg NULL = defaults (timestamps off unless asked: see
