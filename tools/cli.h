@@ -71,6 +71,7 @@ struct tt_cli_host {
     struct tt_stack *s;
     int iface;
     const char *cmd;
+    unsigned long rexmits[8]; /* --verbose: retransmissions by enum tt_rexmit_cause */
 };
 /* The host options (--tap --tun --addr --gw --mac --mtu --pcap) and flags
  * (--verbose) as specs, for a command's own table. */
@@ -89,6 +90,8 @@ void tt_cli_host_close(struct tt_cli_host *h);
  * Returns tt_port_run's value, its error message printed. */
 struct tt_port_hooks;
 int tt_cli_host_run(struct tt_cli_host *h, const struct tt_port_hooks *app);
+/* --verbose: print "retransmissions: rto N, fast N, ..." (tools/serve.c). */
+void tt_cli_host_print_rexmits(FILE *f, const struct tt_cli_host *h);
 
 struct tt_counters;
 /* Print the non-zero counters of a stack, one per line, drops with their

@@ -254,9 +254,26 @@ static int client_start(struct client *c)
     return 0;
 }
 
+static void client_summary(struct client *c)
+{
+    struct tt_tcp_info ti;
+    tt_tcp_info(c->t, &ti);
+    double secs = (double)(tt_port_now() - c->started) / 1e6;
+    fprintf(stderr,
+            "tether connect: %llu bytes sent, %llu received in %.3f s; "
+            "%u retransmitted segments\n",
+            (unsigned long long)c->sent, (unsigned long long)c->received, secs,
+            (unsigned)ti.total_retrans);
+    tt_cli_host_print_rexmits(stderr, &c->h);
+    fprintf(stderr, "tether connect: counters:\n");
+    tt_cli_print_counters(stderr, tt_stack_counters(c->h.s));
+}
+
 static int client_report(struct client *c, int sig)
 {
     char ipbuf[16];
+    if (c->h.verbose && sig >= 0)
+        client_summary(c);
     if (sig > 0) {
         fprintf(stderr, "tether connect: interrupted by signal %d\n", sig);
         return TT_CLI_EXIT_FAIL;
@@ -267,16 +284,6 @@ static int client_report(struct client *c, int sig)
         fprintf(stderr, "tether connect: %s %s:%u: %s\n", c->why, tt_cli_fmt_ipv4(c->raddr, ipbuf),
                 (unsigned)c->rport, c->os_err ? strerror(c->os_err) : tt_strerror(c->err));
         return TT_CLI_EXIT_FAIL;
-    }
-    if (c->h.verbose) {
-        struct tt_tcp_info ti;
-        tt_tcp_info(c->t, &ti);
-        double secs = (double)(tt_port_now() - c->started) / 1e6;
-        fprintf(stderr,
-                "tether connect: %llu bytes sent, %llu received in %.3f s; "
-                "%u retransmitted segments\n",
-                (unsigned long long)c->sent, (unsigned long long)c->received, secs,
-                (unsigned)ti.total_retrans);
     }
     return TT_CLI_EXIT_OK;
 }

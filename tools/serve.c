@@ -151,13 +151,24 @@ int tt_cli_host_check(struct tt_cli_host *h)
  * must not call into the stack, so it prints the connection's serial only. */
 static void host_trace(void *ctx, const struct tt_trace_event *ev)
 {
-    const struct tt_cli_host *h = ctx;
-    if (ev->kind == TT_TRACE_TCP_STATE)
+    struct tt_cli_host *h = ctx;
+    if (ev->kind == TT_TRACE_TCP_RETRANSMIT && (unsigned)ev->cause < 8)
+        h->rexmits[ev->cause]++;
+    else if (ev->kind == TT_TRACE_TCP_STATE)
         fprintf(stderr, "tether %s: conn %u %s -> %s\n", h->cmd, (unsigned)ev->conn_id,
                 tt_tcp_state_name(ev->old_state), tt_tcp_state_name(ev->new_state));
     else if (ev->kind == TT_TRACE_TCP_CLOSE)
         fprintf(stderr, "tether %s: conn %u freed (%s)\n", h->cmd, (unsigned)ev->conn_id,
                 ev->err ? tt_strerror(ev->err) : "normal end");
+}
+
+void tt_cli_host_print_rexmits(FILE *f, const struct tt_cli_host *h)
+{
+    static const char *const names[8] = {"none", "rto", "fast", "sack", "rack", "tlp", "syn", "?"};
+    fprintf(f, "tether %s: retransmissions:", h->cmd);
+    for (int i = 1; i < 8; i++)
+        fprintf(f, "%s %s %lu", i > 1 ? "," : "", names[i], h->rexmits[i]);
+    fputc('\n', f);
 }
 
 static int host_iface(struct tt_cli_host *h)
@@ -275,15 +286,16 @@ static const struct {
     const char *name;
     size_t off;
 } counter_fields[] = {
-    COUNTER(link_in_frames),   COUNTER(link_out_frames),    COUNTER(arp_in),
-    COUNTER(arp_requests_out), COUNTER(arp_replies_out),    COUNTER(arp_resolved),
-    COUNTER(ip_in_receives),   COUNTER(ip_in_delivers),     COUNTER(ip_out_requests),
-    COUNTER(ip_reasm_reqds),   COUNTER(ip_reasm_oks),       COUNTER(ip_reasm_fails),
-    COUNTER(icmp_in_msgs),     COUNTER(icmp_in_echos),      COUNTER(icmp_in_errors_delivered),
-    COUNTER(icmp_out_msgs),    COUNTER(icmp_out_echo_reps), COUNTER(icmp_out_dest_unreachs),
-    COUNTER(tcp_active_opens), COUNTER(tcp_passive_opens),  COUNTER(tcp_attempt_fails),
-    COUNTER(tcp_estab_resets), COUNTER(tcp_in_segs),        COUNTER(tcp_out_segs),
-    COUNTER(tcp_retrans_segs), COUNTER(tcp_out_rsts),       COUNTER(tcp_challenge_acks),
+    COUNTER(link_in_frames),      COUNTER(link_out_frames),     COUNTER(arp_in),
+    COUNTER(arp_requests_out),    COUNTER(arp_replies_out),     COUNTER(arp_resolved),
+    COUNTER(ip_in_receives),      COUNTER(ip_in_delivers),      COUNTER(ip_out_requests),
+    COUNTER(ip_reasm_reqds),      COUNTER(ip_reasm_oks),        COUNTER(ip_reasm_fails),
+    COUNTER(icmp_in_msgs),        COUNTER(icmp_in_echos),       COUNTER(icmp_in_errors_delivered),
+    COUNTER(icmp_out_msgs),       COUNTER(icmp_out_echo_reps),  COUNTER(icmp_out_dest_unreachs),
+    COUNTER(tcp_active_opens),    COUNTER(tcp_passive_opens),   COUNTER(tcp_attempt_fails),
+    COUNTER(tcp_estab_resets),    COUNTER(tcp_in_segs),         COUNTER(tcp_out_segs),
+    COUNTER(tcp_retrans_segs),    COUNTER(tcp_out_rsts),        COUNTER(tcp_challenge_acks),
+    COUNTER(tcp_syncookies_sent), COUNTER(tcp_syncookies_recv), COUNTER(tcp_syncookies_failed),
 };
 
 void tt_cli_print_counters(FILE *f, const struct tt_counters *c)
@@ -582,6 +594,8 @@ static void serve_report(const struct server *sv, struct tt_stack *s, int sig)
                (unsigned long long)(sv->accepted - sv->finished - sv->failed),
                (unsigned)st.time_wait);
     }
+    if (sv->o->h.verbose)
+        tt_cli_host_print_rexmits(stdout, &sv->o->h);
 }
 
 int tt_cmd_serve(int argc, char **argv)

@@ -107,6 +107,9 @@ struct tt_counters {
     uint64_t tcp_retrans_segs;
     uint64_t tcp_out_rsts;
     uint64_t tcp_challenge_acks;
+    uint64_t tcp_syncookies_sent;   /* SYN-ACKs carrying a SYN cookie (Linux SyncookiesSent) */
+    uint64_t tcp_syncookies_recv;   /* valid cookie ACKs: connections made (SyncookiesRecv) */
+    uint64_t tcp_syncookies_failed; /* ACKs to a listener that were no valid cookie */
     /* Drops, one counter per reason. */
     uint64_t drops[TT_DROP_COUNT];
 };

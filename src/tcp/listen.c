@@ -5,12 +5,14 @@
  * as FreeBSD's syncache and Linux's request sockets do), retransmits their
  * SYN-ACKs with backoff, and turns the final ACK into a full connection on the
  * accept queue. A full backlog drops the SYN and counts it (Linux
- * ListenOverflows/ListenDrops). SYN cookies are not implemented yet: a full
- * SYN queue drops too.
+ * ListenOverflows/ListenDrops). When the SYN queue is full and
+ * cfg.tcp.syncookies is on, the SYN is answered with a SYN cookie instead
+ * (RFC 4987 §3.6) and nothing is kept until the final ACK proves it.
  */
 #include <string.h>
 
 #include "tcp/tcp_int.h"
+#include "util/siphash.h"
 
 static uint64_t req_hash(const struct tt_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
                          uint16_t rport)
@@ -33,8 +35,32 @@ struct tt__synreq *tt__synreq_lookup(struct tt_stack *s, uint32_t laddr, uint16_
     return NULL;
 }
 
-static void req_free(struct tt_stack *s, struct tt__synreq *r)
+/*
+ * A half-open entry is no control block, but the ladder and the tests should
+ * see it enter SYN-RECEIVED when its SYN-ACK leaves, not when the final ACK
+ * makes the connection: its state changes are traced with the serial the
+ * connection will get (r->id, drawn at the SYN) and no handle (conn NULL).
+ */
+static void req_trace_state(struct tt_stack *s, uint32_t id, int os, int ns, tt_time now)
 {
+    struct tt_trace_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = TT_TRACE_TCP_STATE;
+    ev.now = now;
+    ev.iface = -1;
+    ev.conn_id = id;
+    ev.old_state = os;
+    ev.new_state = ns;
+    tt__trace(s, &ev);
+}
+
+/* Forget a half-open entry; `ns` is the state it goes to for the trace
+ * (TT_LISTEN after an RST, TT_CLOSED when abandoned), or -1 for none
+ * (promoted to a control block, or stack teardown). */
+static void req_free(struct tt_stack *s, struct tt__synreq *r, int ns, tt_time now)
+{
+    if (ns >= 0)
+        req_trace_state(s, r->id, TT_SYN_RECEIVED, ns, now);
     struct tt__tcp *m = tt__tcpm(s);
     struct tt_tcp *l = r->listener;
     tt__htable_remove(&m->synq, &r->hn);
@@ -89,14 +115,186 @@ static void req_fill(struct tt_tcp *l, struct tt__synreq *r, struct tt__seg *sg,
     r->sent_at = now;
 }
 
+/* ---- SYN cookies (RFC 4987 §3.6) ---- */
+
+/*
+ * The cookie is our ISN: bits 31-27 the low five bits of a 64-second counter,
+ * bits 26-24 an index into cookie_mss[] (the largest entry not above the
+ * peer's MSS), bits 23-0 a SipHash, keyed by the stack secret, of the 4-tuple,
+ * the peer's ISN, the full counter and the index. The final ACK acknowledges
+ * cookie + 1; it is valid for the current and the previous counter value (64
+ * to 128 s, Linux allows about two minutes).
+ *
+ * Window scale and SACK-permitted cannot ride in 32 bits beside that; as
+ * Linux does, they ride in the low 6 bits of our SYN-ACK's TSval (bit 5 SACK,
+ * bit 4 window scaling, bits 3-0 the peer's shift), which the final ACK
+ * echoes in TSecr. A SYN without timestamps loses them: the connection then
+ * runs without window scaling and SACK. Cookies are checked for every bare
+ * ACK that reaches a listener; Linux checks only after a recent overflow.
+ */
+#define COOKIE_PERIOD TT_SEC(64)
+#define COOKIE_TS_BITS 6
+static const uint16_t cookie_mss[8] = {216, 536, 1024, 1220, 1300, 1400, 1440, 1460};
+
+static uint32_t cookie_hash(const struct tt_stack *s, const struct tt__seg *sg, uint32_t irs,
+                            uint32_t count, unsigned idx)
+{
+    /* The tuple as the peer's SYN carried it: dst is ours. */
+    uint64_t k[2] = {s->cfg.secret[0] ^ 0x636f6f6b6965ull,
+                     s->cfg.secret[1] + 0x636f6f6b6965ull * 0x9e3779b97f4a7c15ull};
+    uint8_t b[21];
+    uint32_t w[5] = {sg->dst, sg->src, (uint32_t)sg->h.dport << 16 | sg->h.sport, irs, count};
+    for (int i = 0; i < 5; i++)
+        for (int j = 0; j < 4; j++)
+            b[i * 4 + j] = (uint8_t)(w[i] >> (24 - 8 * j));
+    b[20] = (uint8_t)idx;
+    return (uint32_t)tt__siphash(k, b, sizeof b) & 0xffffff;
+}
+
+/* The ISN for a SYN, cookie-encoded. */
+static uint32_t cookie_make(const struct tt_stack *s, const struct tt__seg *sg, uint16_t peer_mss,
+                            tt_time now)
+{
+    unsigned idx = 0;
+    while (idx < 7 && cookie_mss[idx + 1] <= peer_mss)
+        idx++;
+    uint32_t count = (uint32_t)(now / COOKIE_PERIOD);
+    return (count & 31) << 27 | idx << 24 | cookie_hash(s, sg, sg->seq.v, count, idx);
+}
+
+/* The final ACK: 0 and the MSS index when it acknowledges a cookie we could
+ * have sent for this tuple lately, -1 otherwise. */
+static int cookie_check(const struct tt_stack *s, const struct tt__seg *sg, tt_time now,
+                        unsigned *idx)
+{
+    uint32_t cookie = sg->ack.v - 1, irs = sg->seq.v - 1;
+    uint32_t count = (uint32_t)(now / COOKIE_PERIOD);
+    *idx = cookie >> 24 & 7;
+    for (uint32_t age = 0; age < 2 && age <= count; age++) {
+        uint32_t c = count - age;
+        if ((c & 31) == cookie >> 27 && cookie_hash(s, sg, irs, c, *idx) == (cookie & 0xffffff))
+            return 0;
+    }
+    return -1;
+}
+
+/* The options the SYN offered, in TSval's low bits; never later than the
+ * clock, so that our next TSvals do not go backwards (RFC 7323 §5.3). */
+static uint32_t cookie_tsval(const struct tt__synreq *r, tt_time now)
+{
+    uint32_t ts = tt__tcp_ts_now(r->ts_off, now);
+    uint32_t opts = (r->sack_ok ? 0x20u : 0) | (r->ws_ok ? 0x10u | r->snd_ws : 0);
+    uint32_t v = (ts & ~(uint32_t)0x3f) | opts;
+    if ((int32_t)(v - ts) > 0)
+        v -= 1u << COOKIE_TS_BITS;
+    return v;
+}
+
+/* The SYN queue is full: answer with a cookie and keep nothing. */
+static void cookie_send(struct tt_tcp *l, struct tt__seg *sg, tt_time now)
+{
+    struct tt_stack *s = l->s;
+    struct tt__synreq r;
+    memset(&r, 0, sizeof r);
+    req_fill(l, &r, sg, 1, now);
+    tt__tcpm(s)->next_id--; /* nothing lives on: no serial is spent */
+    r.id = 0;
+    r.iss = tt_seq_make(cookie_make(s, sg, r.peer_mss, now));
+    if (r.ts_ok) { /* output stamps ts_now(ts_off): shift the offset to our value */
+        r.ts_off = cookie_tsval(&r, now) - tt__tcp_ts_now(0, now);
+    } else {
+        /* Nothing would bring window scaling and SACK back: do not offer
+         * them, or each side would read the other's windows differently. */
+        r.ws_ok = r.sack_ok = 0;
+        r.snd_ws = r.rcv_ws = 0;
+    }
+    s->ctr.tcp_syncookies_sent++;
+    tt__tcb_trace_seg(s, TT_TRACE_TCP_SEG_IN, NULL, 0, sg->src, sg->dst, &sg->h, sg->dlen, 1, 0,
+                      TT_REXMIT_NONE, now);
+    tt__tcp_send_synack_req(s, &r, 0, now);
+}
+
+static struct tt_tcp *req_promote(struct tt__synreq *r, struct tt__seg *sg, int traced,
+                                  tt_time now);
+
+/* A valid cookie ACK: rebuild the half-open entry it stands for, then as if
+ * it had been queued (RFC 4987 §3.6: the connection is created only now). */
+static struct tt_tcp *cookie_promote(struct tt_tcp *l, struct tt__seg *sg, unsigned idx,
+                                     tt_time now)
+{
+    struct tt_stack *s = l->s;
+    const struct tt_tcp_config *c = &s->cfg.tcp;
+    const struct tt_tcp_opts *o = &sg->h.opt;
+    struct tt__synreq r;
+    memset(&r, 0, sizeof r);
+    r.listener = l;
+    r.id = ++tt__tcpm(s)->next_id;
+    r.laddr = sg->dst;
+    r.raddr = sg->src;
+    r.lport = sg->h.dport;
+    r.rport = sg->h.sport;
+    r.irs = tt_seq_add(sg->seq, (uint32_t)-1);
+    r.iss = tt_seq_add(sg->ack, (uint32_t)-1);
+    r.has_peer_mss = 1;
+    r.peer_mss = cookie_mss[idx];
+    r.adv_mss = tt__tcp_adv_mss(s, r.raddr, l->user_mss);
+    r.retries = 1; /* no handshake RTT sample: the SYN-ACK time is not kept */
+    if (c->timestamps && o->has_ts) {
+        uint32_t bits = o->ts_ecr;
+        r.ts_ok = 1;
+        r.ts_recent = o->ts_val;
+        r.ts_off = tt__tcp_ts_offset(s, r.laddr, r.lport, r.raddr, r.rport);
+        r.sack_ok = c->sack && (bits & 0x20);
+        r.ws_ok = c->window_scaling && (bits & 0x10);
+        r.snd_ws = r.ws_ok ? (uint8_t)((bits & 15) > 14 ? 14 : bits & 15) : 0;
+        r.rcv_ws = r.ws_ok ? tt__tcp_wscale_for(l->rcvbuf_set ? l->rcvbuf : c->rmem_max) : 0;
+    }
+    return req_promote(&r, sg, 0, now);
+}
+
+/* LISTEN, an ACK without SYN or RST: a SYN cookie, else an RST. */
+static void listen_ack(struct tt_tcp *l, struct tt__seg *sg, tt_time now)
+{
+    struct tt_stack *s = l->s;
+    unsigned idx;
+    int cookie = s->cfg.tcp.syncookies && !(sg->h.flags & (TT_TCP_SYN | TT_TCP_RST));
+    if (!cookie || cookie_check(s, sg, now, &idx) != 0) {
+        if (cookie)
+            s->ctr.tcp_syncookies_failed++;
+        drop_seg(s, sg, l->id, TT_DROP_TCP_BAD_ACK, now);
+        tt__tcp_reply_rst(s, sg, now);
+        return;
+    }
+    if (l->aq_len >= l->backlog) {
+        drop_seg(s, sg, l->id, TT_DROP_TCP_LISTEN_OVERFLOW, now);
+        return;
+    }
+    struct tt_tcp *c = cookie_promote(l, sg, idx, now);
+    if (!c) {
+        drop_seg(s, sg, 0, TT_DROP_TCP_NOMEM, now);
+        return;
+    }
+    s->ctr.tcp_syncookies_recv++;
+    tt__tcp_input_tcb(c, sg, now);
+    tt__tcb_notify(l, TT_TCP_EV_ACCEPTABLE | TT_TCP_EV_READABLE);
+}
+
 /* LISTEN, third check: a SYN. Also the entry for a SYN that ends a TIME-WAIT. */
 void tt__tcp_listen_syn(struct tt_tcp *l, struct tt__seg *sg, uint32_t iss_hint, tt_time now)
 {
     struct tt_stack *s = l->s;
     struct tt__tcp *m = tt__tcpm(s);
-    if (l->aq_len >= l->backlog || l->synq_len >= l->backlog ||
-        m->synq_total >= s->cfg.tcp.max_syn_backlog) {
+    if (l->aq_len >= l->backlog) {
+        /* Accept queue full: a cookie would only make one more connection
+         * the application cannot take (Linux drops here too). */
         drop_seg(s, sg, 0, TT_DROP_TCP_LISTEN_OVERFLOW, now);
+        return;
+    }
+    if (l->synq_len >= l->backlog || m->synq_total >= s->cfg.tcp.max_syn_backlog) {
+        if (s->cfg.tcp.syncookies && !iss_hint)
+            cookie_send(l, sg, now);
+        else
+            drop_seg(s, sg, 0, TT_DROP_TCP_LISTEN_OVERFLOW, now);
         return;
     }
     struct tt__synreq *r = tt__calloc(s, sizeof *r);
@@ -120,6 +318,7 @@ void tt__tcp_listen_syn(struct tt_tcp *l, struct tt__seg *sg, uint32_t iss_hint,
     m->synq_total++;
     tt__tcb_trace_seg(s, TT_TRACE_TCP_SEG_IN, NULL, r->id, sg->src, sg->dst, &sg->h, sg->dlen, 1, 0,
                       TT_REXMIT_NONE, now);
+    req_trace_state(s, r->id, TT_LISTEN, TT_SYN_RECEIVED, now);
     tt__tcp_send_synack_req(s, r, 0, now);
     tt__theap_set(&m->timers, &r->tm.node, now + s->cfg.tcp.rto_initial);
 }
@@ -134,8 +333,7 @@ void tt__tcp_listen_input(struct tt_tcp *l, struct tt__seg *sg, tt_time now)
         return;
     }
     if (f & TT_TCP_ACK) {
-        drop_seg(l->s, sg, l->id, TT_DROP_TCP_BAD_ACK, now);
-        tt__tcp_reply_rst(l->s, sg, now);
+        listen_ack(l, sg, now);
         return;
     }
     if (f & TT_TCP_SYN) {
@@ -145,9 +343,10 @@ void tt__tcp_listen_input(struct tt_tcp *l, struct tt__seg *sg, tt_time now)
     drop_seg(l->s, sg, l->id, TT_DROP_TCP_BAD_FLAGS, now);
 }
 
-/* The final ACK: a full control block, walked LISTEN -> SYN-RECEIVED ->
- * ESTABLISHED, on the listener's accept queue. */
-static struct tt_tcp *req_promote(struct tt__synreq *r, struct tt__seg *sg, tt_time now)
+/* The final ACK: a full control block, ESTABLISHED, on the listener's accept
+ * queue. `traced`: LISTEN -> SYN-RECEIVED was traced at the SYN-ACK (a queued
+ * entry); a cookie's connection walks both edges now. */
+static struct tt_tcp *req_promote(struct tt__synreq *r, struct tt__seg *sg, int traced, tt_time now)
 {
     struct tt_tcp *l = r->listener;
     struct tt_tcp *c = tt__tcb_new(l->s, r->id, now);
@@ -189,8 +388,12 @@ static struct tt_tcp *req_promote(struct tt__synreq *r, struct tt__seg *sg, tt_t
     c->fin_timeout = l->fin_timeout;
     c->user_timeout = l->user_timeout;
     c->connected_once = 1;
-    c->state = TT_LISTEN; /* a clone of the listener, for the ladder's sake */
-    tt__tcb_set_state(c, TT_SYN_RECEIVED, now);
+    if (traced) {
+        c->state = TT_SYN_RECEIVED; /* already traced under this id */
+    } else {
+        c->state = TT_LISTEN; /* a clone of the listener, for the ladder's sake */
+        tt__tcb_set_state(c, TT_SYN_RECEIVED, now);
+    }
     tt__tcb_set_state(c, TT_ESTABLISHED, now);
     tt__tcb_hash(c);
     c->parent = l;
@@ -225,7 +428,7 @@ void tt__tcp_synreq_input(struct tt__synreq *r, struct tt__seg *sg, tt_time now)
         tt__tcb_trace_seg(s, TT_TRACE_TCP_SEG_IN, NULL, r->id, sg->src, sg->dst, &sg->h, sg->dlen,
                           1, 0, TT_REXMIT_NONE, now);
         s->ctr.tcp_attempt_fails++;
-        req_free(s, r);
+        req_free(s, r, TT_LISTEN, now); /* §3.10.7.4: back to LISTEN */
         return;
     }
     if (f & TT_TCP_SYN) {
@@ -259,12 +462,12 @@ void tt__tcp_synreq_input(struct tt__synreq *r, struct tt__seg *sg, tt_time now)
         drop_seg(s, sg, r->id, TT_DROP_TCP_LISTEN_OVERFLOW, now);
         return;
     }
-    struct tt_tcp *c = req_promote(r, sg, now);
+    struct tt_tcp *c = req_promote(r, sg, 1, now);
     if (!c) {
         drop_seg(s, sg, r->id, TT_DROP_TCP_NOMEM, now);
         return;
     }
-    req_free(s, r);
+    req_free(s, r, -1, now);
     /* The rest of the segment (data, FIN) is processed as in ESTABLISHED. */
     tt__tcp_input_tcb(c, sg, now);
     tt__tcb_notify(l, TT_TCP_EV_ACCEPTABLE | TT_TCP_EV_READABLE);
@@ -277,7 +480,7 @@ void tt__synreq_timer(struct tt__synreq *r, tt_time now)
     const struct tt_tcp_config *c = &s->cfg.tcp;
     if (r->retries >= c->synack_retries) {
         s->ctr.tcp_attempt_fails++;
-        req_free(s, r);
+        req_free(s, r, TT_CLOSED, now);
         return;
     }
     r->retries++;
@@ -310,7 +513,7 @@ void tt__listen_unlink_child(struct tt_tcp *c)
 void tt__listen_flush(struct tt_tcp *l, tt_time now)
 {
     while (l->synq)
-        req_free(l->s, l->synq);
+        req_free(l->s, l->synq, TT_CLOSED, now);
     while (l->aq_head) {
         struct tt_tcp *c = l->aq_head;
         if (c->state >= TT_ESTABLISHED && c->state != TT_TIME_WAIT)
@@ -323,5 +526,5 @@ void tt__listen_flush(struct tt_tcp *l, tt_time now)
 void tt__listen_free_quiet(struct tt_tcp *l)
 {
     while (l->synq)
-        req_free(l->s, l->synq);
+        req_free(l->s, l->synq, -1, 0);
 }
