@@ -12,7 +12,8 @@
 #                 Linux ends in TIME-WAIT (ss), tether CLOSE-WAIT -> LAST-ACK;
 #   socat         a socat listener exchanging files both ways at once;
 #   refused       no listener: "connection refused", exit 1;
-#   reset         the server aborts (SO_LINGER 0): "reset", exit 1.
+#   reset         the server aborts (SO_LINGER 0): "reset", exit 1;
+#   tun           the same stack over a TUN device (raw IPv4), tether -> Linux.
 # Needs root, /dev/net/tun, ip, ss, socat and python3; exits 77 without.
 # Usage: tcp_connect.sh /path/to/tether
 set -u
@@ -146,7 +147,22 @@ wait
 [ "$rc" -eq 1 ] && grep -q "^tether connect: .* 192.0.2.1:5004: .*reset" "$dir/c5.err" ||
     { echo "FAIL: reset: exit $rc"; cat "$dir/c5.err"; fail=1; }
 
+# 6. Over TUN (raw IPv4, point-to-point), tether -> Linux.
+tun="tuc$$"; tun=${tun:0:15}
+NS ip tuntap add dev "$tun" mode tun || { echo "FAIL: cannot create TUN $tun"; exit 1; }
+NS ip addr add 192.0.2.5 peer 192.0.2.6 dev "$tun"
+NS ip link set "$tun" up
+ip netns exec "$ns" timeout 40 socat -u TCP-LISTEN:5005,bind=192.0.2.5,reuseaddr - \
+    >"$dir/srv.tun" 2>"$dir/socat6.err" &
+for _ in $(seq 50); do NS ss -Htln "( sport = :5005 )" | grep -q . && break; sleep 0.1; done
+ip netns exec "$ns" timeout 40 "$TETHER" connect 192.0.2.5:5005 --tun "$tun" \
+    --addr 192.0.2.6/30 <"$dir/data" >/dev/null 2>"$dir/c6.err"
+rc=$?
+wait
+[ "$rc" -eq 0 ] || { echo "FAIL: tun: connect exited $rc"; cat "$dir/c6.err"; fail=1; }
+cmp -s "$dir/data" "$dir/srv.tun" || { echo "FAIL: tun: server got other bytes"; fail=1; }
+
 secs=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo "?")
 [ "$fail" -eq 0 ] && echo "PASS: tcp_connect (tether-first, linux-first, socat; 1000000 bytes" \
-    "out, 700000 in each; refused; reset; ${secs}s)"
+    "out, 700000 in each; refused; reset; TUN; ${secs}s)"
 exit "$fail"
