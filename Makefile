@@ -21,7 +21,7 @@ test:
 	CC=clang cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DTETHER_SANITIZE=ON -DTETHER_FUZZ=ON
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 	@# gcc must build it warning-free too (-Werror), core freestanding check included.
-	CC=gcc cmake -S . -B $(TEST_BUILD)-gcc -DCMAKE_BUILD_TYPE=Release -DTETHER_TESTS=OFF >/dev/null
+	CC=gcc cmake -S . -B $(TEST_BUILD)-gcc -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build $(TEST_BUILD)-gcc -j $(JOBS) >/dev/null
 	cd $(TEST_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j $(JOBS)

@@ -167,7 +167,7 @@ static void golden(const char *name, const char *data, size_t len)
         fclose(f);
         return;
     }
-    size_t wlen;
+    size_t wlen = 0;
     char *want = slurp(path, &wlen);
     if (!want)
         fail_msg("missing golden %s (TT_UPDATE_GOLDEN=1 creates it)", path);
@@ -211,7 +211,7 @@ static char *render(struct tt_ladder *l, int explain)
 static void test_fixture_is_current(void **st)
 {
     (void)st;
-    size_t len;
+    size_t len = 0;
     char *data = slurp(tmp_pcap, &len);
     assert_non_null(data);
     golden("ladder_capture.pcap", data, len);

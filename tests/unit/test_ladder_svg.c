@@ -22,13 +22,20 @@ static char *render_svg(const struct tt_ladder *l, int explain)
     struct tt_ladder_opts o;
     tt_ladder_opts_default(&o);
     o.explain = explain;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
+    /* The stream's buffer pointer lives on the heap: gcc 12's -Wdangling-pointer
+     * mistakes a local one, handed to open_memstream, for a dangling address. */
+    struct {
+        char *buf;
+        size_t len;
+    } *m = calloc(1, sizeof(*m));
+    assert_non_null(m);
+    FILE *f = open_memstream(&m->buf, &m->len);
     assert_non_null(f);
     assert_int_equal(tt_ladder_render_svg(l, &o, f), 0);
     fclose(f);
-    return buf;
+    char *out = m->buf;
+    free(m);
+    return out;
 }
 
 static size_t count(const char *s, const char *needle)
