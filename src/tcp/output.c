@@ -135,9 +135,17 @@ static void xmit(struct tt_tcp *t, uint8_t flags, tt_seq seq, size_t qoff, uint3
     xmit_raw(s, t, t->id, t->laddr, t->raddr, &h, len, cause, now);
 }
 
+/*
+ * RFC 9293's SND.NXT is the next new sequence number: here snd_max, since an
+ * RTO pulls snd_nxt back to SND.UNA (go-back-N). A bare ACK must carry it:
+ * with the pulled-back value the peer, which may hold all we sent, sees an
+ * old sequence number, finds the ACK unacceptable and drops its ACK field
+ * (§3.10.7.4 first check); when both sides are in that state every ACK is
+ * lost and the connection livelocks (sweep seed 2442).
+ */
 void tt__tcp_send_ack(struct tt_tcp *t, tt_time now)
 {
-    xmit(t, TT_TCP_ACK, t->snd_nxt, 0, 0, TT_REXMIT_NONE, now);
+    xmit(t, TT_TCP_ACK, t->snd_max, 0, 0, TT_REXMIT_NONE, now);
 }
 
 /*
@@ -289,7 +297,13 @@ static int short_ok(const struct tt_tcp *t, uint32_t n, uint32_t avail)
 
 /*
  * Send new data, data again after an RTO pulled SND.NXT back, and the FIN,
- * within min(SND.WND, cwnd), cut to the send MSS. force (the persist timer)
+ * within min(SND.WND, cwnd), cut to the send MSS. The one exception is the
+ * first segment after an RTO: it goes even when the peer's window has shut
+ * since it was sent (as Linux's tcp_retransmit_skb allows at SND.UNA); it
+ * draws an ACK with the current window, and the retransmission timer keeps
+ * running. Sending nothing would leave no timer at all (the persist timer is
+ * for nothing in flight), and one lost window update would stall the
+ * connection for good. force (the persist timer)
  * lifts Nagle, cork and SWS holds. Returns 1 when anything was sent.
  */
 static int send_data(struct tt_tcp *t, int force, tt_time now)
@@ -304,10 +318,12 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         uint32_t wnd = t->snd_wnd < t->cwnd ? t->snd_wnd : t->cwnd;
         uint32_t usable = wnd > off ? wnd - off : 0;
         uint32_t n = avail < usable ? avail : usable;
+        int re = tt_seq_lt(t->snd_nxt, t->snd_max);
+        if (re && n == 0 && tt_seq_eq(t->snd_nxt, t->snd_una))
+            n = avail; /* the head after an RTO goes even past a shut window (above) */
         if (n > t->snd_mss)
             n = t->snd_mss;
         int fin = t->fin_queued && n == avail;
-        int re = tt_seq_lt(t->snd_nxt, t->snd_max);
         if (n < avail && n < t->snd_mss && t->cwnd <= t->snd_wnd)
             cwnd_blocked = 1;
         if (n == 0 && !fin)

@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <tether/rng.h>
@@ -331,6 +332,35 @@ static void step_until(struct tt_sim *sim, tt_time until)
     (void)tt_sim_run_while(sim, once, &first, until);
 }
 
+/* TT_XFER_TRACE=1: every TCP segment in and out, state change and
+ * retransmission decision of both stacks on stderr (for replaying a seed). */
+static void trace_print(void *ctx, const struct tt_trace_event *ev)
+{
+    const char *who = ctx;
+    const struct tt_trace_seg *g = &ev->seg;
+    switch (ev->kind) {
+    case TT_TRACE_TCP_SEG_IN:
+    case TT_TRACE_TCP_SEG_OUT:
+    case TT_TRACE_TCP_RETRANSMIT:
+        fprintf(stderr, "%12llu %s %s seq=%u ack=%u f=%02x wnd=%u len=%u tsv=%u tse=%u%s%s%d\n",
+                (unsigned long long)ev->now, who,
+                ev->kind == TT_TRACE_TCP_SEG_IN    ? "in "
+                : ev->kind == TT_TRACE_TCP_SEG_OUT ? "out"
+                                                   : "RTX",
+                g->seq, g->ack, g->flags, g->wnd, g->len, g->ts_val, g->ts_ecr,
+                ev->kind == TT_TRACE_TCP_SEG_IN && !ev->accepted ? " DROP " : " ",
+                ev->kind == TT_TRACE_TCP_SEG_IN ? "why=" : "cause=",
+                ev->kind == TT_TRACE_TCP_SEG_IN ? (int)ev->drop : (int)ev->cause);
+        break;
+    case TT_TRACE_TCP_STATE:
+        fprintf(stderr, "%12llu %s state %d -> %d\n", (unsigned long long)ev->now, who,
+                ev->old_state, ev->new_state);
+        break;
+    default:
+        break;
+    }
+}
+
 static int config_side(struct xrun *x, int i, struct tt_stack **out)
 {
     const struct xfer_side *sd = i ? &x->c->b : &x->c->a;
@@ -365,6 +395,11 @@ static int build(struct xrun *x)
         ic.prefix_len = 24;
         if (tt_sim_attach(x->sim, x->ml, i ? TT_MEMLINK_B : TT_MEMLINK_A, x->side[i].s, &ic) < 0)
             return -1;
+    }
+    const char *tr = getenv("TT_XFER_TRACE");
+    if (tr && tr[0] == '1') {
+        tt_stack_set_trace(x->side[0].s, trace_print, (void *)"A");
+        tt_stack_set_trace(x->side[1].s, trace_print, (void *)"B");
     }
     tt_stack_ping(x->side[0].s, TT_SIM_ADDR_B, 1, 1, "w", 1, tt_sim_now(x->sim));
     tt_stack_ping(x->side[1].s, TT_SIM_ADDR_A, 1, 1, "w", 1, tt_sim_now(x->sim));

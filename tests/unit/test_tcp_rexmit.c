@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Retransmission corner cases found by the transfer sweep (docs/testing.md),
+ * each replayed with crafted segments:
+ *  - after an RTO pulls SND.NXT back to SND.UNA, a bare ACK still carries the
+ *    highest sequence number sent (sweep seed 2442: both sides sent ACKs with
+ *    an old sequence number, each dropped the other's as unacceptable, and
+ *    the connection livelocked at the maximum RTO);
+ *  - an RTO while the peer's window is shut still retransmits the head
+ *    segment, so that a lost window update cannot stall the connection.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "tcp_fixture.h"
+
+static uint8_t pattern[8192];
+
+static void fill(void)
+{
+    for (unsigned k = 0; k < sizeof pattern; k++)
+        pattern[k] = (uint8_t)(k * 131 + (k >> 8));
+}
+
+static struct tt_tcp_info info(const struct fx *f)
+{
+    struct tt_tcp_info i;
+    tt_tcp_info(f->t, &i);
+    return i;
+}
+
+/* Pop a data segment and check its offset (from our ISS + 1), length, bytes. */
+static void expect_data(struct fx *f, uint32_t rel, uint32_t len)
+{
+    struct fx_seg *g = fx_pop(f);
+    assert_true(g->h.flags & TT_TCP_ACK);
+    assert_int_equal(g->h.seq, f->pack + rel);
+    assert_int_equal(g->dlen, len);
+    assert_memory_equal(g->data, pattern + rel, len);
+}
+
+/* Send 3000 bytes (1460 + 1460 + 80), lose them all, let the RTO fire once:
+ * the head goes again, SND.NXT = ISS + 1 + 1460, SND.MAX = ISS + 1 + 3000. */
+static void three_then_rto(struct fx *f)
+{
+    tt_tcp_setopt(f->t, TT_TCP_OPT_NODELAY, 1);
+    assert_int_equal(tt_tcp_send(f->t, pattern, 3000, f->now), 3000);
+    expect_data(f, 0, 1460);
+    expect_data(f, 1460, 1460);
+    expect_data(f, 2920, 80);
+    fx_advance(f, info(f).rto);
+    expect_data(f, 0, 1460);
+    fx_assert_none(f);
+    struct tt_tcp_info i = info(f);
+    assert_int_equal(i.snd_nxt, f->pack + 1460);
+    assert_int_equal(i.backoff, 1);
+}
+
+/* RFC 9293 §3.10.7.4: our ACK is <SEQ=SND.NXT>, SND.NXT being the next new
+ * sequence number; the peer holds all 3000 bytes, so anything lower would be
+ * an old sequence number to it, and it would drop the ACK unread. */
+static void test_ack_after_rto_carries_snd_max(void **st)
+{
+    (void)st;
+    struct fx f;
+    fx_init(&f, NULL);
+    fx_active_established(&f);
+    three_then_rto(&f);
+    /* Peer data, acking nothing new: the ACK we owe it goes bare (cwnd is
+     * one segment and that one is in flight). */
+    fx_inject(&f, TT_TCP_ACK | TT_TCP_PSH, f.pseq, f.pack, 65535, "hello", 5, NULL);
+    f.pseq += 5;
+    struct fx_seg *g = fx_pop(&f);
+    fx_expect(g, TT_TCP_ACK, f.pack + 3000, f.pseq);
+    assert_int_equal(g->dlen, 0);
+    fx_assert_none(&f);
+    /* The peer's ACK of everything, sent in reply, is accepted. */
+    fx_inject(&f, TT_TCP_ACK, f.pseq, f.pack + 3000, 65535, NULL, 0, NULL);
+    struct tt_tcp_info i = info(&f);
+    assert_int_equal(i.snd_una, f.pack + 3000);
+    assert_int_equal(i.snd_nxt, f.pack + 3000);
+    assert_int_equal(i.unacked, 0);
+    tt_tcp_abort(f.t, f.now);
+    fx_fini(&f);
+}
+
+/* The peer acks the head and shuts its window; the RTO of the rest must still
+ * send something (Linux retransmits the head beyond the window): an RTO that
+ * sends nothing leaves no timer running, and a lost window update would then
+ * stall the connection for good. */
+static void test_rto_into_zero_window(void **st)
+{
+    (void)st;
+    struct fx f;
+    fx_init(&f, NULL);
+    fx_active_established(&f);
+    tt_tcp_setopt(f.t, TT_TCP_OPT_NODELAY, 1);
+    assert_int_equal(tt_tcp_send(f.t, pattern, 3000, f.now), 3000);
+    expect_data(&f, 0, 1460);
+    expect_data(&f, 1460, 1460);
+    expect_data(&f, 2920, 80);
+    fx_advance(&f, TT_MSEC(10));
+    fx_inject(&f, TT_TCP_ACK, f.pseq, f.pack + 1460, 0, NULL, 0, NULL);
+    fx_assert_none(&f);
+    tt_time r = info(&f).rto;
+    fx_advance(&f, r - 1);
+    fx_assert_none(&f);
+    fx_advance(&f, 1);
+    expect_data(&f, 1460, 1460); /* the head, beyond the shut window */
+    fx_assert_none(&f);
+    assert_int_equal(info(&f).backoff, 1);
+    /* Unanswered (the window update was lost): again after 2 RTO. */
+    fx_advance(&f, 2 * r - 1);
+    fx_assert_none(&f);
+    fx_advance(&f, 1);
+    expect_data(&f, 1460, 1460);
+    /* The answer opens the window: the rest goes. */
+    fx_advance(&f, TT_MSEC(10));
+    fx_inject(&f, TT_TCP_ACK, f.pseq, f.pack + 2920, 65535, NULL, 0, NULL);
+    expect_data(&f, 2920, 80);
+    fx_inject(&f, TT_TCP_ACK, f.pseq, f.pack + 3000, 65535, NULL, 0, NULL);
+    assert_int_equal(info(&f).unacked, 0);
+    fx_assert_none(&f);
+    tt_tcp_abort(f.t, f.now);
+    fx_fini(&f);
+}
+
+int main(void)
+{
+    fill();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ack_after_rto_carries_snd_max),
+        cmocka_unit_test(test_rto_into_zero_window),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
