@@ -255,9 +255,25 @@ static void send_seg(struct tt_tcp *t, tt_seq seq, uint32_t n, int fin, enum tt_
         t->last_data_sent = now;
 }
 
+/* Bytes of data sent from SND.UNA up to SND.MAX (without our FIN). */
+static uint32_t data_sent(const struct tt_tcp *t)
+{
+    uint32_t sent = (uint32_t)tt_seq_diff(t->snd_max, t->snd_una);
+    return sent < t->sndq.len ? sent : (uint32_t)t->sndq.len;
+}
+
+/*
+ * A retransmission is only of what was sent: the queue also holds data never
+ * sent (beyond the window), and a "retransmission" of it would put bytes on
+ * the wire beyond SND.MAX without counting them. The peer then acknowledges
+ * more than SND.MAX, which §3.10.7.4 makes us drop (sweep seed 8491: a fast
+ * retransmit of a full MSS after a run of small segments; every later ACK
+ * was dropped and the connection stalled).
+ */
 void tt__tcp_retransmit_head(struct tt_tcp *t, enum tt_rexmit_cause cause, tt_time now)
 {
-    uint32_t n = (uint32_t)t->sndq.len < t->snd_mss ? (uint32_t)t->sndq.len : t->snd_mss;
+    uint32_t sent = data_sent(t);
+    uint32_t n = sent < t->snd_mss ? sent : t->snd_mss;
     int fin = t->fin_queued && n == t->sndq.len && !t->fin_acked &&
               tt_seq_gt(t->snd_max, tt_seq_add(t->snd_una, n));
     if (n == 0 && !fin)
@@ -320,7 +336,7 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         uint32_t n = avail < usable ? avail : usable;
         int re = tt_seq_lt(t->snd_nxt, t->snd_max);
         if (re && n == 0 && tt_seq_eq(t->snd_nxt, t->snd_una))
-            n = avail; /* the head after an RTO goes even past a shut window (above) */
+            n = data_sent(t); /* the head after an RTO goes even past a shut window (above) */
         if (n > t->snd_mss)
             n = t->snd_mss;
         int fin = t->fin_queued && n == avail;

@@ -7,7 +7,10 @@
  *    an old sequence number, each dropped the other's as unacceptable, and
  *    the connection livelocked at the maximum RTO);
  *  - an RTO while the peer's window is shut still retransmits the head
- *    segment, so that a lost window update cannot stall the connection.
+ *    segment, so that a lost window update cannot stall the connection;
+ *  - a fast retransmit resends only bytes that were sent (sweep seed 8491:
+ *    it sent a full MSS of never-sent data past SND.MAX, the peer acked
+ *    beyond SND.MAX, and every later ACK was dropped as unacceptable).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -129,12 +132,44 @@ static void test_rto_into_zero_window(void **st)
     fx_fini(&f);
 }
 
+/* Ten 30-byte segments fill a 300-byte window, 2000 bytes wait behind it;
+ * three duplicate ACKs retransmit the head: the 300 bytes sent, no more. */
+static void test_fast_rexmit_only_sent_bytes(void **st)
+{
+    (void)st;
+    struct fx f;
+    fx_init(&f, NULL);
+    fx_active_established(&f);
+    tt_tcp_setopt(f.t, TT_TCP_OPT_NODELAY, 1);
+    fx_inject(&f, TT_TCP_ACK, f.pseq, f.pack, 300, NULL, 0, NULL);
+    for (uint32_t k = 0; k < 10; k++) {
+        assert_int_equal(tt_tcp_send(f.t, pattern + 30 * k, 30, f.now), 30);
+        expect_data(&f, 30 * k, 30);
+    }
+    assert_int_equal(tt_tcp_send(f.t, pattern + 300, 2000, f.now), 2000);
+    fx_assert_none(&f);
+    fx_advance(&f, TT_MSEC(10));
+    for (int k = 0; k < 3; k++)
+        fx_inject(&f, TT_TCP_ACK, f.pseq, f.pack, 300, NULL, 0, NULL);
+    expect_data(&f, 0, 300);
+    fx_assert_none(&f);
+    struct tt_tcp_info i = info(&f);
+    assert_int_equal(i.snd_nxt, f.pack + 300);
+    /* The full ACK of what was sent is accepted, the window opens: the rest. */
+    fx_inject(&f, TT_TCP_ACK, f.pseq, f.pack + 300, 65535, NULL, 0, NULL);
+    assert_int_equal(info(&f).snd_una, f.pack + 300);
+    expect_data(&f, 300, 1460);
+    tt_tcp_abort(f.t, f.now);
+    fx_fini(&f);
+}
+
 int main(void)
 {
     fill();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ack_after_rto_carries_snd_max),
         cmocka_unit_test(test_rto_into_zero_window),
+        cmocka_unit_test(test_fast_rexmit_only_sent_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
