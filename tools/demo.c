@@ -115,14 +115,19 @@ static int setup(struct demo *d)
 }
 
 /* Advance the virtual clock to the next event and handle it. 0 when nothing
- * is left to happen before the limit. */
+ * is left to happen before the limit. The stacks are polled before the link's
+ * deadline is read: a timer that fires in the poll (a retransmitted SYN) puts
+ * a frame on the link, and reading the deadline first would skip past its
+ * arrival to the next stack timer, with the apps idle in between. */
 static int step(struct demo *d)
 {
-    tt_time next = tt_memlink_next_deadline(d->ml);
+    tt_time next = TT_TIME_NEVER;
     for (int side = 0; side < 2; side++) {
         tt_time t = tt_stack_poll(d->st[side], d->now);
         next = t < next ? t : next;
     }
+    tt_time link = tt_memlink_next_deadline(d->ml);
+    next = link < next ? link : next;
     if (next == TT_TIME_NEVER || next > T_LIMIT)
         return 0;
     d->now = next > d->now ? next : d->now + 1;
