@@ -58,6 +58,15 @@ static void rtt_sample(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
         return;
     }
     if (t->ts_ok && sg->h.opt.has_ts && sg->h.opt.ts_ecr) {
+        /* An echo older than the latest RTO's retransmission times a
+         * transmission whose ACK was lost: the peer re-sent that old echo
+         * when a later copy arrived as a duplicate (RFC 7323 §4.3 keeps
+         * TS.Recent from the segment that advanced RCV.NXT). Such a sample
+         * spans the backed-off timeouts, not the path (RFC 6298 §3 asks
+         * for samples of the path's round trip), and would hold the RTO
+         * at seconds. */
+        if (t->ts_rto_set && (int32_t)(sg->h.opt.ts_ecr - t->ts_rto) < 0)
+            return;
         uint32_t ms = tt__tcp_ts_now(t->ts_off, now) - sg->h.opt.ts_ecr;
         if (ms < 0x7fffffffu && !t->rtt_active)
             tt__tcp_rtt_sample(t, (tt_time)ms * 1000);

@@ -153,6 +153,8 @@ struct tt_tcp {
     tt_seq rtt_seq;
     tt_time rtt_time;
     uint8_t rtt_active;
+    uint8_t ts_rto_set; /* ts_rto holds a value */
+    uint32_t ts_rto;    /* our TSval when the latest RTO fired (ack.c rtt_sample) */
     uint8_t backoff, retries;
     uint32_t cwnd, ssthresh;
     tt_time rexmit_start; /* first RTO of this episode (Linux retrans_stamp) */

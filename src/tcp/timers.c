@@ -215,6 +215,9 @@ static void rto_data(struct tt_tcp *t, tt_time now)
         return;
     }
     t->retries++;
+    /* The echo of what is sent from here on is at least this (ack.c). */
+    t->ts_rto = tt__tcp_ts_now(t->ts_off, now);
+    t->ts_rto_set = 1;
     /* RFC 5681 §3.1 eq. 4 and cwnd = LW through the ops table; RFC 6582 §4:
      * recovery ends and "recover" moves to the highest sequence sent. */
     t->cc->on_rto(t, now);

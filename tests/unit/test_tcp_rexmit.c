@@ -14,7 +14,11 @@
  *  - a small write right after a handshake whose SYN was retransmitted leaves
  *    at once: no cwnd, SWS or handshake timer holds it (`tether demo --loss
  *    0.3 --seed 3` showed it leaving at the backed-off SYN timer; the cause
- *    was the demo's event loop, this pins the stack's side).
+ *    was the demo's event loop, this pins the stack's side);
+ *  - after RTOs, an ACK whose TSecr is older than the latest RTO's
+ *    retransmission is no RTT sample (grid point loss_20: the peer answered
+ *    a duplicate with the echo of an earlier copy whose ACK was lost, a 5.5 s
+ *    sample, and the RTO stayed at seconds).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -216,6 +220,78 @@ static void test_write_after_syn_rexmit(void **st)
     fx_fini(&f);
 }
 
+/* Timestamps on; data sent at tsv1, retransmitted by two RTOs (the second at
+ * tsv3). An ACK echoing tsv1 acks the data but gives no RTT sample; one
+ * echoing tsv3 does. */
+static void ts_after_rto(int echo_latest)
+{
+    struct tt_config c;
+    fx_config(&c);
+    c.tcp.timestamps = 1;
+    struct fx f;
+    fx_init(&f, &c);
+    assert_int_equal(tt_tcp_open(f.s, &f.t), 0);
+    assert_int_equal(tt_tcp_connect(f.t, FX_PEER, FX_PEER_PORT, f.now), TT_EINPROGRESS);
+    struct fx_seg *syn = fx_pop(&f);
+    f.iss = syn->h.seq;
+    assert_true(syn->h.opt.has_ts);
+    uint16_t lport;
+    tt_tcp_local(f.t, NULL, &lport);
+    struct tt_tcp_opts o;
+    memset(&o, 0, sizeof o);
+    o.has_mss = 1;
+    o.mss = 1460;
+    o.has_ts = 1;
+    o.ts_val = 5000;
+    o.ts_ecr = syn->h.opt.ts_val;
+    fx_advance(&f, TT_MSEC(10));
+    fx_inject_ports(&f, FX_PEER_PORT, lport, TT_TCP_SYN | TT_TCP_ACK, FX_PEER_ISS, f.iss + 1, 65535,
+                    NULL, 0, &o);
+    f.pseq = FX_PEER_ISS + 1;
+    f.pack = f.iss + 1;
+    assert_int_equal(tt_tcp_state(f.t), TT_ESTABLISHED);
+    fx_pop(&f);
+    struct tt_tcp_info i0 = info(&f);
+    assert_int_equal(i0.rtt, TT_MSEC(10));
+    tt_tcp_setopt(f.t, TT_TCP_OPT_NODELAY, 1);
+    assert_int_equal(tt_tcp_send(f.t, pattern, 100, f.now), 100);
+    uint32_t tsv1 = fx_pop(&f)->h.opt.ts_val;
+    fx_advance(&f, info(&f).rto);
+    fx_pop(&f);
+    fx_advance(&f, info(&f).rto);
+    struct fx_seg *g = fx_pop(&f);
+    assert_int_equal(g->h.seq, f.pack);
+    uint32_t tsv3 = g->h.opt.ts_val;
+    assert_true(tsv3 - tsv1 >= 600u); /* two RTOs, 210 + 420 ms */
+    tt_time rto_backed = info(&f).rto;
+    fx_advance(&f, TT_MSEC(10));
+    o.has_mss = 0;
+    o.ts_val = 9000;
+    o.ts_ecr = echo_latest ? tsv3 : tsv1;
+    fx_inject_ports(&f, FX_PEER_PORT, lport, TT_TCP_ACK, f.pseq, f.pack + 100, 65535, NULL, 0, &o);
+    struct tt_tcp_info i = info(&f);
+    assert_int_equal(i.snd_una, f.pack + 100);
+    if (echo_latest) {
+        /* A 10 ms sample: SRTT stays 10 ms, the RTO is back at its floor. */
+        assert_int_equal(i.rtt, TT_MSEC(10));
+        assert_true(i.rto < TT_MSEC(300));
+    } else {
+        /* No sample: SRTT as before, the RTO as backed off (RFC 6298 §5.7). */
+        assert_int_equal(i.rtt, i0.rtt);
+        assert_int_equal(i.rttvar, i0.rttvar);
+        assert_int_equal(i.rto, rto_backed);
+    }
+    tt_tcp_abort(f.t, f.now);
+    fx_fini(&f);
+}
+
+static void test_ts_sample_after_rto(void **st)
+{
+    (void)st;
+    ts_after_rto(0);
+    ts_after_rto(1);
+}
+
 int main(void)
 {
     fill();
@@ -224,6 +300,7 @@ int main(void)
         cmocka_unit_test(test_rto_into_zero_window),
         cmocka_unit_test(test_fast_rexmit_only_sent_bytes),
         cmocka_unit_test(test_write_after_syn_rexmit),
+        cmocka_unit_test(test_ts_sample_after_rto),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
