@@ -48,27 +48,9 @@ void tt__trace(struct tt_stack *s, const struct tt_trace_event *ev)
         s->trace_fn(s->trace_ctx, ev);
 }
 
-void tt__drop(struct tt_stack *s, enum tt_drop_reason why, int iface, const uint8_t *frame,
-              size_t len, tt_time now)
-{
-    if ((unsigned)why >= TT_DROP_COUNT)
-        return;
-    s->ctr.drops[why]++;
-    if (!s->trace_fn)
-        return;
-    struct tt_trace_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = TT_TRACE_DROP;
-    ev.now = now;
-    ev.iface = iface;
-    ev.drop = why;
-    ev.frame = frame;
-    ev.frame_len = frame ? len : 0;
-    s->trace_fn(s->trace_ctx, &ev);
-}
-
-static void trace_frame(struct tt_stack *s, enum tt_trace_kind kind, int iface,
-                        const uint8_t *frame, size_t len, tt_time now)
+/* One frame-level trace event (FRAME_IN, FRAME_OUT, or DROP with its reason). */
+static void trace_frame(struct tt_stack *s, enum tt_trace_kind kind, enum tt_drop_reason why,
+                        int iface, const uint8_t *frame, size_t len, tt_time now)
 {
     if (!s->trace_fn)
         return;
@@ -77,9 +59,19 @@ static void trace_frame(struct tt_stack *s, enum tt_trace_kind kind, int iface,
     ev.kind = kind;
     ev.now = now;
     ev.iface = iface;
+    ev.drop = why;
     ev.frame = frame;
-    ev.frame_len = len;
+    ev.frame_len = frame ? len : 0;
     s->trace_fn(s->trace_ctx, &ev);
+}
+
+void tt__drop(struct tt_stack *s, enum tt_drop_reason why, int iface, const uint8_t *frame,
+              size_t len, tt_time now)
+{
+    if ((unsigned)why >= TT_DROP_COUNT)
+        return;
+    s->ctr.drops[why]++;
+    trace_frame(s, TT_TRACE_DROP, why, iface, frame, len, now);
 }
 
 /* ---- creation and teardown ---- */
@@ -203,7 +195,7 @@ int tt__link_send(struct tt_stack *s, int iface, const uint8_t *frame, size_t le
         return err;
     }
     s->ctr.link_out_frames++;
-    trace_frame(s, TT_TRACE_FRAME_OUT, iface, frame, len, now);
+    trace_frame(s, TT_TRACE_FRAME_OUT, 0, iface, frame, len, now);
     return 0;
 }
 
@@ -252,7 +244,7 @@ int tt_stack_input(struct tt_stack *s, int iface, const void *frame, size_t len,
         return TT_EINVAL;
     const uint8_t *f = frame;
     s->ctr.link_in_frames++;
-    trace_frame(s, TT_TRACE_FRAME_IN, iface, f, len, now);
+    trace_frame(s, TT_TRACE_FRAME_IN, 0, iface, f, len, now);
     if (s->iface[iface].cfg.link.framing == TT_FRAMING_RAW_IP)
         tt__ip_input(s, iface, f, len, 0, now);
     else
