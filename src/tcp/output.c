@@ -115,7 +115,9 @@ static void xmit(struct tt_tcp *t, uint8_t flags, tt_seq seq, size_t qoff, uint3
         h.flags |= TT_TCP_URG;
         h.urp = (uint16_t)(up > 65535 ? 65535 : up);
     }
-    if (t->ts_ok && !(flags & TT_TCP_RST)) {
+    /* RFC 7323 §3.2 makes TSopt optional on an <RST>; Linux puts it on the
+     * RSTs a connection sends (abort, close with unread data), and so do we. */
+    if (t->ts_ok) {
         h.opt.has_ts = 1;
         h.opt.ts_val = tt__tcp_ts_now(t->ts_off, now);
         h.opt.ts_ecr = (flags & TT_TCP_ACK) ? t->ts_recent : 0;
