@@ -129,7 +129,9 @@ int tt_tcp_setopt(struct tt_tcp *t, enum tt_tcp_opt opt, int v)
         return 0;
     }
     case TT_TCP_OPT_MAXSEG:
-        if (v < 88 || v > 65535 || t->state != TT_CLOSED)
+        /* Before connect, or on a listener for the connections it will
+         * accept (Linux takes TCP_MAXSEG on a listening socket too). */
+        if (v < 88 || v > 65535 || (t->state != TT_CLOSED && t->state != TT_LISTEN))
             return TT_EINVAL;
         t->user_mss = (uint16_t)v;
         return 0;
