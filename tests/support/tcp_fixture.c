@@ -489,3 +489,10 @@ void fxp_run_for(struct fxp *p, tt_time dt)
     tt_stack_poll(p->a, p->now);
     tt_stack_poll(p->b, p->now);
 }
+
+struct tt_tcp_info fx_info(const struct fx *f)
+{
+    struct tt_tcp_info i;
+    tt_tcp_info(f->t, &i);
+    return i;
+}

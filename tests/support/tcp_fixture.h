@@ -143,4 +143,7 @@ tt_time fxp_step(struct fxp *p);
 /* Run every event up to now + dt, then set the clock there. */
 void fxp_run_for(struct fxp *p, tt_time dt);
 
+/* The connection's TCP_INFO-like snapshot, by value. */
+struct tt_tcp_info fx_info(const struct fx *f);
+
 #endif

@@ -37,13 +37,6 @@ static void fill(void)
         pattern[k] = (uint8_t)(k * 131 + (k >> 8));
 }
 
-static struct tt_tcp_info info(const struct fx *f)
-{
-    struct tt_tcp_info i;
-    tt_tcp_info(f->t, &i);
-    return i;
-}
-
 /* Pop a data segment and check its offset (from our ISS + 1), length, bytes. */
 static void expect_data(struct fx *f, uint32_t rel, uint32_t len)
 {
@@ -63,10 +56,10 @@ static void three_then_rto(struct fx *f)
     expect_data(f, 0, 1460);
     expect_data(f, 1460, 1460);
     expect_data(f, 2920, 80);
-    fx_advance(f, info(f).rto);
+    fx_advance(f, fx_info(f).rto);
     expect_data(f, 0, 1460);
     fx_assert_none(f);
-    struct tt_tcp_info i = info(f);
+    struct tt_tcp_info i = fx_info(f);
     assert_int_equal(i.snd_nxt, f->pack + 1460);
     assert_int_equal(i.backoff, 1);
 }
@@ -91,7 +84,7 @@ static void test_ack_after_rto_carries_snd_max(void **st)
     fx_assert_none(&f);
     /* The peer's ACK of everything, sent in reply, is accepted. */
     fx_inject(&f, TT_TCP_ACK, f.pseq, f.pack + 3000, 65535, NULL, 0, NULL);
-    struct tt_tcp_info i = info(&f);
+    struct tt_tcp_info i = fx_info(&f);
     assert_int_equal(i.snd_una, f.pack + 3000);
     assert_int_equal(i.snd_nxt, f.pack + 3000);
     assert_int_equal(i.unacked, 0);
@@ -117,13 +110,13 @@ static void test_rto_into_zero_window(void **st)
     fx_advance(&f, TT_MSEC(10));
     fx_inject(&f, TT_TCP_ACK, f.pseq, f.pack + 1460, 0, NULL, 0, NULL);
     fx_assert_none(&f);
-    tt_time r = info(&f).rto;
+    tt_time r = fx_info(&f).rto;
     fx_advance(&f, r - 1);
     fx_assert_none(&f);
     fx_advance(&f, 1);
     expect_data(&f, 1460, 1460); /* the head, beyond the shut window */
     fx_assert_none(&f);
-    assert_int_equal(info(&f).backoff, 1);
+    assert_int_equal(fx_info(&f).backoff, 1);
     /* Unanswered (the window update was lost): again after 2 RTO. */
     fx_advance(&f, 2 * r - 1);
     fx_assert_none(&f);
@@ -134,7 +127,7 @@ static void test_rto_into_zero_window(void **st)
     fx_inject(&f, TT_TCP_ACK, f.pseq, f.pack + 2920, 65535, NULL, 0, NULL);
     expect_data(&f, 2920, 80);
     fx_inject(&f, TT_TCP_ACK, f.pseq, f.pack + 3000, 65535, NULL, 0, NULL);
-    assert_int_equal(info(&f).unacked, 0);
+    assert_int_equal(fx_info(&f).unacked, 0);
     fx_assert_none(&f);
     tt_tcp_abort(f.t, f.now);
     fx_fini(&f);
@@ -161,11 +154,11 @@ static void test_fast_rexmit_only_sent_bytes(void **st)
         fx_inject(&f, TT_TCP_ACK, f.pseq, f.pack, 300, NULL, 0, NULL);
     expect_data(&f, 0, 300);
     fx_assert_none(&f);
-    struct tt_tcp_info i = info(&f);
+    struct tt_tcp_info i = fx_info(&f);
     assert_int_equal(i.snd_nxt, f.pack + 300);
     /* The full ACK of what was sent is accepted, the window opens: the rest. */
     fx_inject(&f, TT_TCP_ACK, f.pseq, f.pack + 300, 65535, NULL, 0, NULL);
-    assert_int_equal(info(&f).snd_una, f.pack + 300);
+    assert_int_equal(fx_info(&f).snd_una, f.pack + 300);
     expect_data(&f, 300, 1460);
     tt_tcp_abort(f.t, f.now);
     fx_fini(&f);
@@ -199,7 +192,7 @@ static void test_write_after_syn_rexmit(void **st)
     f.pack = f.iss + 1;
     assert_int_equal(tt_tcp_state(f.t), TT_ESTABLISHED);
     fx_expect(fx_pop(&f), TT_TCP_ACK, f.iss + 1, FX_PEER_ISS + 1);
-    assert_true(info(&f).snd_cwnd >= 1);
+    assert_true(fx_info(&f).snd_cwnd >= 1);
     tt_time t_est = f.now;
     assert_int_equal(tt_tcp_send(f.t, pattern, 84, f.now), 84);
     struct fx_seg *g = fx_pop(&f);
@@ -215,7 +208,7 @@ static void test_write_after_syn_rexmit(void **st)
     fx_inject_ports(&f, FX_PEER_PORT, lport, TT_TCP_ACK, f.pseq, f.pack + 84, 65535, NULL, 0, NULL);
     fx_advance(&f, TT_SEC(3));
     fx_assert_none(&f);
-    assert_int_equal(info(&f).snd_una, f.pack + 84);
+    assert_int_equal(fx_info(&f).snd_una, f.pack + 84);
     tt_tcp_abort(f.t, f.now);
     fx_fini(&f);
 }
@@ -251,25 +244,25 @@ static void ts_after_rto(int echo_latest)
     f.pack = f.iss + 1;
     assert_int_equal(tt_tcp_state(f.t), TT_ESTABLISHED);
     fx_pop(&f);
-    struct tt_tcp_info i0 = info(&f);
+    struct tt_tcp_info i0 = fx_info(&f);
     assert_int_equal(i0.rtt, TT_MSEC(10));
     tt_tcp_setopt(f.t, TT_TCP_OPT_NODELAY, 1);
     assert_int_equal(tt_tcp_send(f.t, pattern, 100, f.now), 100);
     uint32_t tsv1 = fx_pop(&f)->h.opt.ts_val;
-    fx_advance(&f, info(&f).rto);
+    fx_advance(&f, fx_info(&f).rto);
     fx_pop(&f);
-    fx_advance(&f, info(&f).rto);
+    fx_advance(&f, fx_info(&f).rto);
     struct fx_seg *g = fx_pop(&f);
     assert_int_equal(g->h.seq, f.pack);
     uint32_t tsv3 = g->h.opt.ts_val;
     assert_true(tsv3 - tsv1 >= 600u); /* two RTOs, 210 + 420 ms */
-    tt_time rto_backed = info(&f).rto;
+    tt_time rto_backed = fx_info(&f).rto;
     fx_advance(&f, TT_MSEC(10));
     o.has_mss = 0;
     o.ts_val = 9000;
     o.ts_ecr = echo_latest ? tsv3 : tsv1;
     fx_inject_ports(&f, FX_PEER_PORT, lport, TT_TCP_ACK, f.pseq, f.pack + 100, 65535, NULL, 0, &o);
-    struct tt_tcp_info i = info(&f);
+    struct tt_tcp_info i = fx_info(&f);
     assert_int_equal(i.snd_una, f.pack + 100);
     if (echo_latest) {
         /* A 10 ms sample: SRTT stays 10 ms, the RTO is back at its floor. */

@@ -23,13 +23,6 @@ static void fill(void)
         pattern[k] = (uint8_t)(k * 131 + (k >> 8));
 }
 
-static struct tt_tcp_info info(const struct fx *f)
-{
-    struct tt_tcp_info i;
-    tt_tcp_info(f->t, &i);
-    return i;
-}
-
 /* The peer acks `ack` (relative to our ISS+1) with window w. */
 static void ack_rel(struct fx *f, uint32_t rel, uint16_t w)
 {
@@ -101,7 +94,7 @@ static void test_cork(void **st)
     assert_int_equal(v, 1);
     assert_int_equal(tt_tcp_send(f.t, pattern, 40, f.now), 40);
     fx_assert_none(&f);
-    tt_time rto = info(&f).rto;
+    tt_time rto = fx_info(&f).rto;
     assert_int_equal(rto, TT_MSEC(200) + 1); /* handshake RTT ~0 (SRTT 1 us) + the floor */
     fx_advance(&f, rto - 1);
     fx_assert_none(&f);
@@ -187,7 +180,7 @@ static void test_rto_backoff_karn(void **st)
     expect_data(&f, 0, 1000, TT_TCP_ACK | TT_TCP_PSH);
     fx_advance(&f, TT_MSEC(50));
     ack_rel(&f, 1000, 65535);
-    struct tt_tcp_info i = info(&f);
+    struct tt_tcp_info i = fx_info(&f);
     /* Handshake sample 0 (SRTT 1 us), then 50 ms: SRTT = (7 + 50000) / 8. */
     assert_int_equal(i.rtt, 6250);
     assert_int_equal(i.rttvar, 12499);
@@ -206,14 +199,14 @@ static void test_rto_backoff_karn(void **st)
     fx_assert_none(&f);
     fx_advance(&f, 1);
     expect_data(&f, 1000, 1460, TT_TCP_ACK); /* backed off: 2 RTO later */
-    i = info(&f);
+    i = fx_info(&f);
     assert_int_equal(i.backoff, 2);
     assert_int_equal(i.retransmits, 2);
     assert_int_equal(i.rto, 4 * 206250);
     /* The retransmission is acknowledged: Karn's rule, no sample. */
     fx_advance(&f, TT_MSEC(30));
     ack_rel(&f, 2460, 65535);
-    i = info(&f);
+    i = fx_info(&f);
     assert_int_equal(i.rtt, 6250);
     assert_int_equal(i.retransmits, 0);
     /* Going on from the new SND.UNA by offset: cwnd grew from 1 to 2 SMSS. */
@@ -222,7 +215,7 @@ static void test_rto_backoff_karn(void **st)
     fx_assert_none(&f);
     fx_advance(&f, TT_MSEC(30));
     ack_rel(&f, 4000, 65535);
-    i = info(&f);
+    i = fx_info(&f);
     assert_int_equal(i.bytes_sent, 4000);
     assert_int_equal(i.bytes_acked, 4000);
     assert_int_equal(i.bytes_retrans, 2 * 1460 + 1540);
@@ -245,7 +238,7 @@ static void test_retries2_time(void **st)
     fx_init(&f, &c);
     fx_active_established(&f);
     assert_int_equal(tt_tcp_send(f.t, pattern, 100, f.now), 100);
-    tt_time t0 = f.now, r = info(&f).rto; /* 200 ms + 1 us */
+    tt_time t0 = f.now, r = fx_info(&f).rto; /* 200 ms + 1 us */
     (void)fx_pop(&f);
     fx_advance(&f, 15 * r - 1);
     assert_int_equal(fx_pending(&f), 3); /* at 0.2, 0.6 and 1.4 s */
@@ -292,7 +285,7 @@ static void test_slow_start(void **st)
     fx_active_established(&f);
     tt_tcp_setopt(f.t, TT_TCP_OPT_SNDBUF, 200000);
     tt_tcp_setopt(f.t, TT_TCP_OPT_NODELAY, 1);
-    assert_int_equal(info(&f).snd_cwnd, 10);
+    assert_int_equal(fx_info(&f).snd_cwnd, 10);
     assert_int_equal(tt_tcp_send(f.t, pattern, 60000, f.now), 60000);
     assert_int_equal(fx_pending(&f), 10);
     f.rd += 10;
@@ -302,7 +295,7 @@ static void test_slow_start(void **st)
         assert_int_equal(fx_pending(&f), 2); /* one for the ACKed, one for growth */
         f.rd += 2;
     }
-    struct tt_tcp_info i = info(&f);
+    struct tt_tcp_info i = fx_info(&f);
     assert_int_equal(i.snd_cwnd, 20);
     assert_int_equal(i.snd_ssthresh, 0x7fffffff);
     assert_int_equal(i.unacked, 20);
@@ -333,17 +326,17 @@ static void test_fast_retransmit_newreno(void **st)
     ack_rel(&f, 1460, 65535);
     expect_data(&f, 1460, 1460, TT_TCP_ACK); /* fast retransmit */
     fx_assert_none(&f);
-    struct tt_tcp_info i = info(&f);
+    struct tt_tcp_info i = fx_info(&f);
     assert_int_equal(i.snd_ssthresh, 13140 / 2 / 1460);
     assert_int_equal(i.snd_cwnd, (6570 + 3 * 1460) / 1460);
     ack_rel(&f, 1460, 65535);
-    assert_int_equal(info(&f).snd_cwnd, (6570 + 4 * 1460) / 1460);
+    assert_int_equal(fx_info(&f).snd_cwnd, (6570 + 4 * 1460) / 1460);
     /* Partial ACK: segments 2 and 3 arrived, 4 did not. */
     ack_rel(&f, 4380, 65535);
     expect_data(&f, 4380, 1460, TT_TCP_ACK);
     fx_assert_none(&f);
     ack_rel(&f, 14600, 65535);
-    i = info(&f);
+    i = fx_info(&f);
     assert_int_equal(i.snd_cwnd, 2);
     assert_int_equal(i.total_retrans, 2);
     assert_int_equal(tt_stack_counters(f.s)->tcp_retrans_segs, 2);
@@ -364,17 +357,17 @@ static void test_persist(void **st)
     ack_rel(&f, 0, 0);
     assert_int_equal(tt_tcp_send(f.t, pattern, 500, f.now), 500);
     fx_assert_none(&f);
-    tt_time r = info(&f).rto;
+    tt_time r = fx_info(&f).rto;
     fx_advance(&f, r - 1);
     fx_assert_none(&f);
     fx_advance(&f, 1);
     struct fx_seg *g = fx_pop(&f);
     fx_expect(g, TT_TCP_ACK, f.pack - 1, f.pseq);
     assert_int_equal(g->dlen, 0);
-    assert_int_equal(info(&f).probes, 1);
+    assert_int_equal(fx_info(&f).probes, 1);
     fx_advance(&f, TT_MSEC(100));
     ack_rel(&f, 0, 0); /* answered, still shut */
-    assert_int_equal(info(&f).probes, 0);
+    assert_int_equal(fx_info(&f).probes, 0);
     fx_advance(&f, 2 * r - 1);
     fx_assert_none(&f);
     fx_advance(&f, 1);
