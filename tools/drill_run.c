@@ -181,6 +181,7 @@ static void profile_defaults(struct tt_config *c)
     c->tcp.sack = 1;
     c->tcp.timestamps = 1;
     c->tcp.window_scaling = 1;
+    c->tcp.slow_start_after_idle = 0;
     c->tcp.syn_retries = 6;
     c->tcp.synack_retries = 5;
 }
@@ -273,6 +274,10 @@ static void apply_sysctl(struct tt_drill_runner *r, struct tt_config *c, const c
         c->tcp.keepalive_intvl = TT_SEC(a), state = "applied";
     } else if (n >= 1 && strcmp(name, "tcp_keepalive_probes") == 0) {
         c->tcp.keepalive_probes = (uint32_t)a, state = "applied";
+    } else if (n >= 1 && strcmp(name, "tcp_slow_start_after_idle") == 0) {
+        c->tcp.slow_start_after_idle = a != 0, state = "applied";
+    } else if (n >= 1 && strcmp(name, "tcp_min_tso_segs") == 0) {
+        c->tcp.min_tso_segs = (uint32_t)(a ? a : 1), state = "applied";
     } else if (n >= 1 && strcmp(name, "tcp_rfc1337") == 0) {
         c->tcp.rfc1337 = a != 0, state = "applied";
     } else if (n >= 1 && strcmp(name, "tcp_max_syn_backlog") == 0) {

@@ -393,13 +393,13 @@ static enum call_status sys_write(struct call *c)
         return CALL_ERROR;
     if (len < 0 || len > (1 << 26))
         return call_fail(c, TT_DRILL_FAIL, "length out of range");
-    if (flags & 0x8000)
-        tt__drill_note(c->r, "MSG_MORE has no tether equivalent: sent as a plain write");
     int64_t done = c->pend ? c->pend->result : 0;
     char *zeros = calloc(1, (size_t)(len - done) + 1);
     if (zeros == NULL)
         return call_fail(c, TT_DRILL_FAIL, "out of memory");
-    long v = tt_tcp_send(f->t, zeros, (size_t)(len - done), now_of(c));
+    /* MSG_MORE (0x8000) is TT_TCP_SEND_MORE. */
+    long v = tt_tcp_send_flags(f->t, zeros, (size_t)(len - done),
+                               (flags & 0x8000) ? TT_TCP_SEND_MORE : 0, now_of(c));
     free(zeros);
     if (v > 0)
         done += v;
@@ -885,9 +885,9 @@ bool tt__drill_lookup(void *ctx, const char *name, int64_t *v)
     if (strncmp(name, "tcpi_", 5) != 0 || r->sut < 0 || r->fds[r->sut].kind != TT_DRILL_FD_TCP)
         return false;
     struct tt_tcp_info ti;
-    tt_tcp_info(r->fds[r->sut].t, &ti);
-    static const int linux_state[] = {7, 10, 2, 3, 1, 4, 5, 8, 11, 9, 6};
     int64_t now = (int64_t)tt__drill_clock(r->now);
+    tt_tcp_info_at(r->fds[r->sut].t, (tt_time)now, &ti);
+    static const int linux_state[] = {7, 10, 2, 3, 1, 4, 5, 8, 11, 9, 6};
     const char *n = name + 5;
 #define F(field, expr)                                                                             \
     if (strcmp(n, field) == 0) {                                                                   \
@@ -920,6 +920,10 @@ bool tt__drill_lookup(void *ctx, const char *name, int64_t *v)
     F("bytes_retrans", ti.bytes_retrans);
     F("segs_in", ti.segs_in);
     F("segs_out", ti.segs_out);
+    F("min_rtt", ti.min_rtt);
+    F("busy_time", ti.busy_time);
+    F("rwnd_limited", ti.rwnd_limited);
+    F("sndbuf_limited", ti.sndbuf_limited);
     /* Linux reports these as milliseconds since the event. */
     F("last_data_recv", ti.last_data_recv ? (now - (int64_t)ti.last_data_recv) / 1000 : 0);
     F("last_data_sent", ti.last_data_sent ? (now - (int64_t)ti.last_data_sent) / 1000 : 0);

@@ -138,6 +138,19 @@ long tt_tcp_recv(struct tt_tcp *t, void *buf, size_t len, tt_time now);
 long tt_tcp_send_urgent(struct tt_tcp *t, const void *buf, size_t len, tt_time now);
 
 /*
+ * tt_tcp_send with flags:
+ *  - TT_TCP_SEND_MORE: more data follows soon (Linux MSG_MORE). This send
+ *    does not push: a short last segment is held as under TT_TCP_OPT_CORK,
+ *    and nothing of it carries PSH. The hold ends with the next send without
+ *    the flag, an ACK when no-delay is on, or the persist timer (about one
+ *    RTO, at least 200 ms, with nothing in flight).
+ *  - TT_TCP_SEND_URGENT: as tt_tcp_send_urgent.
+ */
+#define TT_TCP_SEND_MORE 0x1
+#define TT_TCP_SEND_URGENT 0x2
+long tt_tcp_send_flags(struct tt_tcp *t, const void *buf, size_t len, unsigned flags, tt_time now);
+
+/*
  * Urgent data received (RFC 9293 MUST-31): the number of bytes from the next
  * byte recv would return up to the end of the urgent data (the peer's urgent
  * pointer), or 0 when no urgent data lies ahead. The urgent bytes are read
@@ -248,10 +261,17 @@ struct tt_tcp_info {
     tt_time last_data_recv, last_data_sent, last_ack_recv; /* absolute times; 0 = never */
     uint32_t snd_una, snd_nxt, rcv_nxt;                    /* absolute sequence numbers */
     uint32_t iss, irs;
+    tt_time min_rtt; /* least RTT sample; 0 before one */
+    /* Time the sender spent with data queued or in flight (busy), and the
+     * parts of it held back by the peer's window or by the send buffer
+     * (Linux tcpi_busy_time, tcpi_rwnd_limited, tcpi_sndbuf_limited). */
+    tt_time busy_time, rwnd_limited, sndbuf_limited;
 };
 
-/* Fill *info. Always succeeds for a valid handle. */
+/* Fill *info. Always succeeds for a valid handle. The busy/limited times count
+ * up to the connection's latest event; tt_tcp_info_at counts up to now. */
 void tt_tcp_info(const struct tt_tcp *t, struct tt_tcp_info *info);
+void tt_tcp_info_at(const struct tt_tcp *t, tt_time now, struct tt_tcp_info *info);
 
 /* Stack-wide accounting for tests and tools. */
 struct tt_tcp_stats {

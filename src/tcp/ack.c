@@ -46,6 +46,31 @@ void tt__tcp_cwnd_track(struct tt_tcp *t, int cwnd_blocked)
 }
 
 /*
+ * RFC 5681 §4.1: "if TCP has not sent data in an interval exceeding the
+ * retransmission timeout, it SHOULD set cwnd to no more than RW before
+ * beginning transmission", RW = min(IW, cwnd). As Linux (tcp_cwnd_restart),
+ * cwnd halves once per RTO of idleness down to RW, and ssthresh keeps at
+ * least 3/4 of the old cwnd. Off with slow_start_after_idle = 0.
+ */
+void tt__tcp_idle_restart(struct tt_tcp *t, tt_time now)
+{
+    if (!t->s->cfg.tcp.slow_start_after_idle || t->last_data_sent == 0 || t->rto == 0 ||
+        now - t->last_data_sent <= t->rto)
+        return;
+    uint32_t mss = mss_of(t);
+    uint32_t iw = (t->s->cfg.tcp.init_cwnd ? t->s->cfg.tcp.init_cwnd : 10) * mss;
+    uint32_t rw = iw < t->cwnd ? iw : t->cwnd;
+    uint32_t keep = (t->cwnd >> 1) + (t->cwnd >> 2);
+    if (!t->in_recovery && t->ssthresh < keep)
+        t->ssthresh = keep;
+    uint32_t c = t->cwnd;
+    for (tt_time idle = now - t->last_data_sent; idle > t->rto && c > rw; idle -= t->rto)
+        c >>= 1;
+    t->cwnd = c > rw ? c : rw;
+    trace_cwnd(t, now);
+}
+
+/*
  * RTT (RFC 6298 §3): the timed segment when it was not retransmitted (Karn's
  * rule, §3 last paragraph); else the timestamp echo, which names the very
  * transmission acknowledged (RFC 7323 §4), as Linux falls back to it.
@@ -164,7 +189,7 @@ static int is_dupack(const struct tt_tcp *t, const struct tt__seg *sg)
 static void dupack(struct tt_tcp *t, tt_time now)
 {
     uint32_t mss = mss_of(t);
-    t->dupacks++;
+    t->dupacks++; /* dupacks 1 and 2 open limited transmit (output.c send_data) */
     if (t->in_recovery) {
         /* RFC 6582 step 4: each further duplicate inflates cwnd by one SMSS
          * (a segment left the network), which may let new data out. */

@@ -230,16 +230,12 @@ void tt__tcp_send_synack_req(struct tt_stack *s, const struct tt__synreq *r, int
              now);
 }
 
-/* Send [seq, seq + n) (+ FIN) read from the queue at its offset. */
-static void send_seg(struct tt_tcp *t, tt_seq seq, uint32_t n, int fin, enum tt_rexmit_cause cause,
-                     tt_time now)
+/* Send [seq, seq + n) (+ FIN, + PSH) read from the queue at its offset. */
+static void send_seg(struct tt_tcp *t, tt_seq seq, uint32_t n, int fin, int psh,
+                     enum tt_rexmit_cause cause, tt_time now)
 {
     uint32_t off = (uint32_t)tt_seq_diff(seq, t->snd_una);
-    tt_seq end = tt_seq_add(seq, n);
-    /* PSH on the segment that reaches the end of the last write (RFC 9293
-     * §3.9.1 SEND "PUSH"; Linux marks the tail of each write). */
-    int psh = n && tt_seq_lt(seq, t->psh_seq) && tt_seq_ge(end, t->psh_seq);
-    uint8_t flags = TT_TCP_ACK | (psh ? TT_TCP_PSH : 0) | (fin ? TT_TCP_FIN : 0);
+    uint8_t flags = TT_TCP_ACK | (psh && n ? TT_TCP_PSH : 0) | (fin ? TT_TCP_FIN : 0);
     if (cause == TT_REXMIT_NONE && n && !t->rtt_active) {
         t->rtt_active = 1; /* RFC 6298 §3: time one segment per RTT */
         t->rtt_seq = seq;
@@ -255,6 +251,13 @@ static void send_seg(struct tt_tcp *t, tt_seq seq, uint32_t n, int fin, enum tt_
     }
     if (n)
         t->last_data_sent = now;
+}
+
+/* PSH on a segment that reaches the end of the last pushed write (RFC 9293
+ * §3.9.1 SEND "PUSH"; Linux marks the tail of each write). */
+static int reaches_push(const struct tt_tcp *t, tt_seq seq, uint32_t n)
+{
+    return n && tt_seq_lt(seq, t->psh_seq) && tt_seq_ge(tt_seq_add(seq, n), t->psh_seq);
 }
 
 /* Bytes of data sent from SND.UNA up to SND.MAX (without our FIN). */
@@ -280,7 +283,7 @@ void tt__tcp_retransmit_head(struct tt_tcp *t, enum tt_rexmit_cause cause, tt_ti
               tt_seq_gt(t->snd_max, tt_seq_add(t->snd_una, n));
     if (n == 0 && !fin)
         return;
-    send_seg(t, t->snd_una, n, fin, cause, now);
+    send_seg(t, t->snd_una, n, fin, reaches_push(t, t->snd_una, n), cause, now);
     tt__tcp_rexmit_arm(t, now);
 }
 
@@ -299,18 +302,57 @@ void tt__tcp_send_probe(struct tt_tcp *t, tt_time now)
  *  - All queued data (n == avail): Nagle (RFC 9293 §3.7.4, MUST-? of RFC 1122
  *    §4.2.3.4) in Linux's form (Minshall's variant): hold while an earlier
  *    short segment is unacknowledged; TT_TCP_OPT_NODELAY lifts it;
- *    TT_TCP_OPT_CORK holds every short segment.
+ *    TT_TCP_OPT_CORK, and a send with TT_TCP_SEND_MORE for its own push,
+ *    hold every short segment.
  * Held data with nothing in flight is released by the persist timer.
  */
 static int short_ok(const struct tt_tcp *t, uint32_t n, uint32_t avail)
 {
     if (n < avail)
         return n >= t->max_snd_wnd / 2;
-    if (t->cork)
+    if (t->cork || t->more)
         return 0;
     if (t->nodelay)
         return 1;
     return !tt_seq_gt(t->snd_sml, t->snd_una);
+}
+
+/*
+ * How much new data goes out back to back before the next burst starts, as
+ * Linux cuts it (conformance README 1d.6): at most half of cwnd
+ * (tcp_cwnd_test) and about 1 ms at the pacing rate, which is 200 % of
+ * cwnd/SRTT in slow start and 120 % after, plus a bonus at tiny RTTs, capped
+ * at 64 KiB, never under min_tso_segs segments (tcp_tso_autosize). The only
+ * thing it changes on the wire is where PSH falls: on the last segment of
+ * each burst of pushed data. Bursts follow one another in the same call, so
+ * it changes neither what is sent nor when.
+ */
+static uint32_t burst_bytes(const struct tt_tcp *t)
+{
+    uint32_t mss = t->snd_mss ? t->snd_mss : 536;
+    uint32_t cwnd_segs = t->cwnd / mss;
+    uint32_t half = cwnd_segs / 2 ? cwnd_segs / 2 : 1;
+    uint64_t bytes = 65536;
+    if (t->srtt) {
+        uint32_t flight = (uint32_t)tt_seq_diff(t->snd_max, t->snd_una);
+        uint64_t segs = cwnd_segs > (flight + mss - 1) / mss ? cwnd_segs : (flight + mss - 1) / mss;
+        uint64_t pct = t->cwnd < t->ssthresh / 2 ? 200 : 120;
+        uint64_t x = (uint64_t)mss * segs; /* bytes per SRTT */
+        if (x < ((uint64_t)1 << 40))
+            bytes = x * pct * 10000 / 1024 / t->srtt; /* per 1/1024 s */
+        uint64_t r = t->min_rtt >> 9;
+        if (t->min_rtt && r < 32)
+            bytes += 65536u >> r;
+        if (bytes > 65536)
+            bytes = 65536;
+    }
+    uint32_t segs = (uint32_t)(bytes / mss);
+    uint32_t least = t->s->cfg.tcp.min_tso_segs ? t->s->cfg.tcp.min_tso_segs : 1;
+    if (segs < least)
+        segs = least;
+    if (segs > half)
+        segs = half;
+    return segs * mss;
 }
 
 /*
@@ -321,37 +363,62 @@ static int short_ok(const struct tt_tcp *t, uint32_t n, uint32_t avail)
  * draws an ACK with the current window, and the retransmission timer keeps
  * running. Sending nothing would leave no timer at all (the persist timer is
  * for nothing in flight), and one lost window update would stall the
- * connection for good. force (the persist timer)
- * lifts Nagle, cork and SWS holds. Returns 1 when anything was sent.
+ * connection for good. force (the persist timer) lifts Nagle, cork and SWS
+ * holds, and the segment it forces out carries PSH (as Linux's
+ * tcp_write_wakeup). Returns 1 when anything was sent.
  */
 static int send_data(struct tt_tcp *t, int force, tt_time now)
 {
-    int sent = 0, cwnd_blocked = 0;
+    int sent = 0, cwnd_blocked = 0, rwnd_blocked = 0;
+    uint32_t burst = 0; /* bytes left in the current burst */
     while (!t->fin_acked) {
         tt_seq fin_seq = tt_seq_add(t->snd_una, (uint32_t)t->sndq.len);
         if (tt_seq_gt(t->snd_nxt, fin_seq) || (!t->fin_queued && tt_seq_eq(t->snd_nxt, fin_seq)))
             break;
         uint32_t off = (uint32_t)tt_seq_diff(t->snd_nxt, t->snd_una);
         uint32_t avail = (uint32_t)t->sndq.len - off;
-        uint32_t wnd = t->snd_wnd < t->cwnd ? t->snd_wnd : t->cwnd;
+        int re = tt_seq_lt(t->snd_nxt, t->snd_max);
+        if (!re && avail && tt_seq_eq(t->snd_una, t->snd_max))
+            tt__tcp_idle_restart(t, now); /* RFC 5681 §4.1, before sending */
+        /* RFC 3042 limited transmit (RFC 5681 §3.2 SHOULD): on each of the
+         * first two duplicate ACKs one new segment may go beyond cwnd, within
+         * the peer's window; cwnd itself is unchanged. */
+        uint32_t cw = t->cwnd;
+        if (!t->in_recovery && t->dupacks && t->dupacks < 3 && !re)
+            cw += t->dupacks * t->snd_mss;
+        uint32_t wnd = t->snd_wnd < cw ? t->snd_wnd : cw;
         uint32_t usable = wnd > off ? wnd - off : 0;
         uint32_t n = avail < usable ? avail : usable;
-        int re = tt_seq_lt(t->snd_nxt, t->snd_max);
         if (re && n == 0 && tt_seq_eq(t->snd_nxt, t->snd_una))
             n = data_sent(t); /* the head after an RTO goes even past a shut window (above) */
         if (n > t->snd_mss)
             n = t->snd_mss;
         int fin = t->fin_queued && n == avail;
-        if (n < avail && n < t->snd_mss && t->cwnd <= t->snd_wnd)
+        uint32_t need = avail < t->snd_mss ? avail : t->snd_mss;
+        if (n < need && t->cwnd <= t->snd_wnd)
             cwnd_blocked = 1;
+        else if (n < need && !re)
+            rwnd_blocked = 1; /* the peer's window holds data back */
         if (n == 0 && !fin)
             break;
         if (!re && !force && n < t->snd_mss && !fin && !short_ok(t, n, avail))
             break;
-        send_seg(t, t->snd_nxt, n, fin, re ? TT_REXMIT_RTO : TT_REXMIT_NONE, now);
+        if (burst == 0) {
+            uint32_t b = burst_bytes(t);
+            burst = b < usable ? b : usable;
+            if (burst > avail)
+                burst = avail;
+        }
+        burst = burst > n ? burst - n : 0;
+        tt_seq end = tt_seq_add(t->snd_nxt, n);
+        /* A limited-transmit segment (beyond cwnd) has PSH only when it ends
+         * a write, as Linux's; so has a retransmission. */
+        int psh = re || off + n > t->cwnd ? reaches_push(t, t->snd_nxt, n)
+                                          : force || (burst == 0 && tt_seq_le(end, t->psh_seq));
+        send_seg(t, t->snd_nxt, n, fin, psh, re ? TT_REXMIT_RTO : TT_REXMIT_NONE, now);
         if (n < t->snd_mss && !re)
-            t->snd_sml = tt_seq_add(t->snd_nxt, n);
-        t->snd_nxt = tt_seq_add(t->snd_nxt, n + (fin ? 1u : 0u));
+            t->snd_sml = end;
+        t->snd_nxt = tt_seq_add(end, fin ? 1u : 0u);
         t->snd_max = tt_seq_max(t->snd_max, t->snd_nxt);
         tt__tcp_rexmit_arm(t, now);
         sent = 1;
@@ -359,6 +426,7 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
             break;
     }
     tt__tcp_cwnd_track(t, cwnd_blocked);
+    tt__tcp_chrono_update(t, rwnd_blocked && tt__tcp_unsent(t), now);
     return sent;
 }
 

@@ -198,7 +198,41 @@ int tt_tcp_getopt(const struct tt_tcp *t, enum tt_tcp_opt opt, int *v)
     return TT_EINVAL;
 }
 
+static void chrono_set(struct tt_tcp *t, enum tt__chrono kind, tt_time now)
+{
+    if (t->chrono != TT__CHRONO_NONE && now > t->chrono_at)
+        t->chrono_t[t->chrono - 1] += now - t->chrono_at;
+    t->chrono = (uint8_t)kind;
+    t->chrono_at = now;
+}
+
+void tt__tcp_chrono_start(struct tt_tcp *t, enum tt__chrono kind, tt_time now)
+{
+    if (kind > t->chrono)
+        chrono_set(t, kind, now);
+}
+
+void tt__tcp_chrono_update(struct tt_tcp *t, int rwnd_limited, tt_time now)
+{
+    if (t->sndq.len == 0 && tt_seq_eq(t->snd_una, t->snd_max)) {
+        if (t->chrono != TT__CHRONO_NONE)
+            chrono_set(t, TT__CHRONO_NONE, now);
+        return;
+    }
+    if (t->chrono == TT__CHRONO_SNDBUF && t->sndq.len < t->sndbuf)
+        chrono_set(t, TT__CHRONO_BUSY, now);
+    if (rwnd_limited)
+        tt__tcp_chrono_start(t, TT__CHRONO_RWND, now);
+    else if (t->chrono == TT__CHRONO_RWND)
+        chrono_set(t, TT__CHRONO_BUSY, now);
+}
+
 void tt_tcp_info(const struct tt_tcp *t, struct tt_tcp_info *i)
+{
+    tt_tcp_info_at(t, 0, i);
+}
+
+void tt_tcp_info_at(const struct tt_tcp *t, tt_time now, struct tt_tcp_info *i)
 {
     memset(i, 0, sizeof *i);
     i->state = (uint8_t)t->state;
@@ -241,6 +275,13 @@ void tt_tcp_info(const struct tt_tcp *t, struct tt_tcp_info *i)
     i->rcv_nxt = t->rcv_nxt.v;
     i->iss = t->iss.v;
     i->irs = t->irs.v;
+    i->min_rtt = t->min_rtt;
+    tt_time run[3] = {t->chrono_t[0], t->chrono_t[1], t->chrono_t[2]};
+    if (t->chrono != TT__CHRONO_NONE && now > t->chrono_at)
+        run[t->chrono - 1] += now - t->chrono_at;
+    i->busy_time = run[0] + run[1] + run[2];
+    i->rwnd_limited = run[1];
+    i->sndbuf_limited = run[2];
 }
 
 void tt_tcp_stats(const struct tt_stack *s, struct tt_tcp_stats *st)

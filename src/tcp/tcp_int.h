@@ -150,6 +150,7 @@ struct tt_tcp {
 
     /* RTT estimation (RFC 6298) and retransmission. */
     tt_time srtt, rttvar, rto;
+    tt_time min_rtt; /* least RTT sample (Linux keeps a 5-minute window; tether all time) */
     tt_seq rtt_seq;
     tt_time rtt_time;
     uint8_t rtt_active;
@@ -185,7 +186,8 @@ struct tt_tcp {
     /* Send side extras (output.c). */
     tt_seq snd_up;         /* SND.UP: urgent data ends before it */
     uint8_t snd_urg;       /* snd_up is set */
-    tt_seq psh_seq;        /* end of the last write: PSH on the segment reaching it */
+    tt_seq psh_seq;        /* end of the last pushed write: PSH falls at or before it */
+    uint8_t more;          /* the send in progress has TT_TCP_SEND_MORE (cork its push) */
     tt_seq snd_sml;        /* end of the last short segment sent (Nagle, Minshall) */
     uint8_t cork;          /* TT_TCP_OPT_CORK */
     uint8_t probes;        /* keepalive or persist probes unanswered */
@@ -227,7 +229,11 @@ struct tt_tcp {
     tt_tcp_event_fn ev_fn;
     void *ev_ctx;
 
-    /* Statistics for tt_tcp_info. */
+    /* Statistics for tt_tcp_info. chrono: what the sender is waiting on now
+     * (enum tt__chrono) since chrono_at; chrono_t: time spent in each. */
+    uint8_t chrono;
+    tt_time chrono_at;
+    tt_time chrono_t[3];
     uint32_t total_retrans;
     uint64_t bytes_sent, bytes_acked, bytes_received, bytes_retrans, segs_in, segs_out;
     tt_time last_data_recv, last_data_sent, last_ack_recv;
@@ -371,6 +377,16 @@ void tt__tcp_delack_arm(struct tt_tcp *t, tt_time now);
 void tt__tcp_ack_input(struct tt_tcp *t, struct tt__seg *sg, tt_time now);
 /* The transmit side took a send decision: keep the cwnd-limited state. */
 void tt__tcp_cwnd_track(struct tt_tcp *t, int cwnd_blocked);
+/* RFC 5681 §4.1 restart window when nothing was sent for more than an RTO. */
+void tt__tcp_idle_restart(struct tt_tcp *t, tt_time now);
+
+/* Time accounting of the sender (status.c), Linux's "chrono" for tcp_info:
+ * busy (data queued or in flight), limited by the peer's window, limited by
+ * the send buffer. A higher kind takes over from a lower one. */
+enum tt__chrono { TT__CHRONO_NONE, TT__CHRONO_BUSY, TT__CHRONO_RWND, TT__CHRONO_SNDBUF };
+void tt__tcp_chrono_start(struct tt_tcp *t, enum tt__chrono kind, tt_time now);
+/* After output: idle when nothing is queued or in flight; else rwnd-limited or not. */
+void tt__tcp_chrono_update(struct tt_tcp *t, int rwnd_limited, tt_time now);
 
 /* ---- rcv.c ---- */
 /* Seventh step: place the text (in order, or in the out-of-order queue) and

@@ -138,7 +138,7 @@ int tt_tcp_connect(struct tt_tcp *t, uint32_t addr, uint16_t port, tt_time now)
 }
 
 /* RFC 9293 §3.10.2 SEND: queue the data (a limit is TT_EAGAIN, never a loss). */
-static long send_common(struct tt_tcp *t, const void *buf, size_t len, int urgent, tt_time now)
+static long send_common(struct tt_tcp *t, const void *buf, size_t len, unsigned flags, tt_time now)
 {
     if (t->err)
         return t->err;
@@ -159,6 +159,8 @@ static long send_common(struct tt_tcp *t, const void *buf, size_t len, int urgen
         return TT_EPIPE;
     }
     size_t room = t->sndbuf > t->sndq.len ? t->sndbuf - t->sndq.len : 0;
+    if (len > room)
+        tt__tcp_chrono_start(t, TT__CHRONO_SNDBUF, now);
     if (room == 0)
         return TT_EAGAIN;
     if (len > room)
@@ -166,14 +168,21 @@ static long send_common(struct tt_tcp *t, const void *buf, size_t len, int urgen
     size_t n = tt__bufq_append(t->s, &t->sndq, buf, len);
     if (n == 0)
         return len ? TT_EAGAIN : 0;
-    t->psh_seq = tt_seq_add(t->snd_una, (uint32_t)t->sndq.len);
-    if (urgent) {
+    tt__tcp_chrono_start(t, TT__CHRONO_BUSY, now);
+    tt_seq end = tt_seq_add(t->snd_una, (uint32_t)t->sndq.len);
+    if (!(flags & TT_TCP_SEND_MORE))
+        t->psh_seq = end;
+    else if (tt_seq_gt(t->psh_seq, t->snd_nxt))
+        t->psh_seq = t->snd_nxt; /* appended to unsent pushed data: its push is off (Linux) */
+    if (flags & TT_TCP_SEND_URGENT) {
         /* RFC 9293 §3.8.5, §3.9.1 SEND with URGENT: SND.UP marks the end of
          * this data; every segment before it carries URG (output.c). */
-        t->snd_up = t->psh_seq;
+        t->snd_up = end;
         t->snd_urg = 1;
     }
+    t->more = (flags & TT_TCP_SEND_MORE) != 0;
     tt__tcp_output(t, now);
+    t->more = 0;
     return (long)done(t, (int)n, now);
 }
 
@@ -184,7 +193,12 @@ long tt_tcp_send(struct tt_tcp *t, const void *buf, size_t len, tt_time now)
 
 long tt_tcp_send_urgent(struct tt_tcp *t, const void *buf, size_t len, tt_time now)
 {
-    return send_common(t, buf, len, 1, now);
+    return send_common(t, buf, len, TT_TCP_SEND_URGENT, now);
+}
+
+long tt_tcp_send_flags(struct tt_tcp *t, const void *buf, size_t len, unsigned flags, tt_time now)
+{
+    return send_common(t, buf, len, flags, now);
 }
 
 long tt_tcp_recv(struct tt_tcp *t, void *buf, size_t len, tt_time now)

@@ -126,7 +126,8 @@ static void test_sender_sws(void **st)
     assert_int_equal(tt_tcp_send(f.t, pattern, 3000, f.now), 3000);
     fx_assert_none(&f); /* 1000 < Fs * max(SND.WND): held */
     fx_advance(&f, TT_MSEC(200) + 1);
-    expect_data(&f, 0, 1000, TT_TCP_ACK); /* forced by the persist timer */
+    /* Forced by the persist timer, with PSH (as Linux's tcp_write_wakeup). */
+    expect_data(&f, 0, 1000, TT_TCP_ACK | TT_TCP_PSH);
     fx_assert_none(&f);
     ack_rel(&f, 1000, 40000);
     expect_data(&f, 1000, 1460, TT_TCP_ACK);
