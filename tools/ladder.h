@@ -211,6 +211,11 @@ struct tt_ladder_row {
 
 int tt__ladder_rows(const struct tt_ladder *l, const struct tt_ladder_opts *o,
                     struct tt_ladder_row **rows, size_t *n);
+/* What every renderer does first: a NULL *o becomes `def`, filled with the
+ * defaults, then the rows as tt__ladder_rows (the caller frees *rows). 0 or
+ * TT_ENOMEM. */
+int tt__ladder_begin(const struct tt_ladder *l, const struct tt_ladder_opts **o,
+                     struct tt_ladder_opts *def, struct tt_ladder_row **rows, size_t *n);
 /* The states drawn in the heading; returns the index of the first event
  * that gets a row. */
 size_t tt__ladder_initial(const struct tt_ladder *l, enum tt_ladder_state st[2]);

@@ -289,6 +289,16 @@ int tt__ladder_rows(const struct tt_ladder *l, const struct tt_ladder_opts *o,
     return rv.n || !l->nev ? 0 : TT_ENOMEM;
 }
 
+int tt__ladder_begin(const struct tt_ladder *l, const struct tt_ladder_opts **o,
+                     struct tt_ladder_opts *def, struct tt_ladder_row **rows, size_t *n)
+{
+    if (!*o) {
+        tt_ladder_opts_default(def);
+        *o = def;
+    }
+    return tt__ladder_rows(l, *o, rows, n) != 0 ? TT_ENOMEM : 0;
+}
+
 /* ---- labels ---- */
 
 static const char *cause_tag(enum tt_rexmit_cause c)

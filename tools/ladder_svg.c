@@ -302,13 +302,9 @@ static void prologue(FILE *out, const struct tt_ladder *l, double width, double 
 int tt_ladder_render_svg(const struct tt_ladder *l, const struct tt_ladder_opts *o, FILE *out)
 {
     struct tt_ladder_opts def;
-    if (!o) {
-        tt_ladder_opts_default(&def);
-        o = &def;
-    }
     struct tt_ladder_row *rows;
     size_t n;
-    if (tt__ladder_rows(l, o, &rows, &n) != 0)
+    if (tt__ladder_begin(l, &o, &def, &rows, &n) != 0)
         return TT_ENOMEM;
     double *y = malloc((n ? n : 1) * sizeof(*y));
     if (!y) {

@@ -307,13 +307,9 @@ static void legend(const struct tt_ladder *l, int use_color, FILE *out)
 int tt_ladder_render_text(const struct tt_ladder *l, const struct tt_ladder_opts *o, FILE *out)
 {
     struct tt_ladder_opts def;
-    if (!o) {
-        tt_ladder_opts_default(&def);
-        o = &def;
-    }
     struct tt_ladder_row *rows;
     size_t n;
-    if (tt__ladder_rows(l, o, &rows, &n) != 0)
+    if (tt__ladder_begin(l, &o, &def, &rows, &n) != 0)
         return TT_ENOMEM;
     tt_time t0 = tt__ladder_t0(l);
     header(l, o->color, out);
