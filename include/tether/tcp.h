@@ -268,8 +268,9 @@ struct tt_tcp_info {
     tt_time busy_time, rwnd_limited, sndbuf_limited;
 };
 
-/* Fill *info. Always succeeds for a valid handle. The busy/limited times count
- * up to the connection's latest event; tt_tcp_info_at counts up to now. */
+/* Fill *info. Always succeeds for a valid handle. tt_tcp_info counts the
+ * busy/limited periods that have ended; tt_tcp_info_at adds the one still
+ * running at now. */
 void tt_tcp_info(const struct tt_tcp *t, struct tt_tcp_info *info);
 void tt_tcp_info_at(const struct tt_tcp *t, tt_time now, struct tt_tcp_info *info);
 

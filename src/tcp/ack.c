@@ -151,9 +151,17 @@ static void recovery_ack(struct tt_tcp *t, uint32_t acked, tt_time now)
         t->cwnd = mss;
 }
 
+uint32_t tt__tcp_flightsize(const struct tt_tcp *t)
+{
+    uint32_t flight = (uint32_t)tt_seq_diff(t->snd_max, t->snd_una);
+    return flight > t->lt_bytes ? flight - t->lt_bytes : 0;
+}
+
 static void new_ack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
 {
     uint32_t acked = take_acked(t, sg->ack);
+    t->lt_bytes = 0;
+    t->sack_high = tt_seq_max(t->sack_high, t->snd_una);
     rtt_sample(t, sg, now);
     t->retries = 0;
     t->rexmit_start = 0;
@@ -186,10 +194,31 @@ static int is_dupack(const struct tt_tcp *t, const struct tt__seg *sg)
            ((uint32_t)sg->h.wnd << t->snd_ws) == t->snd_wnd && !tt_seq_eq(t->snd_una, t->snd_max);
 }
 
-static void dupack(struct tt_tcp *t, tt_time now)
+/*
+ * RFC 5681 §3.2 step 1: "a sender using SACK MUST NOT send new data unless
+ * the incoming duplicate acknowledgment contains new SACK information";
+ * here, a block reaching beyond every block seen before.
+ */
+static int new_sack_info(struct tt_tcp *t, const struct tt__seg *sg)
+{
+    int fresh = 0;
+    for (unsigned k = 0; k < sg->h.opt.nsack; k++) {
+        tt_seq right = {sg->h.opt.sack[k].right};
+        if (!tt_seq_gt(right, t->snd_max) &&
+            tt_seq_gt(right, tt_seq_max(t->sack_high, t->snd_una))) {
+            t->sack_high = right;
+            fresh = 1;
+        }
+    }
+    return fresh;
+}
+
+static void dupack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
 {
     uint32_t mss = mss_of(t);
-    t->dupacks++; /* dupacks 1 and 2 open limited transmit (output.c send_data) */
+    t->dupacks++;
+    /* Dupacks 1 and 2 open limited transmit (output.c send_data). */
+    t->lt_ok = (uint8_t)(!t->sack_ok || new_sack_info(t, sg));
     if (t->in_recovery) {
         /* RFC 6582 step 4: each further duplicate inflates cwnd by one SMSS
          * (a segment left the network), which may let new data out. */
@@ -215,5 +244,5 @@ void tt__tcp_ack_input(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
     if (tt_seq_gt(sg->ack, t->snd_una))
         new_ack(t, sg, now);
     else if (is_dupack(t, sg))
-        dupack(t, now);
+        dupack(t, sg, now);
 }

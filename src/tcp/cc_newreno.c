@@ -66,7 +66,7 @@ static void newreno_on_ack(struct tt_tcp *t, uint32_t acked, tt_time now)
 static void newreno_on_congestion(struct tt_tcp *t, tt_time now)
 {
     (void)now;
-    uint32_t flight = (uint32_t)tt_seq_diff(t->snd_max, t->snd_una);
+    uint32_t flight = tt__tcp_flightsize(t);
     uint32_t two = 2u * mss_of(t);
     t->ssthresh = flight / 2 > two ? flight / 2 : two;
     t->cc_acc = 0;

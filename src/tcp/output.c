@@ -384,7 +384,7 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
          * first two duplicate ACKs one new segment may go beyond cwnd, within
          * the peer's window; cwnd itself is unchanged. */
         uint32_t cw = t->cwnd;
-        if (!t->in_recovery && t->dupacks && t->dupacks < 3 && !re)
+        if (!t->in_recovery && t->dupacks && t->dupacks < 3 && t->lt_ok && !re)
             cw += t->dupacks * t->snd_mss;
         uint32_t wnd = t->snd_wnd < cw ? t->snd_wnd : cw;
         uint32_t usable = wnd > off ? wnd - off : 0;
@@ -405,7 +405,9 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
             break;
         if (burst == 0) {
             uint32_t b = burst_bytes(t);
-            burst = b < usable ? b : usable;
+            /* The window cuts a burst at a segment boundary (Linux
+             * tcp_mss_split_point); the short rest waits (SWS). */
+            burst = b < usable ? b : usable - (usable > t->snd_mss ? usable % t->snd_mss : 0);
             if (burst > avail)
                 burst = avail;
         }
@@ -416,6 +418,8 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         int psh = re || off + n > t->cwnd ? reaches_push(t, t->snd_nxt, n)
                                           : force || (burst == 0 && tt_seq_le(end, t->psh_seq));
         send_seg(t, t->snd_nxt, n, fin, psh, re ? TT_REXMIT_RTO : TT_REXMIT_NONE, now);
+        if (!re && off + n > t->cwnd)
+            t->lt_bytes += off + n - (off > t->cwnd ? off : t->cwnd);
         if (n < t->snd_mss && !re)
             t->snd_sml = end;
         t->snd_nxt = tt_seq_add(end, fin ? 1u : 0u);

@@ -164,6 +164,9 @@ struct tt_tcp {
     const struct tt__cc_ops *cc;
     uint32_t cc_acc;      /* congestion avoidance: bytes acked towards +1 MSS */
     uint32_t dupacks;     /* duplicate ACKs in a row (RFC 5681 §2) */
+    uint8_t lt_ok;        /* dupacks may open limited transmit (RFC 3042) */
+    uint32_t lt_bytes;    /* sent by limited transmit since the last new ACK */
+    tt_seq sack_high;     /* highest SACK right edge seen (new SACK information) */
     tt_seq recover;       /* RFC 6582 "recover" */
     uint8_t in_recovery;  /* NewReno fast recovery in progress */
     uint8_t cwnd_limited; /* cwnd stopped a send in this window (Linux rule) */
@@ -379,6 +382,8 @@ void tt__tcp_ack_input(struct tt_tcp *t, struct tt__seg *sg, tt_time now);
 void tt__tcp_cwnd_track(struct tt_tcp *t, int cwnd_blocked);
 /* RFC 5681 §4.1 restart window when nothing was sent for more than an RTO. */
 void tt__tcp_idle_restart(struct tt_tcp *t, tt_time now);
+/* FlightSize for ssthresh (RFC 5681 eq. 4), without limited-transmit data (§3.2 step 2). */
+uint32_t tt__tcp_flightsize(const struct tt_tcp *t);
 
 /* Time accounting of the sender (status.c), Linux's "chrono" for tcp_info:
  * busy (data queued or in flight), limited by the peer's window, limited by
