@@ -251,6 +251,11 @@ static int process(struct tt_sim *sim)
     return -1;
 }
 
+tt_time tt_sim_next_event(struct tt_sim *sim)
+{
+    return next_event(sim);
+}
+
 tt_time tt_sim_step(struct tt_sim *sim)
 {
     tt_time next = next_event(sim);

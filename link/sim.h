@@ -116,6 +116,14 @@ int tt_sim_capture(struct tt_sim *sim, struct tt_memlink *ml, enum tt_memlink_en
  */
 tt_time tt_sim_step(struct tt_sim *sim);
 
+/*
+ * Poll every stack at now and return the time of the next event (a stack's
+ * deadline or a frame due on a link), TT_TIME_NEVER when there is none. The
+ * clock does not move: a host that must not go past some time checks this
+ * before tt_sim_step().
+ */
+tt_time tt_sim_next_event(struct tt_sim *sim);
+
 /* Process every event up to and including time `t`, then set the clock to `t`
  * (if later than now) and poll the stacks there. */
 void tt_sim_run_until(struct tt_sim *sim, tt_time t);

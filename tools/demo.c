@@ -16,9 +16,7 @@
 
 #include "cli.h"
 #include "ladder.h"
-#include "memlink.h"
-#include "pcap.h"
-#include "port.h"
+#include "sim.h"
 
 #define SERVER_PORT 80
 #define CLIENT_PORT 40112 /* used by --simultaneous-open only */
@@ -35,60 +33,38 @@ struct demo_opts {
     struct tt_ladder_opts lo;
 };
 
-struct end {
-    struct demo *d;
-    int side;
-};
-
 struct demo {
     struct demo_opts o;
+    struct tt_sim *sim; /* owns the stacks and the link */
     struct tt_stack *st[2];
-    int iface[2];
     struct tt_memlink *ml;
-    struct tt_pcap_writer *pw;
-    struct end ends[2];
     struct tt_ladder lad;
-    tt_time now;
     struct tt_tcp *listener, *c, *s; /* s: the server's connection */
     size_t req_len, reply_len, c_sent, s_got, s_sent, c_got;
     int c_closed, s_closed, s_eof, c_eof;
     tt_time rtt;
 };
 
-static void rx(void *ctx, const uint8_t *frame, size_t len, tt_time now)
-{
-    struct end *e = ctx;
-    if (e->side == TT_LADDER_CLIENT && e->d->pw)
-        tt_pcap_write_rx(e->d->pw, frame, len, now);
-    tt_stack_input(e->d->st[e->side], e->d->iface[e->side], frame, len, now);
-}
-
 static int make_stack(struct demo *d, int side)
 {
     struct tt_config cfg;
-    tt_config_default(&cfg);
-    cfg.allocator = tt_port_allocator();
+    tt_sim_config_default(d->sim, side, &cfg);
     /* A fixed secret (from the seed) makes ISNs and ports replay. */
     cfg.secret[0] = 0x7465746865720000ull ^ d->o.seed ^ (uint64_t)side;
     cfg.secret[1] = 0x64656d6f00000000ull + d->o.seed * 7919u + (uint64_t)side;
-    int rc = tt_stack_create(&cfg, &d->st[side]);
-    if (rc != 0)
+    int rc = tt_sim_add_stack(d->sim, &cfg, &d->st[side]);
+    if (rc < 0)
         return rc;
     struct tt_iface_config ic;
     memset(&ic, 0, sizeof(ic));
-    ic.link = tt_memlink_link(d->ml, side == 0 ? TT_MEMLINK_A : TT_MEMLINK_B);
-    if (side == TT_LADDER_CLIENT && d->pw)
-        ic.link = tt_pcap_wrap(d->pw, &ic.link);
     uint8_t mac[6] = {0x02, 0, 0, 0, 0, (uint8_t)(side + 1)};
     memcpy(ic.mac, mac, 6);
     ic.addr = TT_IPV4(192, 0, 2, side + 1);
     ic.prefix_len = 24;
-    d->iface[side] = tt_stack_add_iface(d->st[side], &ic);
-    if (d->iface[side] < 0)
-        return d->iface[side];
-    d->ends[side].d = d;
-    d->ends[side].side = side;
-    tt_memlink_set_rx(d->ml, side == 0 ? TT_MEMLINK_A : TT_MEMLINK_B, rx, &d->ends[side]);
+    enum tt_memlink_end end = side == TT_LADDER_CLIENT ? TT_MEMLINK_A : TT_MEMLINK_B;
+    rc = tt_sim_attach(d->sim, d->ml, end, d->st[side], &ic);
+    if (rc < 0)
+        return rc;
     tt_stack_set_trace(d->st[side], side ? tt_ladder_trace_server : tt_ladder_trace_client,
                        &d->lad);
     return 0;
@@ -96,6 +72,9 @@ static int make_stack(struct demo *d, int side)
 
 static int setup(struct demo *d)
 {
+    int rc = tt_sim_create(d->o.seed, &d->sim);
+    if (rc != 0)
+        return rc;
     struct tt_memlink_config mc;
     tt_memlink_config_default(&mc);
     mc.seed = d->o.seed;
@@ -103,36 +82,14 @@ static int setup(struct demo *d)
         mc.faults[dir].delay = TT_USEC(d->o.rtt_ms * 1000 / 2);
         mc.faults[dir].loss = d->o.loss;
     }
-    int rc = tt_memlink_create(&mc, &d->ml);
-    if (rc != 0)
+    rc = tt_sim_add_link(d->sim, &mc, &d->ml);
+    if (rc < 0)
         return rc;
     tt_memlink_set_fate_hook(d->ml, tt_ladder_fate_hook, &d->lad);
-    if (d->o.pcap && (rc = tt_pcap_writer_open(d->o.pcap, TT_PCAP_LINKTYPE_ETHERNET, &d->pw)))
-        return rc;
     if ((rc = make_stack(d, 0)) != 0 || (rc = make_stack(d, 1)) != 0)
         return rc;
-    return 0;
-}
-
-/* Advance the virtual clock to the next event and handle it. 0 when nothing
- * is left to happen before the limit. The stacks are polled before the link's
- * deadline is read: a timer that fires in the poll (a retransmitted SYN) puts
- * a frame on the link, and reading the deadline first would skip past its
- * arrival to the next stack timer, with the apps idle in between. */
-static int step(struct demo *d)
-{
-    tt_time next = TT_TIME_NEVER;
-    for (int side = 0; side < 2; side++) {
-        tt_time t = tt_stack_poll(d->st[side], d->now);
-        next = t < next ? t : next;
-    }
-    tt_time link = tt_memlink_next_deadline(d->ml);
-    next = link < next ? link : next;
-    if (next == TT_TIME_NEVER || next > T_LIMIT)
-        return 0;
-    d->now = next > d->now ? next : d->now + 1;
-    tt_memlink_deliver(d->ml, d->now);
-    return 1;
+    /* The client's end, as the client sees it. */
+    return d->o.pcap ? tt_sim_capture(d->sim, d->ml, TT_MEMLINK_A, d->o.pcap) : 0;
 }
 
 static void fill(char *buf, size_t n, size_t off, const char *text)
@@ -152,7 +109,7 @@ static const char REPLY[] = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nCont
 static void apps(struct demo *d)
 {
     char buf[16384];
-    tt_time now = d->now;
+    tt_time now = tt_sim_now(d->sim);
     if (!d->s && d->listener && tt_tcp_accept(d->listener, &d->s, now) != 0)
         d->s = NULL;
     /* Client: send the request, read the reply. */
@@ -212,7 +169,7 @@ static void apps(struct demo *d)
 
 static int open_conns(struct demo *d)
 {
-    tt_time now = d->now;
+    tt_time now = tt_sim_now(d->sim);
     int rc;
     if (d->o.sim_open) {
         /* RFC 9293 §3.5 figure 7: both ends connect to each other at once. */
@@ -359,7 +316,6 @@ int tt_cmd_demo(int argc, char **argv)
         return rc;
     }
     tt_ladder_init(&d->lad);
-    d->now = TT_SEC(1);
     d->req_len = d->o.bytes ? d->o.bytes : strlen(REQUEST);
     d->reply_len = strlen(REPLY);
     rc = setup(d);
@@ -368,17 +324,16 @@ int tt_cmd_demo(int argc, char **argv)
     if (rc != 0) {
         fprintf(stderr, "tether demo: setting up failed: %s\n", tt_strerror(rc));
     } else {
+        /* The applications act at every instant the clock stops at, never
+         * past T_LIMIT. The sim polls the stacks before it reads the link's
+         * deadline, so a frame that a timer sends in the poll (a retransmitted
+         * SYN) is delivered before the apps are run again. */
         do
             apps(d);
-        while (step(d));
+        while (tt_sim_next_event(d->sim) <= T_LIMIT && tt_sim_step(d->sim) != TT_TIME_NEVER);
         rc = finish(d);
     }
-    for (int side = 0; side < 2; side++)
-        if (d->st[side])
-            tt_stack_destroy(d->st[side]);
-    tt_pcap_writer_close(d->pw);
-    if (d->ml)
-        tt_memlink_destroy(d->ml);
+    tt_sim_destroy(d->sim);
     tt_ladder_free(&d->lad);
     free(d);
     return rc == 0 ? TT_CLI_EXIT_OK : TT_CLI_EXIT_FAIL;
