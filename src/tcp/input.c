@@ -143,9 +143,12 @@ static int step1_seq(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
          * TIME-WAIT an ACK-bearing one restarts the 2 MSL wait, as Linux
          * does for a retransmitted FIN. */
         if (!(sg->h.flags & TT_TCP_RST)) {
-            /* Duplicate data: Linux also enters quick-ACK mode. */
+            /* Duplicate data: Linux also enters quick-ACK mode. RFC 2883:
+             * the ACK reports it as a D-SACK block. */
             if (sg->dlen && t->quick < 2)
                 t->quick = 2;
+            if (sg->dlen && tt_seq_le(tt_seq_add(sg->seq, sg->dlen), t->rcv_nxt))
+                tt__tcp_sack_dup(t, sg->seq, tt_seq_add(sg->seq, sg->dlen));
             tt__tcp_send_ack(t, now);
             if (t->state == TT_TIME_WAIT && (sg->h.flags & TT_TCP_ACK))
                 tt__tcp_time_wait_enter(t, now);
@@ -160,6 +163,8 @@ static int step1_seq(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
         }
         if (d > sg->dlen)
             d = sg->dlen;
+        if (d)
+            tt__tcp_sack_dup(t, sg->seq, tt_seq_add(sg->seq, d)); /* RFC 2883 §4.1.1 */
         sg->data += d;
         sg->dlen -= d;
         sg->seq = t->rcv_nxt;

@@ -122,6 +122,18 @@ static void xmit(struct tt_tcp *t, uint8_t flags, tt_seq seq, size_t qoff, uint3
         h.opt.ts_val = tt__tcp_ts_now(t->ts_off, now);
         h.opt.ts_ecr = (flags & TT_TCP_ACK) ? t->ts_recent : 0;
     }
+    if (t->sack_ok && (flags & TT_TCP_ACK) && !(flags & (TT_TCP_SYN | TT_TCP_RST))) {
+        /* SACK blocks (RFC 2018) take 4 + 8n bytes of option space, which a
+         * segment of len bytes must leave: the send MSS already counts the
+         * timestamps, so snd_mss - len is what is free. A full-sized
+         * segment carries none (Linux shrinks the segment instead; tether
+         * sends them on the next pure ACK). */
+        uint32_t spare = t->snd_mss > len ? t->snd_mss - len : 0;
+        uint32_t room = spare >= 12 ? (spare - 4) / 8 : 0;
+        uint32_t cap = t->ts_ok ? 3 : 4;
+        if (room)
+            h.opt.nsack = (uint8_t)tt__tcp_sack_fill(t, h.opt.sack, room < cap ? room : cap);
+    }
     if (len)
         tt__bufq_copy(&t->sndq, qoff, tt__tcpm(s)->payload, len);
     t->segs_out++;

@@ -55,6 +55,7 @@ void tt__tcp_ooo_clear(struct tt_tcp *t)
         ooo_free(t, p);
     }
     t->ooo_fin = 0;
+    t->nsacks = 0;
 }
 
 /* The per-connection bound: pieces worth the receive buffer (8 at least). */
@@ -183,6 +184,7 @@ static int text_in_order(struct tt_tcp *t, struct tt__seg *sg, int fin, tt_time 
         t->ack_now = 1;
     }
     ooo_drain(t, now);
+    tt__tcp_sack_advance(t);
     if (n)
         tt__tcb_notify(t, TT_TCP_EV_READABLE);
     ack_policy(t, had_ooo, now);
@@ -213,7 +215,9 @@ int tt__tcp_rcv_text(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
     /* Out of order (step 1 trimmed it to the window): keep it, ACK at once. */
     t->ack_now = 1;
     t->ack_force = 1;
-    if (ooo_insert(t, sg->seq, sg->data, sg->dlen) < 0) {
+    int full = ooo_insert(t, sg->seq, sg->data, sg->dlen);
+    tt__tcp_sack_ooo(t, sg->seq); /* what of it is held leads the SACK blocks */
+    if (full < 0) {
         tt__drop(t->s, TT_DROP_TCP_OFO_LIMIT, sg->iface, sg->raw, sg->raw_len, now);
         return 0;
     }

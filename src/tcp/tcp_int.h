@@ -74,6 +74,12 @@ struct tt__ooo {
 };
 #define TT__OOO_CAP ((uint32_t)sizeof(((struct tt__ooo *)0)->data))
 
+/* A SACK block we report: [l, r) held out of order (sack.c). */
+struct tt__sack_blk {
+    tt_seq l, r;
+};
+#define TT__SACK_BLOCKS 4
+
 /* ---- congestion control (cc_*.c) ---- */
 
 enum tt__cc_event {
@@ -178,6 +184,9 @@ struct tt_tcp {
     uint32_t ooo_bytes, ooo_pieces;
     uint8_t ooo_fin; /* the FIN seen beyond a hole, at ooo_fin_seq */
     tt_seq ooo_fin_seq;
+    struct tt__sack_blk sacks[TT__SACK_BLOCKS]; /* most recent first (RFC 2018 §4) */
+    struct tt__sack_blk dsack;                  /* duplicate to report once (RFC 2883) */
+    uint8_t nsacks, dsack_on;
     uint8_t quick;      /* quick-ACK mode: ACKs left to send at once */
     uint8_t ack_force;  /* the owed ACK may not wait (out-of-order event) */
     uint8_t pingpong;   /* interactive: ACKs wait for the delayed-ACK timer */
@@ -382,6 +391,14 @@ void tt__tcp_ack_input(struct tt_tcp *t, struct tt__seg *sg, tt_time now);
 void tt__tcp_cwnd_track(struct tt_tcp *t, int cwnd_blocked);
 /* RFC 5681 §4.1 restart window when nothing was sent for more than an RTO. */
 void tt__tcp_idle_restart(struct tt_tcp *t, tt_time now);
+/* SACK blocks of the receiver (sack.c): an out-of-order arrival at seq (now
+ * held), RCV.NXT moved, a duplicate [seq, end) arrived; and the blocks for
+ * the next ACK (at most room; the D-SACK is reported once). */
+void tt__tcp_sack_ooo(struct tt_tcp *t, tt_seq seq);
+void tt__tcp_sack_advance(struct tt_tcp *t);
+void tt__tcp_sack_dup(struct tt_tcp *t, tt_seq seq, tt_seq end);
+unsigned tt__tcp_sack_fill(struct tt_tcp *t, struct tt_tcp_sack_block *out, unsigned room);
+
 /* FlightSize for ssthresh (RFC 5681 eq. 4), without limited-transmit data (§3.2 step 2). */
 uint32_t tt__tcp_flightsize(const struct tt_tcp *t);
 
