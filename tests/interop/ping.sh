@@ -7,41 +7,18 @@
 # Usage: ping.sh /path/to/tether
 set -u
 TETHER=${1:?usage: $0 /path/to/tether}
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, TAP)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-command -v ip >/dev/null 2>&1 || skip "ip (iproute2) is not installed"
-command -v ping >/dev/null 2>&1 || skip "ping is not installed"
-
-ns="tt_ping_$$_$RANDOM"
+# shellcheck source=SCRIPTDIR/../support/interop.sh
+source "$(dirname "$0")/../support/interop.sh"
+tt_interop_require ip ping
+tt_interop_setup ping
 tap="ttp$$"
 tap=${tap:0:15}
-dir=$(mktemp -d /tmp/tt_interop_ping.XXXXXX)
-pid=""
-cleanup() {
-    local p
-    for p in $(ip netns pids "$ns" 2>/dev/null); do
-        kill -KILL "$p" 2>/dev/null # only processes inside our own namespace
-    done
-    [ -n "$pid" ] && wait "$pid" 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP # so that a killed test still cleans up
-ip netns add "$ns" || skip "cannot create a network namespace"
-NS() { ip netns exec "$ns" "$@"; }
-NS ip link set lo up
 
 # Not through NS: a function would run in a subshell and $! would be its pid.
 ip netns exec "$ns" "$TETHER" serve --tap "$tap" --addr 192.0.2.2/24 \
     --mac 02:00:00:00:00:02 --pcap "$dir/serve.pcap" >"$dir/out" 2>"$dir/err" &
 pid=$!
-for _ in $(seq 50); do
-    grep -q "serving" "$dir/out" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-done
+tt_interop_wait_log serving "$dir/out" "$pid"
 if ! grep -q "^tether: serving 192.0.2.2/24 on tap $tap\$" "$dir/out"; then
     echo "FAIL: tether serve did not start:"; cat "$dir/out" "$dir/err"; exit 1
 fi
@@ -60,11 +37,9 @@ fi
 grep -q "4008 bytes from 192.0.2.2" <<<"$out" || { echo "FAIL: no full-size reply"; fail=1; }
 
 # Signal tether itself (ip netns exec may or may not have exec'd it).
-tpid=$(ip netns pids "$ns" | head -n 1)
-kill -INT "${tpid:-$pid}"
+tt_interop_signal INT tether
 wait "$pid"
 rc=$?
-pid=""
 [ "$rc" -eq 0 ] || { echo "FAIL: tether serve exited with $rc"; cat "$dir/err"; fail=1; }
 grep -q "^tether: stopped (signal 2)" "$dir/out" || { echo "FAIL: no clean stop"; cat "$dir/out"; fail=1; }
 reps=$(awk '$1 == "icmp_out_echo_reps" { print $2 }' "$dir/out")
@@ -81,11 +56,7 @@ tun="ttu$$"
 tun=${tun:0:15}
 ip netns exec "$ns" "$TETHER" serve --tun "$tun" --addr 192.0.2.6/30 >"$dir/out2" 2>&1 &
 pid=$!
-for _ in $(seq 50); do
-    grep -q "serving" "$dir/out2" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-done
+tt_interop_wait_log serving "$dir/out2" "$pid"
 if grep -q "^tether: serving 192.0.2.6/30 on tun $tun\$" "$dir/out2"; then
     NS ip addr add 192.0.2.5 peer 192.0.2.6 dev "$tun"
     NS ip link set "$tun" up
@@ -93,9 +64,8 @@ if grep -q "^tether: serving 192.0.2.6/30 on tun $tun\$" "$dir/out2"; then
     grep -q " 5 received" <<<"$out" || { echo "FAIL: ping over TUN:"; echo "$out"; fail=1; }
     out=$(NS ping -c 2 -i 0.2 -W 2 -s 3000 192.0.2.6 2>&1)
     grep -q " 2 received" <<<"$out" || { echo "FAIL: fragmented ping over TUN:"; echo "$out"; fail=1; }
-    for p in $(ip netns pids "$ns"); do kill -TERM "$p"; done
+    tt_interop_signal TERM tether
     wait "$pid" || { echo "FAIL: tether serve --tun exited with $?"; fail=1; }
-    pid=""
     grep -q "^tether: stopped (signal 15)" "$dir/out2" || { echo "FAIL: TUN: no clean stop"; fail=1; }
 else
     echo "FAIL: tether serve --tun did not start:"; cat "$dir/out2"; fail=1

@@ -18,34 +18,12 @@
 # Usage: tcp_connect.sh /path/to/tether
 set -u
 TETHER=${1:?usage: $0 /path/to/tether}
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, TAP)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-for t in ip ss socat python3 timeout cmp; do
-    command -v "$t" >/dev/null 2>&1 || skip "$t is not installed"
-done
-
-ns="tt_conn_$$_$RANDOM"
+# shellcheck source=SCRIPTDIR/../support/interop.sh
+source "$(dirname "$0")/../support/interop.sh"
+tt_interop_require ip ss socat python3 timeout cmp
+tt_interop_setup connect
 tap="tec$$"; tap=${tap:0:15}
-dir=$(mktemp -d /tmp/tt_interop_connect.XXXXXX)
-cleanup() {
-    local p
-    for p in $(ip netns pids "$ns" 2>/dev/null); do
-        kill -KILL "$p" 2>/dev/null # only processes inside our own namespace
-    done
-    wait 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP # so that a killed test still cleans up
-ip netns add "$ns" || skip "cannot create a network namespace"
-NS() { ip netns exec "$ns" "$@"; }
-NS ip link set lo up
-start=$(date +%s.%N)
-NS ip tuntap add dev "$tap" mode tap || { echo "FAIL: cannot create TAP $tap"; exit 1; }
-NS ip addr add 192.0.2.1/24 dev "$tap"
-NS ip link set "$tap" up
+tt_interop_dev tap "$tap" 192.0.2.1/24
 
 # The Linux server: accept one connection on port $2 and act out mode $1.
 cat >"$dir/server.py" <<'EOF'
@@ -85,7 +63,7 @@ EOF
 server() { # mode port: start the server in the background, wait until it listens
     ip netns exec "$ns" timeout 40 python3 "$dir/server.py" "$1" "$2" "$dir/srv.$1" \
         "$dir/reply" 2>"$dir/srv.$1.err" &
-    for _ in $(seq 50); do [ -e "$dir/srv.$1.ready" ] && return; sleep 0.1; done
+    tt_interop_until test -e "$dir/srv.$1.ready"
 }
 tconnect() { # target, then tether connect's stdin/stdout as redirected by the caller
     ip netns exec "$ns" timeout 40 "$TETHER" connect "$1" --tap "$tap" \
@@ -125,7 +103,7 @@ grep -q "conn [0-9]* CLOSE-WAIT -> LAST-ACK" "$dir/c2.err" &&
 # 3. socat as the listener, files both ways at once.
 ip netns exec "$ns" timeout 40 socat -t 10 TCP-LISTEN:5003,bind=192.0.2.1,reuseaddr - \
     <"$dir/reply" >"$dir/srv.socat" 2>"$dir/socat.err" &
-for _ in $(seq 50); do NS ss -Htln "( sport = :5003 )" | grep -q . && break; sleep 0.1; done
+tt_interop_until tt_interop_listening 5003
 tconnect 192.0.2.1:5003 <"$dir/data" >"$dir/c3.out" 2>"$dir/c3.err"
 rc=$?
 wait
@@ -149,12 +127,10 @@ wait
 
 # 6. Over TUN (raw IPv4, point-to-point), tether -> Linux.
 tun="tuc$$"; tun=${tun:0:15}
-NS ip tuntap add dev "$tun" mode tun || { echo "FAIL: cannot create TUN $tun"; exit 1; }
-NS ip addr add 192.0.2.5 peer 192.0.2.6 dev "$tun"
-NS ip link set "$tun" up
+tt_interop_dev tun "$tun" 192.0.2.5 peer 192.0.2.6
 ip netns exec "$ns" timeout 40 socat -u TCP-LISTEN:5005,bind=192.0.2.5,reuseaddr - \
     >"$dir/srv.tun" 2>"$dir/socat6.err" &
-for _ in $(seq 50); do NS ss -Htln "( sport = :5005 )" | grep -q . && break; sleep 0.1; done
+tt_interop_until tt_interop_listening 5005
 ip netns exec "$ns" timeout 40 "$TETHER" connect 192.0.2.5:5005 --tun "$tun" \
     --addr 192.0.2.6/30 <"$dir/data" >/dev/null 2>"$dir/c6.err"
 rc=$?
@@ -162,7 +138,7 @@ wait
 [ "$rc" -eq 0 ] || { echo "FAIL: tun: connect exited $rc"; cat "$dir/c6.err"; fail=1; }
 cmp -s "$dir/data" "$dir/srv.tun" || { echo "FAIL: tun: server got other bytes"; fail=1; }
 
-secs=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo "?")
+secs=$(tt_interop_secs)
 [ "$fail" -eq 0 ] && echo "PASS: tcp_connect (tether-first, linux-first, socat; 1000000 bytes" \
     "out, 700000 in each; refused; reset; TUN; ${secs}s)"
 exit "$fail"

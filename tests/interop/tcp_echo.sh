@@ -17,42 +17,18 @@
 # Usage: tcp_echo.sh /path/to/tether
 set -u
 TETHER=${1:?usage: $0 /path/to/tether}
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, TAP)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-for t in ip ss nft socat python3 timeout; do
-    command -v "$t" >/dev/null 2>&1 || skip "$t is not installed"
-done
-
-ns="tt_echo_$$_$RANDOM"
+# shellcheck source=SCRIPTDIR/../support/interop.sh
+source "$(dirname "$0")/../support/interop.sh"
+tt_interop_require ip ss nft socat python3 timeout
+tt_interop_setup echo
 tapa="tea$$"; tapa=${tapa:0:15}
 tapb="teb$$"; tapb=${tapb:0:15}
-dir=$(mktemp -d /tmp/tt_interop_echo.XXXXXX)
 pids=()
-cleanup() {
-    local p
-    for p in $(ip netns pids "$ns" 2>/dev/null); do
-        kill -KILL "$p" 2>/dev/null # only processes inside our own namespace
-    done
-    for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-    ip netns del "$ns" 2>/dev/null
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP # so that a killed test still cleans up
-ip netns add "$ns" || skip "cannot create a network namespace"
-NS() { ip netns exec "$ns" "$@"; }
-NS ip link set lo up
-start=$(date +%s.%N)
 
 # Two persistent TAPs, configured before tether attaches: A (192.0.2.0/28)
 # for a plain echo server, B (192.0.2.16/28) for one that closes first.
-for spec in "$tapa 192.0.2.1/28" "$tapb 192.0.2.17/28"; do
-    set -- $spec
-    NS ip tuntap add dev "$1" mode tap || { echo "FAIL: cannot create TAP $1"; exit 1; }
-    NS ip addr add "$2" dev "$1"
-    NS ip link set "$1" up
-done
+tt_interop_dev tap "$tapa" 192.0.2.1/28
+tt_interop_dev tap "$tapb" 192.0.2.17/28
 N=100000 # bytes per client; tether-first servers close after echoing N
 # Not through NS: a function would run in a subshell and $! would be its pid.
 ip netns exec "$ns" timeout 120 "$TETHER" serve --tap "$tapa" --addr 192.0.2.2/28 --echo \
@@ -61,11 +37,8 @@ pids+=($!)
 ip netns exec "$ns" timeout 120 "$TETHER" serve --tap "$tapb" --addr 192.0.2.18/28 --echo \
     --port 7 --close-first=$N --verbose >"$dir/b.out" 2>"$dir/b.err" &
 pids+=($!)
-for _ in $(seq 50); do
-    grep -q "TCP echo" "$dir/a.out" 2>/dev/null && grep -q "TCP echo" "$dir/b.out" 2>/dev/null &&
-        break
-    sleep 0.1
-done
+tt_interop_wait_log "TCP echo" "$dir/a.out" "${pids[0]}"
+tt_interop_wait_log "TCP echo" "$dir/b.out" "${pids[1]}"
 for x in a b; do
     grep -q "^tether: TCP echo on port 7$" "$dir/$x.out" ||
         { echo "FAIL: tether serve $x did not start:"; cat "$dir/$x.out" "$dir/$x.err"; exit 1; }
@@ -152,9 +125,7 @@ want="conn ESTABLISHED -> FIN-WAIT-1|conn FIN-WAIT-1 -> CLOSING|conn CLOSING -> 
 [ "$got" = "$want" ] || { echo "FAIL: both: tether trace '$got', want '$want'"; fail=1; }
 
 # Stop the servers; their reports must show every connection finished.
-for p in $(ip netns pids "$ns"); do
-    [ "$(cat "/proc/$p/comm" 2>/dev/null)" = tether ] && kill -INT "$p" 2>/dev/null
-done
+tt_interop_signal INT tether
 for p in "${pids[@]}"; do wait "$p" || { echo "FAIL: tether serve exited with $?"; fail=1; }; done
 pids=()
 grep -q "^tether: echo on port 7: 6 accepted, 6 finished, 0 failed, 0 open; 0 in TIME-WAIT$" \
@@ -165,7 +136,7 @@ if command -v tshark >/dev/null 2>&1; then
     n=$(tshark -r "$dir/a.pcap" -Y 'tcp.flags.fin == 1' 2>/dev/null | wc -l)
     [ "$n" -ge 12 ] || { echo "FAIL: capture A holds $n FINs, expected >= 12"; fail=1; }
 fi
-secs=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo "?")
+secs=$(tt_interop_secs)
 if [ "$fail" -eq 0 ]; then
     echo "PASS: tcp_echo (linux-first x6 incl. 4 concurrent and socat, tether-first, both;" \
         "$N bytes each; ${secs}s)"

@@ -16,16 +16,13 @@
 # The TAP gets gso_max_segs 1 so that Linux hands nftables wire-sized packets:
 # otherwise the output hook sees 64 KiB GSO bursts and "1 %" drops whole bursts.
 # TT_XFER_CLEAN_MIB and TT_XFER_LOSSY_MIB override the sizes (manual runs only).
-# Needs root, /dev/net/tun, ip, nft, socat, sha256sum; exits 77 without.
+# Needs root, /dev/net/tun, ip, ss, nft, socat, sha256sum; exits 77 without.
 # Usage: xfer_bulk.sh /path/to/tether
 set -u
 TETHER=${1:?usage: $0 /path/to/tether}
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces, TAP)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-for t in ip nft socat sha256sum timeout bc; do
-    command -v "$t" >/dev/null 2>&1 || skip "$t is not installed"
-done
+# shellcheck source=SCRIPTDIR/../support/interop.sh
+source "$(dirname "$0")/../support/interop.sh"
+tt_interop_require ip ss nft socat sha256sum timeout bc
 CLEAN=${TT_XFER_CLEAN_MIB:-256}
 LOSSY=${TT_XFER_LOSSY_MIB:-64}
 MODE=${TT_XFER_MODE:-bulk}
@@ -33,28 +30,10 @@ LIMIT=${TT_XFER_LIMIT:-300}
 [ "$MODE" = sendloss ] && LIMIT=${TT_XFER_LIMIT:-120} && CLEAN=$LOSSY
 pending=""
 
-ns="tt_xfer_$$_$RANDOM"
+tt_interop_setup xfer
 tap="txb$$"; tap=${tap:0:15}
-dir=$(mktemp -d /tmp/tt_interop_xfer.XXXXXX)
-cleanup() {
-    local p
-    for p in $(ip netns pids "$ns" 2>/dev/null); do
-        kill -KILL "$p" 2>/dev/null # only processes inside our own namespace
-    done
-    wait 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP # so that a killed test still cleans up
-ip netns add "$ns" || skip "cannot create a network namespace"
-NS() { ip netns exec "$ns" "$@"; }
-NS ip link set lo up
-t0=$(date +%s.%N)
-NS ip tuntap add dev "$tap" mode tap || { echo "FAIL: cannot create TAP $tap"; exit 1; }
-NS ip addr add 192.0.2.1/24 dev "$tap"
+tt_interop_dev tap "$tap" 192.0.2.1/24
 NS ip link set dev "$tap" gso_max_segs 1 || skip "ip cannot set gso_max_segs"
-NS ip link set "$tap" up
 
 head -c "$((CLEAN << 20))" /dev/urandom >"$dir/data" || { echo "FAIL: no test data"; exit 1; }
 head -c "$((LOSSY << 20))" "$dir/data" >"$dir/data.lossy"
@@ -84,7 +63,7 @@ dropped() { NS nft list table inet tt_loss 2>/dev/null | sed -n 's/.*counter pac
 
 # run DIRECTION FILE SUM MIB LABEL: one transfer, checked and timed.
 run() {
-    local dir_=$1 file=$2 want=$3 mib=$4 label=$5 got rc s e secs rate p
+    local dir_=$1 file=$2 want=$3 mib=$4 label=$5 got rc s e secs rate
     port=$((port + 1))
     if [ "$dir_" = in ]; then # Linux -> tether
         ip netns exec "$ns" timeout 300 socat -u "FILE:$file" \
@@ -93,7 +72,7 @@ run() {
         ip netns exec "$ns" timeout 300 socat -u "TCP-LISTEN:$port,bind=192.0.2.1,reuseaddr" - \
             2>"$dir/socat.err" | sha256sum | cut -d' ' -f1 >"$dir/sum.linux" &
     fi
-    for _ in $(seq 50); do NS ss -Htln "( sport = :$port )" | grep -q . && break; sleep 0.1; done
+    tt_interop_until tt_interop_listening "$port"
     s=$(date +%s.%N)
     if [ "$dir_" = in ]; then
         ip netns exec "$ns" timeout "$LIMIT" "$TETHER" connect "192.0.2.1:$port" --tap "$tap" \
@@ -106,11 +85,8 @@ run() {
         rc=$?
     fi
     e=$(date +%s.%N)
-    if [ "$rc" -ne 0 ]; then # tether gave up or was stopped: socat would wait on
-        for p in $(ip netns pids "$ns"); do
-            [ "$(cat "/proc/$p/comm" 2>/dev/null)" = socat ] && kill -TERM "$p" 2>/dev/null
-        done
-    fi
+    # tether gave up or was stopped: socat would wait on
+    [ "$rc" -ne 0 ] && tt_interop_signal TERM socat
     wait
     if [ "$dir_" = in ]; then got=$(cat "$dir/sum.tether"); else got=$(cat "$dir/sum.linux"); fi
     secs=$(echo "$e - $s" | bc)
@@ -155,7 +131,7 @@ else
 fi
 loss output 0
 
-secs=$(echo "$(date +%s.%N) - $t0" | bc)
+secs=$(tt_interop_secs)
 if [ "$fail" -eq 0 ] && [ -n "$pending" ]; then
     echo "SKIP (PENDING MECHANISM): xfer_$MODE: the run(s) at$pending loss did not finish in" \
         "${LIMIT}s for lack of SACK-based recovery / RACK-TLP in tether (see above); ${secs}s"
