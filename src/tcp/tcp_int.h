@@ -156,8 +156,8 @@ struct tt_tcp {
 
     /* RTT estimation (RFC 6298) and retransmission. */
     tt_time srtt, rttvar, rto;
-    tt_time min_rtt; /* least RTT sample (Linux keeps a 5-minute window; tether all time) */
     tt_seq rtt_seq;
+    uint32_t min_rtt; /* µs: least RTT sample (Linux keeps a 5-minute window; tether all time) */
     tt_time rtt_time;
     uint8_t rtt_active;
     uint8_t ts_rto_set; /* ts_rto holds a value */
@@ -170,7 +170,6 @@ struct tt_tcp {
     const struct tt__cc_ops *cc;
     uint32_t cc_acc;      /* congestion avoidance: bytes acked towards +1 MSS */
     uint32_t dupacks;     /* duplicate ACKs in a row (RFC 5681 §2) */
-    uint8_t lt_ok;        /* dupacks may open limited transmit (RFC 3042) */
     uint32_t lt_bytes;    /* sent by limited transmit since the last new ACK */
     tt_seq sack_high;     /* highest SACK right edge seen (new SACK information) */
     tt_seq recover;       /* RFC 6582 "recover" */
@@ -199,11 +198,13 @@ struct tt_tcp {
     tt_seq snd_up;         /* SND.UP: urgent data ends before it */
     uint8_t snd_urg;       /* snd_up is set */
     tt_seq psh_seq;        /* end of the last pushed write: PSH falls at or before it */
-    uint8_t more;          /* the send in progress has TT_TCP_SEND_MORE (cork its push) */
     tt_seq snd_sml;        /* end of the last short segment sent (Nagle, Minshall) */
     uint8_t cork;          /* TT_TCP_OPT_CORK */
     uint8_t probes;        /* keepalive or persist probes unanswered */
     uint8_t pbackoff;      /* persist backoff (RTO << pbackoff) */
+    uint8_t more;          /* the send in progress has TT_TCP_SEND_MORE (cork its push) */
+    uint8_t lt_ok;         /* dupacks may open limited transmit (RFC 3042) */
+    uint8_t chrono;        /* enum tt__chrono: what the sender waits on since chrono_at */
     tt_time ts_recent_age; /* when ts_recent was taken (RFC 7323 §5.5 24 days) */
     tt_time last_rcv;      /* any segment accepted (keepalive idle) */
     /* Deadlines (absolute; TT_TIME_NEVER when off). */
@@ -241,9 +242,7 @@ struct tt_tcp {
     tt_tcp_event_fn ev_fn;
     void *ev_ctx;
 
-    /* Statistics for tt_tcp_info. chrono: what the sender is waiting on now
-     * (enum tt__chrono) since chrono_at; chrono_t: time spent in each. */
-    uint8_t chrono;
+    /* Statistics for tt_tcp_info. chrono_t: time spent in each chrono state. */
     tt_time chrono_at;
     tt_time chrono_t[3];
     uint32_t total_retrans;

@@ -27,8 +27,9 @@ static tt_time clamp_rto(const struct tt_stack *s, tt_time rto)
  */
 void tt__tcp_rtt_sample(struct tt_tcp *t, tt_time r)
 {
-    if (t->min_rtt == 0 || (r && r < t->min_rtt))
-        t->min_rtt = r ? r : 1;
+    uint32_t r32 = r == 0 ? 1 : r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
+    if (t->min_rtt == 0 || r32 < t->min_rtt)
+        t->min_rtt = r32;
     if (t->srtt == 0) {
         t->srtt = r ? r : 1;
         t->rttvar = r / 2;
