@@ -121,6 +121,32 @@ static void test_ping_pair(void **state)
     assert_null(p.sim);
 }
 
+/* tt_sim_next_event: the next frame due or deadline, without moving the clock. */
+static void test_next_event(void **state)
+{
+    (void)state;
+    struct tt_sim *empty;
+    assert_int_equal(tt_sim_create(1, &empty), 0);
+    assert_int_equal(tt_sim_next_event(empty), TT_TIME_NEVER);
+    tt_sim_destroy(empty);
+
+    struct tt_memlink_config lc;
+    tt_memlink_config_default(&lc);
+    lc.faults[0].delay = TT_MSEC(5);
+    lc.faults[1].delay = TT_MSEC(7);
+    struct tt_sim_pair_opts o = {.link = &lc, .seed = 3};
+    struct tt_sim_pair p;
+    assert_int_equal(tt_sim_pair_create(&p, &o), 0);
+    tt_time t0 = tt_sim_now(p.sim);
+    assert_int_equal(tt_stack_ping(p.a, TT_SIM_ADDR_B, 0x1234, 1, "hello", 5, t0), 0);
+    tt_time next = tt_sim_next_event(p.sim);
+    assert_int_equal(next, t0 + TT_MSEC(5)); /* the ARP request reaches b */
+    assert_int_equal(tt_sim_now(p.sim), t0); /* the clock did not move */
+    tt_sim_run_until(p.sim, next);
+    assert_int_equal(tt_sim_next_event(p.sim), t0 + TT_MSEC(12)); /* b's reply reaches a */
+    tt_sim_pair_destroy(&p);
+}
+
 struct wait_reply {
     const struct tt_counters *c;
     uint64_t want;
@@ -238,7 +264,7 @@ int main(void)
         cmocka_unit_test(test_clock_rules),   cmocka_unit_test(test_config_deterministic),
         cmocka_unit_test(test_ping_pair),     cmocka_unit_test(test_run_while),
         cmocka_unit_test(test_capture),       cmocka_unit_test(test_raw_ip_pair),
-        cmocka_unit_test(test_attach_errors),
+        cmocka_unit_test(test_attach_errors), cmocka_unit_test(test_next_event),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
