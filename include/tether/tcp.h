@@ -145,6 +145,7 @@ long tt_tcp_send_urgent(struct tt_tcp *t, const void *buf, size_t len, tt_time n
  *    the flag, an ACK when no-delay is on, or the persist timer (about one
  *    RTO, at least 200 ms, with nothing in flight).
  *  - TT_TCP_SEND_URGENT: as tt_tcp_send_urgent.
+ * Any other bit: TT_EINVAL, nothing queued.
  */
 #define TT_TCP_SEND_MORE 0x1
 #define TT_TCP_SEND_URGENT 0x2

@@ -198,6 +198,8 @@ long tt_tcp_send_urgent(struct tt_tcp *t, const void *buf, size_t len, tt_time n
 
 long tt_tcp_send_flags(struct tt_tcp *t, const void *buf, size_t len, unsigned flags, tt_time now)
 {
+    if (flags & ~(unsigned)(TT_TCP_SEND_MORE | TT_TCP_SEND_URGENT))
+        return TT_EINVAL;
     return send_common(t, buf, len, flags, now);
 }
 

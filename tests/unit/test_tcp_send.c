@@ -113,6 +113,30 @@ static void test_cork(void **st)
     fx_fini(&f);
 }
 
+/* TT_TCP_SEND_MORE (Linux MSG_MORE) corks one send's push, even with
+ * no-delay: a plain send pushes what it held; an ACK releases (no PSH). */
+static void test_send_more(void **st)
+{
+    (void)st;
+    struct fx f;
+    fx_init(&f, NULL);
+    fx_active_established(&f);
+    tt_tcp_setopt(f.t, TT_TCP_OPT_NODELAY, 1);
+    assert_int_equal(tt_tcp_send_flags(f.t, pattern, 10, 0x80, f.now), TT_EINVAL);
+    assert_int_equal(tt_tcp_send_flags(f.t, pattern, 40, TT_TCP_SEND_MORE, f.now), 40);
+    fx_assert_none(&f);
+    assert_int_equal(tt_tcp_send(f.t, pattern + 40, 10, f.now), 10);
+    expect_data(&f, 0, 50, TT_TCP_ACK | TT_TCP_PSH);
+    ack_rel(&f, 50, 65535);
+    assert_int_equal(tt_tcp_send_flags(f.t, pattern + 50, 1500, TT_TCP_SEND_MORE, f.now), 1500);
+    expect_data(&f, 50, 1460, TT_TCP_ACK); /* the full segment, not pushed */
+    fx_assert_none(&f);
+    ack_rel(&f, 1510, 65535);
+    expect_data(&f, 1510, 40, TT_TCP_ACK); /* released by the ACK, still not pushed */
+    tt_tcp_abort(f.t, f.now);
+    fx_fini(&f);
+}
+
 /* RFC 9293 §3.8.6.2.1: a window-limited segment smaller than half the
  * largest window seen waits; the persist timer forces it out. */
 static void test_sender_sws(void **st)
@@ -388,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_segmentation_psh),
         cmocka_unit_test(test_nagle_nodelay),
         cmocka_unit_test(test_cork),
+        cmocka_unit_test(test_send_more),
         cmocka_unit_test(test_sender_sws),
         cmocka_unit_test(test_buffer_limits),
         cmocka_unit_test(test_rto_backoff_karn),
