@@ -71,18 +71,24 @@ static void test_config_deterministic(void **state)
     tt_sim_destroy(s3);
 }
 
+/* Two stacks over a link delaying a->b by ab and b->a by ba, seed 3. */
+static void pair_with_delays(struct tt_sim_pair *p, tt_time ab, tt_time ba)
+{
+    struct tt_memlink_config lc;
+    tt_memlink_config_default(&lc);
+    lc.faults[0].delay = ab;
+    lc.faults[1].delay = ba;
+    struct tt_sim_pair_opts o = {.link = &lc, .seed = 3};
+    assert_int_equal(tt_sim_pair_create(p, &o), 0);
+}
+
 /* Ping over a 5 ms link: ARP request and reply, echo request and reply, each
  * arriving exactly 5 ms after it was sent. */
 static void test_ping_pair(void **state)
 {
     (void)state;
-    struct tt_memlink_config lc;
-    tt_memlink_config_default(&lc);
-    lc.faults[0].delay = TT_MSEC(5);
-    lc.faults[1].delay = TT_MSEC(5);
-    struct tt_sim_pair_opts o = {.link = &lc, .seed = 3};
     struct tt_sim_pair p;
-    assert_int_equal(tt_sim_pair_create(&p, &o), 0);
+    pair_with_delays(&p, TT_MSEC(5), TT_MSEC(5));
     struct frames_in fa = {0}, fb = {0};
     tt_stack_set_trace(p.a, trace_in, &fa);
     tt_stack_set_trace(p.b, trace_in, &fb);
@@ -130,13 +136,8 @@ static void test_next_event(void **state)
     assert_int_equal(tt_sim_next_event(empty), TT_TIME_NEVER);
     tt_sim_destroy(empty);
 
-    struct tt_memlink_config lc;
-    tt_memlink_config_default(&lc);
-    lc.faults[0].delay = TT_MSEC(5);
-    lc.faults[1].delay = TT_MSEC(7);
-    struct tt_sim_pair_opts o = {.link = &lc, .seed = 3};
     struct tt_sim_pair p;
-    assert_int_equal(tt_sim_pair_create(&p, &o), 0);
+    pair_with_delays(&p, TT_MSEC(5), TT_MSEC(7));
     tt_time t0 = tt_sim_now(p.sim);
     assert_int_equal(tt_stack_ping(p.a, TT_SIM_ADDR_B, 0x1234, 1, "hello", 5, t0), 0);
     tt_time next = tt_sim_next_event(p.sim);
