@@ -10,11 +10,6 @@
  */
 #include "tcp/tcp_int.h"
 
-static uint32_t mss_of(const struct tt_tcp *t)
-{
-    return t->snd_mss ? t->snd_mss : 536;
-}
-
 static void trace_cwnd(struct tt_tcp *t, tt_time now)
 {
     if (!t->s->trace_fn)
@@ -57,8 +52,7 @@ void tt__tcp_idle_restart(struct tt_tcp *t, tt_time now)
     if (!t->s->cfg.tcp.slow_start_after_idle || t->last_data_sent == 0 || t->rto == 0 ||
         now - t->last_data_sent <= t->rto)
         return;
-    uint32_t mss = mss_of(t);
-    uint32_t iw = (t->s->cfg.tcp.init_cwnd ? t->s->cfg.tcp.init_cwnd : 10) * mss;
+    uint32_t iw = tt__tcp_iw(t);
     uint32_t rw = iw < t->cwnd ? iw : t->cwnd;
     uint32_t keep = (t->cwnd >> 1) + (t->cwnd >> 2);
     if (!t->in_recovery && t->ssthresh < keep)
@@ -127,7 +121,7 @@ static uint32_t take_acked(struct tt_tcp *t, tt_seq ack)
 /* RFC 6582 §3.2 steps 3 (full ACK) and 5 (partial ACK). */
 static void recovery_ack(struct tt_tcp *t, uint32_t acked, tt_time now)
 {
-    uint32_t mss = mss_of(t);
+    uint32_t mss = tt__tcp_mss(t);
     if (tt_seq_ge(t->snd_una, t->recover)) {
         /* Full ACK, step 3 option 1: cwnd = min(ssthresh, max(FlightSize,
          * SMSS) + SMSS), which avoids a burst when little is in flight. */
@@ -215,7 +209,7 @@ static int new_sack_info(struct tt_tcp *t, const struct tt__seg *sg)
 
 static void dupack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
 {
-    uint32_t mss = mss_of(t);
+    uint32_t mss = tt__tcp_mss(t);
     t->dupacks++;
     /* Dupacks 1 and 2 open limited transmit (output.c send_data). */
     t->lt_ok = (uint8_t)(!t->sack_ok || new_sack_info(t, sg));

@@ -12,17 +12,11 @@
  */
 #include "tcp/tcp_int.h"
 
-static uint32_t mss_of(const struct tt_tcp *t)
-{
-    return t->snd_mss ? t->snd_mss : 536;
-}
-
 /* RFC 6928: IW = min(10 * MSS, max(2 * MSS, 14600)) with the default of 10
  * segments; Linux counts it in packets, so 10 full segments. */
 static void newreno_init(struct tt_tcp *t)
 {
-    uint32_t iw = t->s->cfg.tcp.init_cwnd ? t->s->cfg.tcp.init_cwnd : 10;
-    t->cwnd = iw * mss_of(t);
+    t->cwnd = tt__tcp_iw(t);
     t->ssthresh = UINT32_MAX;
     t->cc_acc = 0;
 }
@@ -42,7 +36,7 @@ static void newreno_on_ack(struct tt_tcp *t, uint32_t acked, tt_time now)
     (void)now;
     if (!cwnd_limited(t))
         return;
-    uint32_t mss = mss_of(t);
+    uint32_t mss = tt__tcp_mss(t);
     if (t->cwnd < t->ssthresh) {
         /* RFC 5681 §3.1 slow start, by bytes acked (no L cap, as Linux). */
         uint32_t room = t->ssthresh - t->cwnd;
@@ -67,7 +61,7 @@ static void newreno_on_congestion(struct tt_tcp *t, tt_time now)
 {
     (void)now;
     uint32_t flight = tt__tcp_flightsize(t);
-    uint32_t two = 2u * mss_of(t);
+    uint32_t two = 2u * tt__tcp_mss(t);
     t->ssthresh = flight / 2 > two ? flight / 2 : two;
     t->cc_acc = 0;
 }
@@ -76,7 +70,7 @@ static void newreno_on_congestion(struct tt_tcp *t, tt_time now)
 static void newreno_on_rto(struct tt_tcp *t, tt_time now)
 {
     newreno_on_congestion(t, now);
-    t->cwnd = mss_of(t);
+    t->cwnd = tt__tcp_mss(t);
 }
 
 static void newreno_event(struct tt_tcp *t, enum tt__cc_event ev, tt_time now)

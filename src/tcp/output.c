@@ -341,13 +341,14 @@ static int short_ok(const struct tt_tcp *t, uint32_t n, uint32_t avail)
  */
 static uint32_t burst_bytes(const struct tt_tcp *t)
 {
-    uint32_t mss = t->snd_mss ? t->snd_mss : 536;
+    uint32_t mss = tt__tcp_mss(t);
     uint32_t cwnd_segs = t->cwnd / mss;
     uint32_t half = cwnd_segs / 2 ? cwnd_segs / 2 : 1;
     uint64_t bytes = 65536;
     if (t->srtt) {
         uint32_t flight = (uint32_t)tt_seq_diff(t->snd_max, t->snd_una);
-        uint64_t segs = cwnd_segs > (flight + mss - 1) / mss ? cwnd_segs : (flight + mss - 1) / mss;
+        uint32_t out = (flight + mss - 1) / mss; /* packets out, as Linux counts */
+        uint64_t segs = cwnd_segs > out ? cwnd_segs : out;
         uint64_t pct = t->cwnd < t->ssthresh / 2 ? 200 : 120;
         uint64_t x = (uint64_t)mss * segs; /* bytes per SRTT */
         if (x < ((uint64_t)1 << 40))
@@ -427,10 +428,11 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         tt_seq end = tt_seq_add(t->snd_nxt, n);
         /* A limited-transmit segment (beyond cwnd) has PSH only when it ends
          * a write, as Linux's; so has a retransmission. */
-        int psh = re || off + n > t->cwnd ? reaches_push(t, t->snd_nxt, n)
-                                          : force || (burst == 0 && tt_seq_le(end, t->psh_seq));
+        int beyond_cwnd = !re && off + n > t->cwnd;
+        int psh = re || beyond_cwnd ? reaches_push(t, t->snd_nxt, n)
+                                    : force || (burst == 0 && tt_seq_le(end, t->psh_seq));
         send_seg(t, t->snd_nxt, n, fin, psh, re ? TT_REXMIT_RTO : TT_REXMIT_NONE, now);
-        if (!re && off + n > t->cwnd)
+        if (beyond_cwnd)
             t->lt_bytes += off + n - (off > t->cwnd ? off : t->cwnd);
         if (n < t->snd_mss && !re)
             t->snd_sml = end;

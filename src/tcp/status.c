@@ -251,7 +251,7 @@ void tt_tcp_info_at(const struct tt_tcp *t, tt_time now, struct tt_tcp_info *i)
     i->snd_mss = t->snd_mss;
     i->rcv_mss = t->peer_mss;
     i->adv_mss = t->adv_mss;
-    uint32_t mss = t->snd_mss ? t->snd_mss : 536;
+    uint32_t mss = tt__tcp_mss(t);
     i->snd_cwnd = t->cwnd / mss;
     i->snd_ssthresh = t->ssthresh == UINT32_MAX ? 0x7fffffff : t->ssthresh / mss;
     i->snd_wnd = t->snd_wnd;

@@ -398,6 +398,19 @@ void tt__tcp_sack_advance(struct tt_tcp *t);
 void tt__tcp_sack_dup(struct tt_tcp *t, tt_seq seq, tt_seq end);
 unsigned tt__tcp_sack_fill(struct tt_tcp *t, struct tt_tcp_sack_block *out, unsigned room);
 
+/* The send MSS, 536 before one is known (RFC 9293 §3.7.1 default). */
+static inline uint32_t tt__tcp_mss(const struct tt_tcp *t)
+{
+    return t->snd_mss ? t->snd_mss : 536;
+}
+
+/* The initial window in bytes: RFC 6928's 10 segments by default, counted in
+ * full segments as Linux does. */
+static inline uint32_t tt__tcp_iw(const struct tt_tcp *t)
+{
+    return (t->s->cfg.tcp.init_cwnd ? t->s->cfg.tcp.init_cwnd : 10) * tt__tcp_mss(t);
+}
+
 /* FlightSize for ssthresh (RFC 5681 eq. 4), without limited-transmit data (§3.2 step 2). */
 uint32_t tt__tcp_flightsize(const struct tt_tcp *t);
 
