@@ -14,23 +14,29 @@
 #include "net/stack.h"
 #include "wire/ipv4.h"
 
-static void *fx_alloc(void *ctx, size_t size)
+static void *fx_mem_alloc(void *ctx, size_t size)
 {
-    struct fx *f = ctx;
+    struct fx_mem *m = ctx;
     void *p = malloc(size);
     if (p) {
-        f->mem_out += size;
-        f->allocs++;
+        m->bytes += size;
+        m->allocs++;
     }
     return p;
 }
 
-static void fx_free(void *ctx, void *p, size_t size)
+static void fx_mem_free(void *ctx, void *p, size_t size)
 {
-    struct fx *f = ctx;
-    f->mem_out -= size;
-    f->allocs--;
+    struct fx_mem *m = ctx;
+    m->bytes -= size;
+    m->allocs--;
     free(p);
+}
+
+static void fx_mem_check(const struct fx_mem *m)
+{
+    assert_int_equal(m->bytes, 0);
+    assert_int_equal(m->allocs, 0);
 }
 
 static int fx_tx(void *ctx, const uint8_t *frame, size_t len, tt_time now)
@@ -88,9 +94,9 @@ void fx_init(struct fx *f, const struct tt_config *cfg)
         c = *cfg;
     else
         fx_config(&c);
-    c.allocator.alloc = fx_alloc;
-    c.allocator.free = fx_free;
-    c.allocator.ctx = f;
+    c.allocator.alloc = fx_mem_alloc;
+    c.allocator.free = fx_mem_free;
+    c.allocator.ctx = &f->mem;
     assert_int_equal(tt_stack_create(&c, &f->s), 0);
     struct tt_iface_config ic;
     memset(&ic, 0, sizeof ic);
@@ -113,8 +119,7 @@ void fx_fini(struct fx *f)
     struct tt_tcp_stats st;
     tt_tcp_stats(f->s, &st);
     tt_stack_destroy(f->s);
-    assert_int_equal(f->mem_out, 0);
-    assert_int_equal(f->allocs, 0);
+    fx_mem_check(&f->mem);
     assert_int_equal(st.bad_transitions, 0);
 }
 
@@ -325,44 +330,6 @@ void fx_to_last_ack(struct fx *f)
 
 /* ---- two stacks ---- */
 
-static void *fxp_alloc_a(void *ctx, size_t size)
-{
-    struct fxp *p = ctx;
-    void *q = malloc(size);
-    if (q) {
-        p->mem_a += size;
-        p->allocs_a++;
-    }
-    return q;
-}
-
-static void fxp_free_a(void *ctx, void *q, size_t size)
-{
-    struct fxp *p = ctx;
-    p->mem_a -= size;
-    p->allocs_a--;
-    free(q);
-}
-
-static void *fxp_alloc_b(void *ctx, size_t size)
-{
-    struct fxp *p = ctx;
-    void *q = malloc(size);
-    if (q) {
-        p->mem_b += size;
-        p->allocs_b++;
-    }
-    return q;
-}
-
-static void fxp_free_b(void *ctx, void *q, size_t size)
-{
-    struct fxp *p = ctx;
-    p->mem_b -= size;
-    p->allocs_b--;
-    free(q);
-}
-
 static void fxp_trace_a(void *ctx, const struct tt_trace_event *ev)
 {
     struct fxp *p = ctx;
@@ -397,9 +364,9 @@ static struct tt_stack *fxp_stack(struct fxp *p, const struct tt_config *cfg, in
         c = *cfg;
     else
         fx_config(&c);
-    c.allocator.alloc = b ? fxp_alloc_b : fxp_alloc_a;
-    c.allocator.free = b ? fxp_free_b : fxp_free_a;
-    c.allocator.ctx = p;
+    c.allocator.alloc = fx_mem_alloc;
+    c.allocator.free = fx_mem_free;
+    c.allocator.ctx = b ? &p->mem_b : &p->mem_a;
     c.secret[0] += (uint64_t)b;
     struct tt_stack *s;
     assert_int_equal(tt_stack_create(&c, &s), 0);
@@ -445,10 +412,8 @@ void fxp_fini(struct fxp *p)
     tt_stack_destroy(p->a);
     tt_stack_destroy(p->b);
     tt_memlink_destroy(p->ml);
-    assert_int_equal(p->mem_a, 0);
-    assert_int_equal(p->mem_b, 0);
-    assert_int_equal(p->allocs_a, 0);
-    assert_int_equal(p->allocs_b, 0);
+    fx_mem_check(&p->mem_a);
+    fx_mem_check(&p->mem_b);
 }
 
 tt_time fxp_step(struct fxp *p)

@@ -35,12 +35,17 @@ struct fx_seg {
     tt_time at;
 };
 
+/* A counting malloc for a stack's allocator hooks: what is outstanding must
+ * be 0 after tt_stack_destroy. */
+struct fx_mem {
+    size_t bytes, allocs;
+};
+
 struct fx {
     struct tt_stack *s;
     int iface;
     tt_time now;
-    size_t mem_out; /* bytes outstanding in the test allocator */
-    size_t allocs;
+    struct fx_mem mem; /* the test allocator */
     /* Captured segments, a FIFO. */
     struct fx_seg out[FX_MAXSEG];
     int nout, rd;
@@ -126,8 +131,7 @@ struct fxp {
     struct tt_memlink *ml;
     int ia, ib; /* interface indexes */
     tt_time now;
-    size_t mem_a, mem_b; /* bytes outstanding in each stack's allocator */
-    size_t allocs_a, allocs_b;
+    struct fx_mem mem_a, mem_b;                   /* each stack's allocator */
     int states_a[TT_TCP_NSTATES][TT_TCP_NSTATES]; /* transitions seen, by (old, new) */
     int states_b[TT_TCP_NSTATES][TT_TCP_NSTATES];
 };
