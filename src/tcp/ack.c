@@ -14,12 +14,8 @@ static void trace_cwnd(struct tt_tcp *t, tt_time now)
 {
     if (!t->s->trace_fn)
         return;
-    struct tt_trace_event ev = {0};
-    ev.kind = TT_TRACE_TCP_CWND;
-    ev.now = now;
-    ev.iface = -1;
-    ev.conn = t;
-    ev.conn_id = t->id;
+    struct tt_trace_event ev;
+    tt__tcb_event(&ev, TT_TRACE_TCP_CWND, t, t->id, now);
     ev.cwnd = t->cwnd;
     ev.ssthresh = t->ssthresh;
     tt__trace(t->s, &ev);

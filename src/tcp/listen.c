@@ -44,11 +44,7 @@ struct tt__synreq *tt__synreq_lookup(struct tt_stack *s, uint32_t laddr, uint16_
 static void req_trace_state(struct tt_stack *s, uint32_t id, int os, int ns, tt_time now)
 {
     struct tt_trace_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = TT_TRACE_TCP_STATE;
-    ev.now = now;
-    ev.iface = -1;
-    ev.conn_id = id;
+    tt__tcb_event(&ev, TT_TRACE_TCP_STATE, NULL, id, now);
     ev.old_state = os;
     ev.new_state = ns;
     tt__trace(s, &ev);

@@ -56,27 +56,28 @@ int tt__tcb_set_state(struct tt_tcp *t, enum tt_tcp_state ns, tt_time now)
     if (ns == TT_TIME_WAIT)
         m->st.time_wait++;
     struct tt_trace_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = TT_TRACE_TCP_STATE;
-    ev.now = now;
-    ev.iface = -1;
-    ev.conn = t;
-    ev.conn_id = t->id;
+    tt__tcb_event(&ev, TT_TRACE_TCP_STATE, t, t->id, now);
     ev.old_state = (int)os;
     ev.new_state = (int)ns;
     tt__trace(t->s, &ev);
     return 0;
 }
 
+void tt__tcb_event(struct tt_trace_event *ev, enum tt_trace_kind kind, const struct tt_tcp *t,
+                   uint32_t id, tt_time now)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->kind = kind;
+    ev->now = now;
+    ev->iface = -1;
+    ev->conn = t;
+    ev->conn_id = t ? t->id : id;
+}
+
 static void trace_life(struct tt_tcp *t, enum tt_trace_kind kind, int err, tt_time now)
 {
     struct tt_trace_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = kind;
-    ev.now = now;
-    ev.iface = -1;
-    ev.conn = t;
-    ev.conn_id = t->id;
+    tt__tcb_event(&ev, kind, t, t->id, now);
     ev.err = err;
     ev.seg.saddr = t->laddr;
     ev.seg.daddr = t->raddr;
@@ -337,12 +338,7 @@ void tt__tcb_trace_seg(struct tt_stack *s, enum tt_trace_kind kind, const struct
     if (!s->trace_fn)
         return;
     struct tt_trace_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = kind;
-    ev.now = now;
-    ev.iface = -1;
-    ev.conn = t;
-    ev.conn_id = t ? t->id : id;
+    tt__tcb_event(&ev, kind, t, id, now);
     ev.accepted = accepted;
     ev.drop = why;
     ev.cause = cause;

@@ -332,6 +332,10 @@ void tt__tcb_set_mss(struct tt_tcp *t);
 uint8_t tt__tcp_wscale_for(uint32_t rcvbuf_max);
 /* The MSS we advertise towards raddr: the route MTU minus 40, or user_mss. */
 uint16_t tt__tcp_adv_mss(const struct tt_stack *s, uint32_t raddr, uint16_t user_mss);
+/* A connection-level trace event, zeroed but for kind, time, iface -1 and the
+ * connection (t, or only the serial id when there is no control block yet). */
+void tt__tcb_event(struct tt_trace_event *ev, enum tt_trace_kind kind, const struct tt_tcp *t,
+                   uint32_t id, tt_time now);
 void tt__tcb_trace_seg(struct tt_stack *s, enum tt_trace_kind kind, const struct tt_tcp *t,
                        uint32_t id, uint32_t saddr, uint32_t daddr, const struct tt_tcp_hdr *h,
                        uint32_t plen, int accepted, enum tt_drop_reason why,
