@@ -22,6 +22,17 @@
 #define TT_CLI_EXIT_FAIL 1  /* a runtime failure (device, file, ...) */
 #define TT_CLI_EXIT_USAGE 2 /* bad arguments */
 
+/* The --help lines of the options that attach a stack to a TAP/TUN device
+ * (serve and connect take the same ones). */
+#define TT_CLI_IFACE_HELP                                                                          \
+    "  --tap NAME        attach to TAP device NAME (Ethernet frames; created if missing)\n"        \
+    "  --tun NAME        attach to TUN device NAME (raw IPv4)\n"                                   \
+    "  --addr A.B.C.D/N  the stack's address and prefix length (required)\n"                       \
+    "  --gw A.B.C.D      default gateway\n"                                                        \
+    "  --mac XX:..:XX    the stack's MAC on a TAP (default: random, locally administered)\n"       \
+    "  --mtu N           interface MTU, 68..9000 (default 1500)\n"                                 \
+    "  --pcap FILE       capture every frame sent and received to FILE (classic pcap)\n"
+
 /* Subcommands. Each returns the process exit status. */
 int tt_cmd_serve(int argc, char **argv);   /* tools/serve.c */
 int tt_cmd_demo(int argc, char **argv);    /* tools/demo.c */

@@ -24,14 +24,7 @@
 static const char connect_help[] =
     "usage: tether connect HOST:PORT (--tap NAME | --tun NAME) --addr A.B.C.D/N [options]\n"
     "\n"
-    "  HOST:PORT         the server, as A.B.C.D:PORT\n"
-    "  --tap NAME        attach to TAP device NAME (Ethernet frames; created if missing)\n"
-    "  --tun NAME        attach to TUN device NAME (raw IPv4)\n"
-    "  --addr A.B.C.D/N  the stack's address and prefix length (required)\n"
-    "  --gw A.B.C.D      default gateway\n"
-    "  --mac XX:..:XX    the stack's MAC on a TAP (default: random, locally administered)\n"
-    "  --mtu N           interface MTU, 68..9000 (default 1500)\n"
-    "  --pcap FILE       capture every frame sent and received to FILE (classic pcap)\n"
+    "  HOST:PORT         the server, as A.B.C.D:PORT\n" TT_CLI_IFACE_HELP
     "  --verbose         print the connection's state changes and a summary on stderr\n"
     "  --help            this text\n"
     "\n"
