@@ -205,12 +205,16 @@ static bool start_stack(struct tt_drill_runner *r, const struct tt_config *cfg, 
     return true;
 }
 
-void tt__drill_advance(struct tt_drill_runner *r, int64_t t)
+/* Run the stack and the blocked calls from one deadline to the next until
+ * time t; with stop_on_capture, stop as soon as a datagram is captured. */
+static void run_to(struct tt_drill_runner *r, int64_t t, bool stop_on_capture)
 {
     for (long guard = 0; guard < 10000000; guard++) {
+        if (stop_on_capture && r->cap_count > 0)
+            break;
         tt_time d = tt_stack_poll(r->stack, tt__drill_clock(r->now));
         tt__drill_retry_pending(r);
-        if (r->now >= t)
+        if (r->now >= t || (stop_on_capture && r->cap_count > 0))
             break;
         int64_t next = d == TT_TIME_NEVER ? t : (int64_t)(d - BASE);
         int64_t wake = tt__drill_next_wake(r);
@@ -222,22 +226,15 @@ void tt__drill_advance(struct tt_drill_runner *r, int64_t t)
     }
 }
 
+void tt__drill_advance(struct tt_drill_runner *r, int64_t t)
+{
+    run_to(r, t, false);
+}
+
 /* Run time forward until a datagram is captured or `deadline` passes. */
 static bool wait_capture(struct tt_drill_runner *r, int64_t deadline)
 {
-    while (r->cap_count == 0) {
-        tt_time d = tt_stack_poll(r->stack, tt__drill_clock(r->now));
-        tt__drill_retry_pending(r);
-        if (r->cap_count > 0 || r->now >= deadline)
-            break;
-        int64_t next = d == TT_TIME_NEVER ? deadline : (int64_t)(d - BASE);
-        int64_t wake = tt__drill_next_wake(r);
-        if (wake < next)
-            next = wake;
-        if (next <= r->now)
-            next = r->now + 1;
-        r->now = next > deadline ? deadline : next;
-    }
+    run_to(r, deadline, true);
     return r->cap_count > 0;
 }
 
