@@ -13,20 +13,13 @@
 
 #include <tether/rng.h>
 
+#include "bench.h"
 #include "wire/checksum.h"
 
 #define RUNS 7
 #define RUN_BYTES ((size_t)256 << 20) /* bytes summed per timed run */
 
 static volatile uint32_t sink; /* keeps the sums from being optimised away */
-
-static double now_sec(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* The plain definition: 16-bit big-endian words one at a time. */
 static uint32_t naive_sum(const uint8_t *p, size_t len)
@@ -40,13 +33,6 @@ static uint32_t naive_sum(const uint8_t *p, size_t len)
     if (len & 1)
         s += (uint32_t)p[len - 1] << 8;
     return (s & 0xffff) + (s >> 16);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
 }
 
 /* Median throughput in Gbit/s of summing `len` bytes at `p`, repeatedly. */
@@ -64,15 +50,14 @@ static double measure(const uint8_t *p, size_t len, int naive)
         iters = 1;
     for (int r = 0; r < RUNS; r++) {
         uint32_t acc = 0;
-        double t0 = now_sec(), dt;
+        double t0 = bench_wall_now(), dt;
         for (size_t i = 0; i < iters; i++)
             acc += naive ? naive_sum(vp, len) : tt__cksum_add(0, vp, len);
-        dt = now_sec() - t0;
+        dt = bench_wall_now() - t0;
         sink += acc;
         gbps[r] = dt > 0 ? (double)(iters * len) * 8.0 / dt / 1e9 : 0.0;
     }
-    qsort(gbps, RUNS, sizeof gbps[0], cmp_double);
-    return gbps[RUNS / 2];
+    return bench_median(gbps, RUNS);
 }
 
 int main(void)

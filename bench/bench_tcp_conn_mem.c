@@ -16,6 +16,7 @@
 
 #include <tether/tether.h>
 
+#include "bench.h"
 #include "sim.h"
 
 #define SMALL 10000 /* connections for the per-connection figures */
@@ -28,25 +29,12 @@ struct pair {
     struct tt_stack *a, *b;
 };
 
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "bench_tcp_conn_mem: %s\n", what);
-    exit(1);
-}
-
 /* Two stacks on a clean 100 µs link, many ports and a deep SYN queue; ARP
  * resolved before anything is measured. */
 static void pair_build(struct pair *p, uint64_t seed)
 {
     if (tt_sim_create(seed, &p->sim) != 0)
-        die("sim");
+        bench_die("sim");
     struct tt_stack **st[2] = {&p->a, &p->b};
     for (int i = 0; i < 2; i++) {
         struct tt_config cfg;
@@ -55,14 +43,14 @@ static void pair_build(struct pair *p, uint64_t seed)
         cfg.tcp.ephemeral_hi = 65535;
         cfg.tcp.max_syn_backlog = 2 * BATCH;
         if (tt_sim_add_stack(p->sim, &cfg, st[i]) < 0)
-            die("stack");
+            bench_die("stack");
     }
     struct tt_memlink_config lc;
     tt_memlink_config_default(&lc);
     lc.faults[0].delay = lc.faults[1].delay = TT_USEC(100);
     struct tt_memlink *ml;
     if (tt_sim_add_link(p->sim, &lc, &ml) < 0)
-        die("link");
+        bench_die("link");
     static const uint8_t macs[2][6] = {TT_SIM_MAC_A, TT_SIM_MAC_B};
     static const uint32_t addrs[2] = {TT_SIM_ADDR_A, TT_SIM_ADDR_B};
     for (int i = 0; i < 2; i++) {
@@ -72,7 +60,7 @@ static void pair_build(struct pair *p, uint64_t seed)
         ic.addr = addrs[i];
         ic.prefix_len = 24;
         if (tt_sim_attach(p->sim, ml, i ? TT_MEMLINK_B : TT_MEMLINK_A, *st[i], &ic) < 0)
-            die("attach");
+            bench_die("attach");
     }
     tt_stack_ping(p->a, TT_SIM_ADDR_B, 1, 1, "w", 1, tt_sim_now(p->sim));
     tt_sim_run_for(p->sim, TT_MSEC(10));
@@ -83,7 +71,7 @@ static struct tt_tcp *listen_on(struct pair *p, uint16_t port, int backlog)
     struct tt_tcp *l;
     if (tt_tcp_open(p->b, &l) != 0 || tt_tcp_bind(l, 0, port) != 0 ||
         tt_tcp_listen(l, backlog, tt_sim_now(p->sim)) != 0)
-        die("listen");
+        bench_die("listen");
     return l;
 }
 
@@ -95,16 +83,16 @@ static void open_many(struct pair *p, struct tt_tcp *l, uint16_t port, struct tt
         int k = n - done < BATCH ? n - done : BATCH;
         for (int i = 0; i < k; i++) {
             if (tt_tcp_open(p->a, &cli[done + i]) != 0)
-                die("open");
+                bench_die("open");
             if (tt_tcp_connect(cli[done + i], TT_SIM_ADDR_B, port, tt_sim_now(p->sim)) !=
                 TT_EINPROGRESS)
-                die("connect");
+                bench_die("connect");
         }
         int got = 0;
         tt_time limit = tt_sim_now(p->sim) + TT_SEC(10);
         while (got < k) {
             if (tt_sim_step(p->sim) == TT_TIME_NEVER || tt_sim_now(p->sim) > limit)
-                die("handshakes did not complete");
+                bench_die("handshakes did not complete");
             while (got < k && tt_tcp_accept(l, &srv[done + got], tt_sim_now(p->sim)) == 0)
                 got++;
         }
@@ -114,7 +102,7 @@ static void open_many(struct pair *p, struct tt_tcp *l, uint16_t port, struct tt
     tt_sim_run_for(p->sim, TT_SEC(1));
     for (int i = 0; i < n; i++)
         if (tt_tcp_state(cli[i]) != TT_ESTABLISHED || tt_tcp_state(srv[i]) != TT_ESTABLISHED)
-            die("not established");
+            bench_die("not established");
 }
 
 static struct tt_tcp *cli[BIG], *srv[BIG], *lis[LISTENERS];
@@ -150,7 +138,7 @@ int main(void)
     struct tt_tcp_stats sa;
     tt_tcp_stats(p.a, &sa);
     if (sa.time_wait != SMALL)
-        die("not all in TIME-WAIT");
+        bench_die("not all in TIME-WAIT");
     double per_tw = (double)(tt_stack_mem_in_use(p.a) - base_a) / SMALL;
     tt_tcp_close(l, tt_sim_now(p.sim));
     tt_sim_destroy(p.sim);
@@ -160,10 +148,10 @@ int main(void)
     base_a = tt_stack_mem_in_use(p.a);
     base_b = tt_stack_mem_in_use(p.b);
     struct tt_tcp *l1 = listen_on(&p, 5001, BATCH), *l2 = listen_on(&p, 5002, BATCH);
-    double t0 = cpu_now();
+    double t0 = bench_cpu_now();
     open_many(&p, l1, 5001, cli, srv, BIG / 2);
     open_many(&p, l2, 5002, cli + BIG / 2, srv + BIG / 2, BIG / 2);
-    double open_s = cpu_now() - t0;
+    double open_s = bench_cpu_now() - t0;
     size_t big_a = tt_stack_mem_in_use(p.a) - base_a, big_b = tt_stack_mem_in_use(p.b) - base_b;
     tt_sim_destroy(p.sim);
 

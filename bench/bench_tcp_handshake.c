@@ -14,6 +14,7 @@
 
 #include <tether/tether.h>
 
+#include "bench.h"
 #include "sim.h"
 
 #define RUNS 5
@@ -23,30 +24,17 @@
 
 static struct tt_tcp *cli[BATCH], *srv[BATCH];
 
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what)
-{
-    fprintf(stderr, "bench_tcp_handshake: %s\n", what);
-    exit(1);
-}
-
 static void batch(struct tt_sim_pair *p, struct tt_tcp *l)
 {
     for (int i = 0; i < BATCH; i++)
         if (tt_tcp_open(p->a, &cli[i]) != 0 ||
             tt_tcp_connect(cli[i], TT_SIM_ADDR_B, PORT, tt_sim_now(p->sim)) != TT_EINPROGRESS)
-            die("connect");
+            bench_die("connect");
     int got = 0;
     tt_time limit = tt_sim_now(p->sim) + TT_SEC(10);
     while (got < BATCH) {
         if (tt_sim_step(p->sim) == TT_TIME_NEVER || tt_sim_now(p->sim) > limit)
-            die("handshakes did not complete");
+            bench_die("handshakes did not complete");
         while (got < BATCH && tt_tcp_accept(l, &srv[got], tt_sim_now(p->sim)) == 0)
             got++;
     }
@@ -67,31 +55,25 @@ static double run(uint64_t seed, uint64_t *segs)
     struct tt_sim_pair_opts o = {.link = &lc, .seed = seed};
     struct tt_sim_pair p;
     if (tt_sim_pair_create(&p, &o) != 0)
-        die("pair");
+        bench_die("pair");
     tt_stack_ping(p.a, TT_SIM_ADDR_B, 1, 1, "w", 1, tt_sim_now(p.sim));
     tt_sim_run_for(p.sim, TT_MSEC(10));
     struct tt_tcp *l;
     if (tt_tcp_open(p.b, &l) != 0 || tt_tcp_bind(l, 0, PORT) != 0 ||
         tt_tcp_listen(l, BATCH, tt_sim_now(p.sim)) != 0)
-        die("listen");
-    double t0 = cpu_now();
+        bench_die("listen");
+    double t0 = bench_cpu_now();
     for (int k = 0; k < CONNS / BATCH; k++)
         batch(&p, l);
-    double cpu = cpu_now() - t0;
+    double cpu = bench_cpu_now() - t0;
     struct tt_tcp_stats sa, sb;
     tt_tcp_stats(p.a, &sa);
     tt_tcp_stats(p.b, &sb);
     if (sa.handles != 0 || sb.handles != 1 || sa.opened != CONNS)
-        die("connections left behind");
+        bench_die("connections left behind");
     *segs = tt_stack_counters(p.a)->tcp_out_segs + tt_stack_counters(p.b)->tcp_out_segs;
     tt_sim_pair_destroy(&p);
     return cpu;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 int main(void)
@@ -100,10 +82,10 @@ int main(void)
     uint64_t segs = 0;
     for (int i = 0; i < RUNS; i++)
         cpu[i] = run((uint64_t)i + 1, &segs);
-    qsort(cpu, RUNS, sizeof cpu[0], cmp);
+    double med = bench_median(cpu, RUNS);
     printf("{\"bench\":\"tcp_handshake\",\"connections\":%d,\"batch\":%d,\"runs\":%d,"
            "\"cpu_s_median\":%.4f,\"conns_open_close_per_cpu_s\":%.0f,"
            "\"segments_per_conn\":%.1f}\n",
-           CONNS, BATCH, RUNS, cpu[RUNS / 2], CONNS / cpu[RUNS / 2], (double)segs / CONNS);
+           CONNS, BATCH, RUNS, med, CONNS / med, (double)segs / CONNS);
     return 0;
 }

@@ -15,6 +15,7 @@
 
 #include <tether/tether.h>
 
+#include "bench.h"
 #include "sim.h"
 
 #define RUNS 5
@@ -28,13 +29,6 @@ struct end {
 };
 
 static uint8_t out_buf[CHUNK], in_buf[CHUNK];
-
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void pump(struct end *e, tt_time now)
 {
@@ -85,7 +79,7 @@ static double run(uint64_t seed, uint64_t *segs)
         if (tt_sim_step(p.sim) == TT_TIME_NEVER)
             exit(1);
     uint64_t segs0 = tt_stack_counters(p.a)->tcp_out_segs + tt_stack_counters(p.b)->tcp_out_segs;
-    double t0 = cpu_now();
+    double t0 = bench_cpu_now();
     tt_time limit = tt_sim_now(p.sim) + TT_SEC(3600);
     while (!done(e)) {
         pump(&e[0], tt_sim_now(p.sim));
@@ -97,16 +91,10 @@ static double run(uint64_t seed, uint64_t *segs)
             exit(1);
         }
     }
-    double cpu = cpu_now() - t0;
+    double cpu = bench_cpu_now() - t0;
     *segs = tt_stack_counters(p.a)->tcp_out_segs + tt_stack_counters(p.b)->tcp_out_segs - segs0;
     tt_sim_pair_destroy(&p);
     return cpu;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 int main(void)
@@ -119,12 +107,11 @@ int main(void)
         cpu[i] = run((uint64_t)i + 1, &segs);
         segs_s[i] = (double)segs / cpu[i];
     }
-    qsort(cpu, RUNS, sizeof cpu[0], cmp);
-    qsort(segs_s, RUNS, sizeof segs_s[0], cmp);
+    double med = bench_median(cpu, RUNS), med_segs = bench_median(segs_s, RUNS);
     double mib = (double)BYTES / (1 << 20);
     printf("{\"bench\":\"tcp_xfer\",\"bytes_per_direction\":%llu,\"runs\":%d,"
            "\"cpu_s_median\":%.4f,\"mib_per_cpu_s_per_direction\":%.1f,"
            "\"segments_per_cpu_s\":%.0f}\n",
-           (unsigned long long)BYTES, RUNS, cpu[RUNS / 2], mib / cpu[RUNS / 2], segs_s[RUNS / 2]);
+           (unsigned long long)BYTES, RUNS, med, mib / med, med_segs);
     return 0;
 }
