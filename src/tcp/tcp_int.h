@@ -44,19 +44,26 @@ struct tt__chunk {
 };
 
 /* Bytes in a chain of chunks; chunks come from tt__alloc on demand and go back
- * as soon as they are consumed, so an empty queue holds no memory. */
+ * as soon as they are consumed, so an empty queue holds no memory. A read
+ * cursor remembers the chunk where the last tt__bufq_copy ended, so that
+ * reading the queue front to back (segments sent one after another) costs
+ * O(bytes read), not O(offset) per read. */
 struct tt__bufq {
     struct tt__chunk *head, *tail;
-    size_t head_off; /* bytes already consumed in head */
-    size_t tail_len; /* bytes used in tail */
-    size_t len;      /* bytes queued */
+    struct tt__chunk *cur; /* chunk of the last read's end, or NULL */
+    size_t len;            /* bytes queued */
+    uint32_t cur_pos;      /* position of cur's first byte, counted from head's */
+    uint16_t head_off;     /* bytes already consumed in head (< TT__CHUNK_DATA) */
+    uint16_t tail_len;     /* bytes used in tail (<= TT__CHUNK_DATA) */
 };
 
 /* Append up to n bytes; returns the count taken (short when memory runs out
  * or the stack-wide buffer limit, cfg.tcp.mem_max, is reached). */
 size_t tt__bufq_append(struct tt_stack *s, struct tt__bufq *q, const void *src, size_t n);
-/* Copy n bytes starting `off` bytes into the queue (off + n <= len). */
-void tt__bufq_copy(const struct tt__bufq *q, size_t off, void *dst, size_t n);
+/* Copy n bytes starting `off` bytes into the queue (off + n <= len). Any
+ * offset works (retransmissions); reading on from where the last copy ended,
+ * or from a later offset, walks no chunk twice. */
+void tt__bufq_copy(struct tt__bufq *q, size_t off, void *dst, size_t n);
 /* Consume n bytes (n <= len) from the front, freeing emptied chunks. */
 void tt__bufq_drop(struct tt_stack *s, struct tt__bufq *q, size_t n);
 void tt__bufq_clear(struct tt_stack *s, struct tt__bufq *q);

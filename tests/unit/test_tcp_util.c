@@ -164,12 +164,72 @@ static void test_bufq_model(void **st)
     fx_fini(&f);
 }
 
+/*
+ * The read cursor: a sender's pattern of reads, segment after segment from
+ * where the last one ended, mixed with retransmissions from any earlier
+ * offset, drops from the head (ACKs: inside a chunk, whole chunks, the
+ * cursor's own chunk), appends, and reads that end on a chunk boundary. Every
+ * read is checked against the flat model.
+ */
+static void test_bufq_cursor(void **st)
+{
+    (void)st;
+    struct fx f;
+    fx_init(&f, NULL);
+    struct tt__bufq q;
+    memset(&q, 0, sizeof q);
+    static uint8_t model[1 << 17], tmp[1 << 14];
+    size_t mlen = 0, rd = 0; /* rd: the next new byte to "send" */
+    struct tt_rng r;
+    tt_rng_seed(&r, 793);
+    uint8_t next = 0;
+    for (int step = 0; step < 20000; step++) {
+        unsigned op = tt_rng_below(&r, 10);
+        if (op < 2 && mlen < sizeof model - sizeof tmp) {
+            size_t n = tt_rng_below(&r, 6000);
+            for (size_t i = 0; i < n; i++)
+                tmp[i] = next++;
+            assert_int_equal(tt__bufq_append(f.s, &q, tmp, n), n);
+            memcpy(model + mlen, tmp, n);
+            mlen += n;
+        } else if (op < 6 && rd < mlen) {
+            /* The next segment: 1448 B, or up to the next chunk boundary. */
+            size_t n = tt_rng_below(&r, 2) ? 1448 : TT__CHUNK_DATA - (rd + 7) % TT__CHUNK_DATA;
+            if (n > mlen - rd)
+                n = mlen - rd;
+            tt__bufq_copy(&q, rd, tmp, n);
+            assert_memory_equal(tmp, model + rd, n);
+            rd += n;
+        } else if (op < 8 && rd) {
+            /* A retransmission from anywhere already sent. */
+            size_t off = tt_rng_below(&r, rd), n = tt_rng_below(&r, 3000);
+            if (n > mlen - off)
+                n = mlen - off;
+            tt__bufq_copy(&q, off, tmp, n);
+            assert_memory_equal(tmp, model + off, n);
+        } else {
+            /* An ACK: drop up to what was sent (sometimes all of it). */
+            size_t n = tt_rng_below(&r, 4) ? tt_rng_below(&r, rd + 1) : rd;
+            tt__bufq_drop(f.s, &q, n);
+            memmove(model, model + n, mlen - n);
+            mlen -= n;
+            rd -= n;
+        }
+        assert_int_equal(q.len, mlen);
+    }
+    tt__bufq_clear(f.s, &q);
+    assert_null(q.head);
+    assert_null(q.cur);
+    fx_fini(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_timer_heap_model),
         cmocka_unit_test(test_hash_table),
         cmocka_unit_test(test_bufq_model),
+        cmocka_unit_test(test_bufq_cursor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
