@@ -17,7 +17,7 @@
 static uint64_t req_hash(const struct tt_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
                          uint16_t rport)
 {
-    return tt__hash_tuple(tt__tcpm(s)->hkey, laddr, lport, raddr, rport);
+    return tt__tcp_tuple_hash(s, laddr, lport, raddr, rport);
 }
 
 #define HN_REQ(n) ((struct tt__synreq *)((char *)(n)-offsetof(struct tt__synreq, hn)))

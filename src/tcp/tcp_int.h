@@ -279,6 +279,14 @@ struct tt__synreq {
 };
 
 /* Per-stack TCP state (stack->tcp). */
+/* The last 4-tuple hashed for the tables, and its hash (tcb.c). */
+struct tt__tuple_memo {
+    uint64_t hash;
+    uint32_t laddr, raddr;
+    uint16_t lport, rport;
+    int valid;
+};
+
 struct tt__tcp {
     struct tt__htable conns;     /* full control blocks by 4-tuple */
     struct tt__htable listeners; /* listeners by local port */
@@ -287,6 +295,7 @@ struct tt__tcp {
     struct tt_tcp *all;  /* every control block */
     struct tt_tcp *reap; /* closed and unowned, freed at the end of the entry */
     uint64_t hkey[2];    /* hash-table key, derived from the stack secret */
+    struct tt__tuple_memo hmemo;
     uint32_t next_id;
     uint32_t next_ephemeral; /* RFC 6056 algorithm 3 "next_ephemeral" */
     uint32_t synq_total;
@@ -317,6 +326,10 @@ struct tt__seg {
 };
 
 /* ---- tcb.c ---- */
+/* The hash-table hash of a 4-tuple (SipHash-1-3 under hkey), remembered for
+ * the next call with the same tuple. */
+uint64_t tt__tcp_tuple_hash(const struct tt_stack *s, uint32_t laddr, uint16_t lport,
+                            uint32_t raddr, uint16_t rport);
 /* A new CLOSED control block; id 0 = the next serial. NULL when out of memory
  * or past max_connections. */
 struct tt_tcp *tt__tcb_new(struct tt_stack *s, uint32_t id, tt_time now);
