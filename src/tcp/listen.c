@@ -43,6 +43,8 @@ struct tt__synreq *tt__synreq_lookup(struct tt_stack *s, uint32_t laddr, uint16_
  */
 static void req_trace_state(struct tt_stack *s, uint32_t id, int os, int ns, tt_time now)
 {
+    if (!s->trace_fn)
+        return;
     struct tt_trace_event ev;
     tt__tcb_event(&ev, TT_TRACE_TCP_STATE, NULL, id, now);
     ev.old_state = os;

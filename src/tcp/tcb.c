@@ -55,6 +55,8 @@ int tt__tcb_set_state(struct tt_tcp *t, enum tt_tcp_state ns, tt_time now)
         m->st.time_wait--;
     if (ns == TT_TIME_WAIT)
         m->st.time_wait++;
+    if (!t->s->trace_fn)
+        return 0; /* no hook: no event to build */
     struct tt_trace_event ev;
     tt__tcb_event(&ev, TT_TRACE_TCP_STATE, t, t->id, now);
     ev.old_state = (int)os;
@@ -76,6 +78,8 @@ void tt__tcb_event(struct tt_trace_event *ev, enum tt_trace_kind kind, const str
 
 static void trace_life(struct tt_tcp *t, enum tt_trace_kind kind, int err, tt_time now)
 {
+    if (!t->s->trace_fn)
+        return;
     struct tt_trace_event ev;
     tt__tcb_event(&ev, kind, t, t->id, now);
     ev.err = err;
