@@ -1,12 +1,66 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Chunked byte queues: send data from SND.UNA on, received data not yet read.
- * Chunks are drawn from the stack allocator on demand and returned as soon as
- * they are consumed (acknowledged or read), so an idle connection holds none.
+ * Chunks are drawn on demand and given back as soon as they are consumed
+ * (acknowledged or read), so an idle connection holds none; a bounded
+ * per-stack cache between the queues and the allocator saves the allocator
+ * call per chunk while data flows.
  */
 #include <string.h>
 
 #include "tcp/tcp_int.h"
+
+/* A chunk for a queue: a kept one when there is one, else a new one. */
+static struct tt__chunk *chunk_get(struct tt_stack *s)
+{
+    struct tt__tcp *m = tt__tcpm(s);
+    struct tt__chunk *c = m->chunk_free;
+    if (c) {
+        m->chunk_free = c->next;
+        m->chunk_nfree--;
+    } else if (!(c = tt__alloc(s, sizeof *c))) {
+        return NULL;
+    }
+    m->chunks_used++;
+    return c;
+}
+
+/*
+ * An emptied chunk goes back to the stack's cache instead of the allocator
+ * (a bulk transfer frees and draws one chunk per 2 KiB). The cache is bounded
+ * twice: at most cfg.tcp.chunk_cache chunks, and never more than the queues
+ * hold, so it shrinks as they drain and is empty when every queue is: an idle
+ * connection, and an idle stack, hold no buffer memory (DESIGN.md).
+ */
+static void chunk_put(struct tt_stack *s, struct tt__chunk *c)
+{
+    struct tt__tcp *m = tt__tcpm(s);
+    m->chunks_used--;
+    if (m->chunk_nfree < s->cfg.tcp.chunk_cache && m->chunk_nfree < m->chunks_used) {
+        c->next = m->chunk_free;
+        m->chunk_free = c;
+        m->chunk_nfree++;
+        return;
+    }
+    tt__free(s, c, sizeof *c);
+    while (m->chunk_nfree > m->chunks_used) {
+        struct tt__chunk *x = m->chunk_free;
+        m->chunk_free = x->next;
+        m->chunk_nfree--;
+        tt__free(s, x, sizeof *x);
+    }
+}
+
+void tt__bufq_cache_free(struct tt_stack *s)
+{
+    struct tt__tcp *m = tt__tcpm(s);
+    while (m->chunk_free) {
+        struct tt__chunk *x = m->chunk_free;
+        m->chunk_free = x->next;
+        tt__free(s, x, sizeof *x);
+    }
+    m->chunk_nfree = 0;
+}
 
 size_t tt__bufq_append(struct tt_stack *s, struct tt__bufq *q, const void *src, size_t n)
 {
@@ -18,7 +72,7 @@ size_t tt__bufq_append(struct tt_stack *s, struct tt__bufq *q, const void *src, 
             size_t lim = s->cfg.tcp.mem_max;
             if (lim && tt__tcpm(s)->st.buf_bytes + sizeof(struct tt__chunk) > lim)
                 break;
-            struct tt__chunk *c = tt__alloc(s, sizeof *c);
+            struct tt__chunk *c = chunk_get(s);
             if (!c)
                 break;
             c->next = NULL;
@@ -111,13 +165,13 @@ void tt__bufq_drop(struct tt_stack *s, struct tt__bufq *q, size_t n)
             q->cur_pos -= (uint32_t)TT__CHUNK_DATA;
         if (!q->head)
             q->tail = NULL, q->tail_len = 0;
-        tt__free(s, c, sizeof *c);
+        chunk_put(s, c);
         tt__tcpm(s)->st.buf_bytes -= sizeof *c;
     }
     if (q->len == 0 && q->head) {
         /* Everything consumed but the last chunk still allocated: free it, so
          * an idle queue holds no memory. */
-        tt__free(s, q->head, sizeof *q->head);
+        chunk_put(s, q->head);
         tt__tcpm(s)->st.buf_bytes -= sizeof *q->head;
         q->head = q->tail = q->cur = NULL;
         q->head_off = q->tail_len = 0;

@@ -67,6 +67,8 @@ void tt__bufq_copy(struct tt__bufq *q, size_t off, void *dst, size_t n);
 /* Consume n bytes (n <= len) from the front, freeing emptied chunks. */
 void tt__bufq_drop(struct tt_stack *s, struct tt__bufq *q, size_t n);
 void tt__bufq_clear(struct tt_stack *s, struct tt__bufq *q);
+/* Free the chunks kept for reuse (stack teardown). */
+void tt__bufq_cache_free(struct tt_stack *s);
 
 /* ---- out-of-order queue (rcv.c) ---- */
 
@@ -296,6 +298,9 @@ struct tt__tcp {
     struct tt_tcp *reap; /* closed and unowned, freed at the end of the entry */
     uint64_t hkey[2];    /* hash-table key, derived from the stack secret */
     struct tt__tuple_memo hmemo;
+    struct tt__chunk *chunk_free; /* emptied chunks kept for reuse (bufq.c) */
+    uint32_t chunk_nfree;         /* chunks in chunk_free */
+    uint32_t chunks_used;         /* chunks the byte queues hold */
     uint32_t next_id;
     uint32_t next_ephemeral; /* RFC 6056 algorithm 3 "next_ephemeral" */
     uint32_t synq_total;

@@ -35,6 +35,7 @@ void tt_config_default(struct tt_config *cfg)
     t->rmem_max = 6291456;
     t->wmem_default = 16384;
     t->wmem_max = 4194304;
+    t->chunk_cache = 1024;
     t->init_cwnd = 10;
     t->slow_start_after_idle = 1;
     t->min_tso_segs = 2;

@@ -223,13 +223,58 @@ static void test_bufq_cursor(void **st)
     fx_fini(&f);
 }
 
+/*
+ * The chunk cache: emptied chunks are kept while other queues hold data, at
+ * most cfg.tcp.chunk_cache of them and never more than the queues hold, and
+ * all go back to the allocator when every queue is empty.
+ */
+static void test_bufq_chunk_cache(void **st)
+{
+    (void)st;
+    struct tt_config cfg;
+    fx_config(&cfg);
+    cfg.tcp.chunk_cache = 4;
+    struct fx f;
+    fx_init(&f, &cfg);
+    struct tt__bufq a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    static uint8_t data[10 * TT__CHUNK_DATA];
+    size_t base = tt_stack_mem_in_use(f.s), ch = sizeof(struct tt__chunk);
+    assert_int_equal(tt__bufq_append(f.s, &a, data, sizeof data), sizeof data);
+    assert_int_equal(tt__bufq_append(f.s, &b, data, 3 * TT__CHUNK_DATA), 3 * TT__CHUNK_DATA);
+    assert_int_equal(tt_stack_mem_in_use(f.s), base + 13 * ch);
+    /* a empties: 10 chunks freed, 3 kept (no more than b's 3). */
+    tt__bufq_clear(f.s, &a);
+    assert_int_equal(tt_stack_mem_in_use(f.s), base + 6 * ch);
+    /* Drawn back without the allocator. */
+    assert_int_equal(tt__bufq_append(f.s, &a, data, 3 * TT__CHUNK_DATA), 3 * TT__CHUNK_DATA);
+    assert_int_equal(tt_stack_mem_in_use(f.s), base + 6 * ch);
+    /* a at 6 chunks, b at 10, then a empties: the cap keeps 4 of its 6. */
+    assert_int_equal(tt__bufq_append(f.s, &a, data, 3 * TT__CHUNK_DATA), 3 * TT__CHUNK_DATA);
+    assert_int_equal(tt__bufq_append(f.s, &b, data, 7 * TT__CHUNK_DATA), 7 * TT__CHUNK_DATA);
+    tt__bufq_clear(f.s, &a);
+    assert_int_equal(tt_stack_mem_in_use(f.s), base + 14 * ch);
+    /* Every queue empty: nothing kept. */
+    tt__bufq_clear(f.s, &b);
+    assert_int_equal(tt_stack_mem_in_use(f.s), base);
+    /* chunk_cache 0: nothing is ever kept. */
+    f.s->cfg.tcp.chunk_cache = 0;
+    assert_int_equal(tt__bufq_append(f.s, &a, data, sizeof data), sizeof data);
+    assert_int_equal(tt__bufq_append(f.s, &b, data, 1), 1);
+    tt__bufq_clear(f.s, &a);
+    assert_int_equal(tt_stack_mem_in_use(f.s), base + ch);
+    tt__bufq_clear(f.s, &b);
+    assert_int_equal(tt_stack_mem_in_use(f.s), base);
+    fx_fini(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_timer_heap_model),
-        cmocka_unit_test(test_hash_table),
-        cmocka_unit_test(test_bufq_model),
-        cmocka_unit_test(test_bufq_cursor),
+        cmocka_unit_test(test_timer_heap_model), cmocka_unit_test(test_hash_table),
+        cmocka_unit_test(test_bufq_model),       cmocka_unit_test(test_bufq_cursor),
+        cmocka_unit_test(test_bufq_chunk_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

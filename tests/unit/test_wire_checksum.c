@@ -273,16 +273,11 @@ static void test_incremental32_random(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rfc1071_example),
-        cmocka_unit_test(test_hdr20_matches),
-        cmocka_unit_test(test_ipv4_header_golden),
-        cmocka_unit_test(test_odd_lengths_and_edges),
-        cmocka_unit_test(test_matches_reference),
-        cmocka_unit_test(test_chaining),
-        cmocka_unit_test(test_pseudo_header),
-        cmocka_unit_test(test_rfc1624_example),
-        cmocka_unit_test(test_incremental_random),
-        cmocka_unit_test(test_incremental32_random),
+        cmocka_unit_test(test_rfc1071_example),    cmocka_unit_test(test_hdr20_matches),
+        cmocka_unit_test(test_ipv4_header_golden), cmocka_unit_test(test_odd_lengths_and_edges),
+        cmocka_unit_test(test_matches_reference),  cmocka_unit_test(test_chaining),
+        cmocka_unit_test(test_pseudo_header),      cmocka_unit_test(test_rfc1624_example),
+        cmocka_unit_test(test_incremental_random), cmocka_unit_test(test_incremental32_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
