@@ -629,7 +629,7 @@ static void parse(int argc, char **argv, struct opts *o)
     o->rate = 10000000 / 8;
     o->seed = 1;
     o->limit = TT_SEC(300);
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!val)
             bench_die("usage: bench_recovery [--bytes N[K|M]] [--rate-mbit R] [--seed S] "
@@ -646,7 +646,6 @@ static void parse(int argc, char **argv, struct opts *o)
             o->limit = TT_SEC(num(val, "bad --limit"));
         else
             bench_die("unknown option (see the comment at the top of bench_recovery.c)");
-        i++;
     }
     if (!o->bytes || o->rate < 1000)
         bench_die("--bytes and --rate-mbit must be positive");
