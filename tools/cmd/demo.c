@@ -208,6 +208,55 @@ static const char *order_words(enum close_order o)
     }
 }
 
+/* Did `side` ever reach ESTABLISHED? */
+static int established(const struct tt_ladder *l, int side)
+{
+    for (size_t i = 0; i < l->nev; i++)
+        if (l->ev[i].kind == TT_LEV_STATE && l->ev[i].side == side &&
+            l->ev[i].new_state == TT_LS_ESTABLISHED)
+            return 1;
+    return 0;
+}
+
+/* SYNs `side` sent, and how many of them reached the other side. */
+static size_t syns(const struct tt_ladder *l, int side, size_t *arrived)
+{
+    size_t n = 0;
+    *arrived = 0;
+    for (size_t i = 0; i < l->nseg; i++)
+        if (l->seg[i].from == side && (l->seg[i].h.flags & TT_TCP_SYN)) {
+            n++;
+            *arrived += l->seg[i].t_recv != TT_TIME_NEVER;
+        }
+    return n;
+}
+
+static const char *times(size_t n)
+{
+    return n == 1 ? "once" : n == 2 ? "twice" : NULL;
+}
+
+/* The handshake never completed: who tried what, and who gave up why. */
+static void no_connection(const struct demo *d, const char *total, FILE *out)
+{
+    size_t c_arr, s_arr, c_syn = syns(&d->lad, TT_LADDER_CLIENT, &c_arr),
+                         s_syn = syns(&d->lad, TT_LADDER_SERVER, &s_arr);
+    char cn[24], sn[24];
+    snprintf(cn, sizeof cn, "%zu times", c_syn);
+    snprintf(sn, sizeof sn, "%zu times", s_syn);
+    fprintf(out, "\n  no connection: the client sent its SYN %s", times(c_syn) ? times(c_syn) : cn);
+    if (s_syn)
+        fprintf(out, ", the server answered %s\n  and %s of its SYN,ACKs reached the client",
+                times(s_syn) ? times(s_syn) : sn, s_arr ? "some" : "none");
+    else
+        fprintf(out, " and no SYN,ACK came back");
+    int err = d->c ? tt_tcp_error(d->c) : 0;
+    if (err)
+        fprintf(out, ";\n  the client gave up after %s: %s\n", total, tt_strerror(err));
+    else
+        fprintf(out, ";\n  the demo stopped after %s with the client still trying\n", total);
+}
+
 static void summary(const struct demo *d, FILE *out)
 {
     struct tt_ladder_stats st;
@@ -216,11 +265,16 @@ static void summary(const struct demo *d, FILE *out)
     tt__ladder_fmt_dur(st.handshake, hs, sizeof(hs));
     tt__ladder_fmt_dur(d->rtt, rtt, sizeof(rtt));
     tt__ladder_fmt_dur(st.t_last - st.t_first, total, sizeof(total));
-    fprintf(out, "\n  handshake %s \u00b7 request %zu B, reply %zu B \u00b7 RTT %s\n", hs, d->s_got,
-            d->c_got, rtt);
+    int connected = established(&d->lad, TT_LADDER_CLIENT);
+    if (connected)
+        fprintf(out, "\n  handshake %s \u00b7 request %zu B, reply %zu B \u00b7 RTT %s\n", hs,
+                d->s_got, d->c_got, rtt);
+    else
+        no_connection(d, total, out);
     fprintf(out, "  %zu segments, %zu retransmitted, %zu lost \u00b7 %s on the virtual clock\n",
             st.segs[0] + st.segs[1], st.rexmits[0] + st.rexmits[1], st.lost[0] + st.lost[1], total);
-    fprintf(out, "  %s\n", order_words(d->o.order));
+    if (connected)
+        fprintf(out, "  %s\n", order_words(d->o.order));
 }
 
 static const char DEMO_HELP[] =
