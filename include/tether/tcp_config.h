@@ -35,7 +35,11 @@ struct tt_tcp_config {
     uint8_t timestamps;            /* 1: offer timestamps (tcp_timestamps) */
     uint8_t window_scaling;        /* 1 (tcp_window_scaling) */
     uint8_t rfc1337;               /* 0: an RST in TIME-WAIT ends it (tcp_rfc1337) */
-    uint32_t challenge_ack_limit;  /* 1000 per second (tcp_challenge_ack_limit, older Linux) */
+    uint32_t challenge_ack_limit;  /* 1000 per second stack-wide, the budget drawn at random in
+                                      [limit/2, 3*limit/2) each second (tcp_challenge_ack_limit as
+                                      Linux 4.7-5.x; 6.x disables it); 0 = no stack-wide limit */
+    tt_time invalid_ratelimit;     /* 500 ms: least gap between two challenge ACKs of one
+                                      connection (tcp_invalid_ratelimit) */
     uint16_t ephemeral_lo;         /* 32768 (ip_local_port_range) */
     uint16_t ephemeral_hi;         /* 60999 */
     uint32_t max_syn_backlog;      /* 4096 half-open connections per stack (tcp_max_syn_backlog) */

@@ -207,6 +207,8 @@ struct tt_tcp {
     uint8_t chrono;        /* enum tt__chrono: what the sender waits on since chrono_at */
     tt_time ts_recent_age; /* when ts_recent was taken (RFC 7323 §5.5 24 days) */
     tt_time last_rcv;      /* any segment accepted (keepalive idle) */
+    tt_time chack_last;    /* our last challenge ACK (per-connection limit, output.c) */
+    uint8_t chack_sent;    /* chack_last holds a value */
     /* Deadlines (absolute; TT_TIME_NEVER when off). */
     tt_time t_rexmit, t_wait, t_delack, t_keep;
     tt_time t_push; /* 0 = push held data at the next poll (cork off, no-delay on) */
@@ -282,8 +284,9 @@ struct tt__tcp {
     uint32_t next_ephemeral; /* RFC 6056 algorithm 3 "next_ephemeral" */
     uint32_t synq_total;
     struct tt_tcp_stats st;
-    tt_time chack_start; /* challenge-ACK rate limit window (RFC 5961 §7) */
-    uint32_t chack_count;
+    tt_time chack_start;  /* stack-wide challenge-ACK budget (RFC 5961 §7): this second's */
+    uint32_t chack_count; /* ACKs left in it (randomized, output.c) */
+    uint8_t chack_drawn;
     uint8_t payload[TT_FRAME_MAX]; /* output scratch: payload, then segment */
     uint8_t seg[TT_FRAME_MAX];
 };
@@ -352,7 +355,7 @@ void tt__tcp_output(struct tt_tcp *t, tt_time now);
 void tt__tcp_output_force(struct tt_tcp *t, tt_time now);
 /* A bare ACK <SEQ=SND.NXT><ACK=RCV.NXT> now. */
 void tt__tcp_send_ack(struct tt_tcp *t, tt_time now);
-/* An RFC 5961 challenge ACK, subject to the stack-wide rate limit. */
+/* An RFC 5961 challenge ACK, subject to the per-connection and stack-wide limits. */
 void tt__tcp_challenge_ack(struct tt_tcp *t, tt_time now);
 /* An RST from a control block: <SEQ=SND.NXT><CTL=RST,ACK>. */
 void tt__tcp_send_rst_tcb(struct tt_tcp *t, tt_time now);

@@ -43,6 +43,7 @@ void tt_config_default(struct tt_config *cfg)
     t->window_scaling = 1;
     t->rfc1337 = 0;
     t->challenge_ack_limit = 1000;
+    t->invalid_ratelimit = TT_MSEC(500);
     t->ephemeral_lo = 32768;
     t->ephemeral_hi = 60999;
     t->max_syn_backlog = 4096;

@@ -247,7 +247,10 @@ static void apply_sysctl(struct tt_drill_runner *r, struct tt_config *c, const c
     } else if (n >= 1 && strcmp(name, "tcp_syncookies") == 0) {
         c->tcp.syncookies = (uint8_t)a, state = "applied";
     } else if (n >= 1 && strcmp(name, "tcp_challenge_ack_limit") == 0) {
-        c->tcp.challenge_ack_limit = (uint32_t)a, state = "applied";
+        /* Linux 6.x's default INT_MAX means no stack-wide limit: tether's 0. */
+        c->tcp.challenge_ack_limit = a >= 2147483647 ? 0 : (uint32_t)a, state = "applied";
+    } else if (n >= 1 && strcmp(name, "tcp_invalid_ratelimit") == 0) {
+        c->tcp.invalid_ratelimit = TT_MSEC(a), state = "applied";
     }
     tt__drill_note(r, "sysctl %s=%s: %s", name, value, state);
 }
