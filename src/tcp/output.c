@@ -420,7 +420,7 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         uint32_t avail = (uint32_t)t->sndq.len - off;
         int re = tt_seq_lt(t->snd_nxt, t->snd_max);
         if (!re && avail && tt_seq_eq(t->snd_una, t->snd_max))
-            tt__tcp_idle_restart(t, now); /* RFC 5681 §4.1, before sending */
+            tt__cc_tx_start(t, now); /* RFC 5681 §4.1, before sending */
         /* RFC 3042 limited transmit (RFC 5681 §3.2 SHOULD): on each of the
          * first two duplicate ACKs one new segment may go beyond cwnd, within
          * the peer's window; cwnd itself is unchanged. */
