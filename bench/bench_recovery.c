@@ -106,15 +106,15 @@ static void fill(uint8_t *buf, uint64_t off, size_t n)
         buf[i] = pattern(off + i);
 }
 
-/*
- * The congestion control of a cell. Until a per-stack choice exists, the
- * stack's only algorithm (NewReno, RFC 5681 / 6582) stands for "reno", and
- * "cubic" is unavailable.
- */
+/* The congestion control of a cell, by its Linux name: unavailable (-1)
+ * while the stack has no module of that name. */
 static int cc_select(struct tt_config *cfg, const char *name)
 {
-    (void)cfg;
-    return strcmp(name, "reno") == 0 ? 0 : -1;
+    int id = tt_tcp_cc_by_name(name);
+    if (id < 0)
+        return -1;
+    cfg->tcp.congestion_control = (uint8_t)id;
+    return 0;
 }
 
 /* ---- hooks ---- */
