@@ -104,16 +104,22 @@ static void epoch_start(struct tt_tcp *t, tt_time now)
 static void reno_friendly(struct tt_tcp *t)
 {
     struct tt__cc_cubic *c = &t->ccs.cubic;
-    uint32_t b = beta(t);
-    uint64_t need = t->cwnd;
-    if (c->w_est < t->prior_cwnd)
-        need = need * (1024u + b) / (3u * (1024u - b));
-    if (need == 0)
-        need = 1;
-    while (c->est_acc >= need) {
-        c->est_acc -= (uint32_t)need;
-        c->w_est += tt__tcp_mss(t);
+    uint32_t b = beta(t), mss = tt__tcp_mss(t);
+    uint64_t cw = t->cwnd ? t->cwnd : 1;
+    if (c->w_est < t->prior_cwnd) {
+        /* α < 1 up to cwnd_prior: steps of cwnd / α bytes each. */
+        uint64_t need = cw * (1024u + b) / (3u * (1024u - b));
+        uint64_t steps = (t->prior_cwnd - c->w_est + mss - 1) / mss;
+        uint64_t n = c->est_acc / need;
+        n = n < steps ? n : steps;
+        c->w_est += (uint32_t)n * mss;
+        c->est_acc -= (uint32_t)(n * need);
+        if (c->w_est < t->prior_cwnd)
+            return;
     }
+    uint64_t n = c->est_acc / cw;
+    c->w_est += (uint32_t)n * mss;
+    c->est_acc -= (uint32_t)(n * cw);
 }
 
 /* Bytes to acknowledge per SMSS of growth towards `target` within one RTT
@@ -159,7 +165,9 @@ static void cubic_rate(struct tt_tcp *t, tt_time now)
  * rate is computed again only when cwnd changed or after 1/32 s (a curve
  * barely moves in between), and the bytes acked towards a step left over
  * when the step is taken are dropped; Linux's CUBIC numbers in the
- * conformance scripts follow from both.
+ * conformance scripts follow from both. Unlike Linux the hold is at most one
+ * smoothed RTT, so that on a short path the Reno-friendly growth (§4.3) does
+ * not stall for 32 RTTs at a time.
  */
 static void cubic_avoid(struct tt_tcp *t, uint32_t acked, tt_time now)
 {
@@ -168,7 +176,10 @@ static void cubic_avoid(struct tt_tcp *t, uint32_t acked, tt_time now)
     if (!c->epoch_start)
         epoch_start(t, now);
     c->est_acc += acked;
-    if (!c->last_calc || ms_of(now) - c->last_calc >= CUBIC_RECALC_MS)
+    uint32_t hold = (uint32_t)(t->srtt / 1000u);
+    if (hold > CUBIC_RECALC_MS)
+        hold = CUBIC_RECALC_MS;
+    if (!c->last_calc || ms_of(now) - c->last_calc >= hold)
         cubic_rate(t, now);
     if (c->acc >= c->need) {
         c->acc = 0;

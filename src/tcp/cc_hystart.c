@@ -98,6 +98,9 @@ uint32_t tt__hyspp_ack(struct tt_tcp *t, const struct tt__cc_ack *a)
         round_end(t);
     if (c->hs_state == TT__HS_DONE)
         return n;
+    /* The growth is decided before the tests, as in §4.2's order: the ACK
+     * that ends slow start still grows cwnd as slow start does. */
+    int css = c->hs_state == TT__HS_CSS;
     if (a->rtt) {
         if (a->rtt < c->hs_cur_min)
             c->hs_cur_min = a->rtt;
@@ -108,7 +111,7 @@ uint32_t tt__hyspp_ack(struct tt_tcp *t, const struct tt__cc_ack *a)
     uint32_t l = t->s->cfg.tcp.hystart_limit;
     if (l && n > l * tt__tcp_mss(t))
         n = l * tt__tcp_mss(t);
-    if (c->hs_state != TT__HS_CSS)
+    if (!css)
         return n;
     /* CSS growth: min(N, L * SMSS) / CSS_GROWTH_DIVISOR; the remainder is
      * kept so that small ACKs still add up. */
