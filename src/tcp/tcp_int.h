@@ -15,7 +15,8 @@
  *             ACKs, window updates after a read, urgent data
  *   cc.c      the congestion-control layer: module choice, undo, tracing
  *   cc_reno.c RFC 5681 / RFC 3465 Reno behind struct tt__cc_ops
- *   cc_cubic.c RFC 9438 CUBIC with RFC 9406 HyStart++ (the default)
+ *   cc_cubic.c RFC 9438 CUBIC (the default)
+ *   cc_hystart.c RFC 9406 HyStart++, CUBIC's initial slow start
  *   listen.c  SYN queue, accept queue, backlog
  *   isn.c     RFC 6528 ISNs, RFC 6056 ephemeral ports
  *   bufq.c    chunked byte queues for send and receive data
