@@ -219,7 +219,7 @@ static void cubic_on_loss(struct tt_tcp *t, tt_time now)
     (void)now;
     struct tt__cc_cubic *c = &t->ccs.cubic;
     uint32_t mss = tt__tcp_mss(t), b = beta(t);
-    if (t->s->cfg.tcp.cubic_fast_convergence && t->cwnd < c->w_max)
+    if (t->s->cfg.tcp.cubic_fast_conv && t->cwnd < c->w_max)
         c->w_max = (uint32_t)((uint64_t)t->cwnd * (1024u + b) / 2048u);
     else
         c->w_max = t->cwnd;

@@ -253,7 +253,7 @@ static void test_cubic_loss(void **st)
     /* Without fast convergence W_max is the cwnd at the loss. */
     struct tt_config cfg;
     fx_config(&cfg);
-    cfg.tcp.cubic_fast_convergence = 0;
+    cfg.tcp.cubic_fast_conv = 0;
     conn(&f, &cfg, TT_TCP_CC_CUBIC, 10 * MSS, UINT32_MAX);
     tt__cc_loss(f.t, f.now);
     f.t->cwnd = 7 * MSS;
