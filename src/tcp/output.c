@@ -38,7 +38,9 @@ static void xmit_raw(struct tt_stack *s, const struct tt_tcp *t, uint32_t id, ui
     o.src = laddr;
     o.dst = raddr;
     o.proto = TT_IPPROTO_TCP;
-    o.df = 1; /* RFC 1191 path MTU discovery, as Linux does */
+    /* RFC 1191 path MTU discovery, as Linux does, but on a path below
+     * cfg.pmtu_min (tcp.c frag_needed). */
+    o.df = !(t && t->pmtu_nodf);
     (void)tt__ip_output(s, &o, m->seg, (size_t)n, now);
 }
 
@@ -420,7 +422,7 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         uint32_t avail = (uint32_t)t->sndq.len - off;
         int re = tt_seq_lt(t->snd_nxt, t->snd_max);
         if (!re && avail && tt_seq_eq(t->snd_una, t->snd_max))
-            tt__tcp_idle_restart(t, now); /* RFC 5681 §4.1, before sending */
+            tt__cc_tx_start(t, now); /* RFC 5681 §4.1, before sending */
         /* RFC 3042 limited transmit (RFC 5681 §3.2 SHOULD): on each of the
          * first two duplicate ACKs one new segment may go beyond cwnd, within
          * the peer's window; cwnd itself is unchanged. */
@@ -478,28 +480,34 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
 
 void tt__tcp_output(struct tt_tcp *t, tt_time now)
 {
+    tt__tcp_pmtu_age(t, now);
     switch (t->state) {
     case TT_CLOSED:
     case TT_LISTEN:
         return;
+    default:
+        /* Closed in SYN-RECEIVED (simultaneous open, now FIN-WAIT-1 as in
+         * Linux): until our SYN is acknowledged, what goes (again) is the
+         * SYN-ACK; the FIN waits behind it at ISS + 1. */
+        if (!tt_seq_eq(t->snd_una, t->iss))
+            break;
+        /* fall through */
     case TT_SYN_SENT:
     case TT_SYN_RECEIVED:
         /* RFC 9293 §3.10.1: <SEQ=ISS><CTL=SYN>, or <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>
          * in SYN-RECEIVED (simultaneous open). Retransmissions go back here. */
         if (tt_seq_eq(t->snd_nxt, t->iss)) {
-            uint8_t f = TT_TCP_SYN | (t->state == TT_SYN_RECEIVED ? TT_TCP_ACK : 0);
+            uint8_t f = TT_TCP_SYN | (t->state != TT_SYN_SENT ? TT_TCP_ACK : 0);
             int re = tt_seq_gt(t->snd_max, t->iss);
             xmit(t, f, t->iss, 0, 0, re ? TT_REXMIT_SYN : TT_REXMIT_NONE, now);
             t->snd_nxt = tt_seq_add(t->iss, 1);
             t->snd_max = tt_seq_max(t->snd_max, t->snd_nxt);
             tt__tcp_rexmit_arm(t, now);
-        } else if (t->ack_now && t->state == TT_SYN_RECEIVED) {
+        } else if (t->ack_now && t->state != TT_SYN_SENT) {
             tt__tcp_send_ack(t, now);
         }
         t->ack_now = 0;
         return;
-    default:
-        break;
     }
     int sent = send_data(t, 0, now);
     if (!sent && t->ack_now)
