@@ -48,7 +48,8 @@ fuzz:
 	@set -e; for f in $(FUZZ_BUILD)/tests/fuzz_*; do \
 		[ -x "$$f" ] || continue; n=$$(basename $$f); mkdir -p fuzz-corpus/$$n; \
 		echo "== $$n ($(FUZZ_SECONDS) s)"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 fuzz-corpus/$$n; done
+		seeds=; [ -d tests/fuzz/corpus/$$n ] && seeds=tests/fuzz/corpus/$$n; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 fuzz-corpus/$$n $$seeds; done
 
 demo: build
 	$(BUILD)/tether demo
