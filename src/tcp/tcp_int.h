@@ -15,7 +15,8 @@
  *             ACKs, window updates after a read, urgent data
  *   cc.c      the congestion-control layer: module choice, undo, tracing
  *   cc_reno.c RFC 5681 / RFC 3465 Reno behind struct tt__cc_ops
- *   cc_cubic.c RFC 9438 CUBIC with RFC 9406 HyStart++ (the default)
+ *   cc_cubic.c RFC 9438 CUBIC (the default)
+ *   cc_hystart.c RFC 9406 HyStart++, CUBIC's initial slow start
  *   listen.c  SYN queue, accept queue, backlog
  *   isn.c     RFC 6528 ISNs, RFC 6056 ephemeral ports
  *   bufq.c    chunked byte queues for send and receive data
@@ -128,32 +129,35 @@ struct tt__cc_ops {
     void (*on_recovery_end)(struct tt_tcp *t, tt_time now);
 };
 
-extern const struct tt__cc_ops tt__cc_reno;
+extern const struct tt__cc_ops tt__cc_reno, tt__cc_cubic;
 
 /* Reno's state (cc_reno.c): bytes acked towards the next +1 SMSS. */
 struct tt__cc_reno {
     uint32_t acc;
 };
 
-/* CUBIC's state (cc_cubic.c, RFC 9438 §4 names), with HyStart++ (RFC 9406)
- * for slow start. 44 bytes: 32-bit fields, times in ms or µs. */
+/* CUBIC's state (cc_cubic.c, RFC 9438 §4.1.2 names) and HyStart++'s
+ * (cc_hystart.c, RFC 9406 §4.2 names): 56 bytes, 32-bit fields, bytes for
+ * windows, ms for the epoch, µs for RTTs. cwnd_prior is t->prior_cwnd. */
 struct tt__cc_cubic {
-    uint32_t w_max;       /* W_max, bytes: cwnd before the last reduction */
-    uint32_t w_last_max;  /* W_max before fast convergence cut it (undo) */
-    uint32_t cwnd_epoch;  /* cwnd at the start of the epoch, bytes */
-    uint32_t w_est;       /* W_est (§4.3 Reno-friendly estimate), bytes */
-    uint32_t k;           /* K (§4.2 eq. 2), ms */
-    uint32_t epoch_start; /* ms (tt_time / 1000, + 1 so 0 = no epoch) */
-    uint32_t acc;         /* bytes acked not yet turned into cwnd */
-    tt_seq hs_end;        /* HyStart++: the round ends when this is acked */
-    uint32_t hs_last_min; /* lastRoundMinRTT, µs (UINT32_MAX = none) */
-    uint32_t hs_cur_min;  /* currentRoundMinRTT, µs */
-    uint32_t hs_base_min; /* cssBaselineMinRtt, µs */
-    uint8_t hs_samples;   /* rttSampleCount of this round (saturates) */
-    uint8_t hs_state;     /* enum in cc_cubic.c: slow start, CSS, done */
+    uint32_t w_max;       /* W_max, bytes; 0 = unknown (initial, after an RTO) */
+    uint32_t origin;      /* the curve's plateau: max(W_max, cwnd_epoch), bytes */
+    uint32_t w_est;       /* W_est (§4.3), bytes */
+    uint32_t k;           /* K (§4.2 Figure 2), ms */
+    uint32_t epoch_start; /* t_epoch, ms + 1 (0 = no epoch: one starts at the next ACK) */
+    uint32_t acc;         /* bytes acked not yet turned into cwnd (CA, and CSS) */
+    uint32_t est_acc;     /* bytes acked not yet turned into W_est */
+    uint32_t need;        /* bytes acked per +1 SMSS at the current rate */
+    uint32_t last_calc;   /* ms + 1 when `need` was computed; 0 = compute at the next ACK */
+    tt_seq hs_end;        /* windowEnd: the round ends when this is acked */
+    uint32_t hs_last_min; /* lastRoundMinRTT, µs (UINT32_MAX = infinity) */
+    uint32_t hs_cur_min;  /* currentRoundMinRTT */
+    uint32_t hs_base_min; /* cssBaselineMinRtt */
+    uint8_t hs_samples;   /* rttSampleCount (saturates at 255) */
+    uint8_t hs_state;     /* TT__HS_* */
     uint8_t hs_css_rounds;
-    uint8_t spare;
 };
+enum { TT__HS_SS, TT__HS_CSS, TT__HS_DONE }; /* struct tt__cc_cubic.hs_state */
 
 /* The congestion-control part of the control block. */
 union tt__cc_state {
@@ -192,6 +196,14 @@ void tt__cc_trace(struct tt_tcp *t, tt_time now);
 /* Slow start by bytes acked up to ssthresh (cc_reno.c, for every module):
  * returns the part of acked left over once cwnd reached ssthresh. */
 uint32_t tt__cc_slow_start(struct tt_tcp *t, uint32_t acked);
+/* HyStart++ (cc_hystart.c): start of the initial slow start; one ACK in slow
+ * start, returning the bytes slow start may add to cwnd. */
+void tt__hyspp_init(struct tt_tcp *t);
+uint32_t tt__hyspp_ack(struct tt_tcp *t, const struct tt__cc_ack *a);
+/* CUBIC's arithmetic (cc_cubic.c), exposed for the unit tests: floor of
+ * the cube root, and W_cubic(t) in bytes for t in ms since the epoch. */
+uint32_t tt__icbrt64(uint64_t x);
+uint32_t tt__cubic_w(const struct tt__cc_cubic *c, uint32_t t_ms, uint32_t mss);
 
 /* ---- timers: every object with deadlines embeds one heap node ---- */
 

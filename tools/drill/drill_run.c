@@ -249,6 +249,13 @@ static void apply_sysctl(struct tt_drill_runner *r, struct tt_config *c, const c
     } else if (n >= 1 && strcmp(name, "tcp_challenge_ack_limit") == 0) {
         /* Linux 6.x's default INT_MAX means no stack-wide limit: tether's 0. */
         c->tcp.challenge_ack_limit = a >= 2147483647 ? 0 : (uint32_t)a, state = "applied";
+    } else if (strcmp(name, "tcp_congestion_control") == 0) {
+        char cc[32] = "";
+        int id = sscanf(value, "%31s", cc) == 1 ? tt_tcp_cc_by_name(cc) : TT_EINVAL;
+        if (id > 0)
+            c->tcp.congestion_control = (uint8_t)id, state = "applied";
+        else
+            state = "ignored (no such module in tether)";
     } else if (n >= 1 && strcmp(name, "tcp_min_snd_mss") == 0) {
         c->tcp.min_snd_mss = (uint16_t)a, state = "applied";
     } else if (n >= 1 && strcmp(name, "tcp_invalid_ratelimit") == 0) {
