@@ -7,7 +7,7 @@ TEST_BUILD ?= build-test
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build test fuzz demo bench bench-instr bench-build install clean deps soak
+.PHONY: all build test fuzz demo bench bench-instr bench-tap bench-build install clean deps soak
 
 all: build
 
@@ -72,6 +72,10 @@ bench: bench-build
 
 bench-instr: bench-build
 	bench/run.sh --instr build-bench
+
+# One connection through a TAP against Linux, beside Linux over veth (root).
+bench-tap: bench-build
+	bash bench/tap_throughput.sh build-bench/tether
 
 bench-build:
 	@scripts/deps.sh build

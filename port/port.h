@@ -62,6 +62,10 @@ struct tt_port_dev;
  * Open /dev/net/tun and attach to (or create) the device `name` (at most 15
  * characters), non-blocking and close-on-exec. The device's MTU and
  * addresses on the kernel side are the host's business (ip link / ip addr).
+ * The device is opened with IFF_VNET_HDR and offers the kernel checksum and
+ * TCP/IPv4 segmentation offload (tuntap.c): super-frames it receives are cut
+ * back into segments for the stack. TETHER_NO_OFFLOAD=1 in the environment
+ * opens it without (one plain frame per read and write).
  * 0, TT_EINVAL (bad name), TT_ENOENT (no /dev/net/tun or no permission:
  * see err), TT_ENOMEM. *out owned until tt_port_dev_close().
  */
@@ -69,7 +73,8 @@ int tt_port_dev_open(enum tt_port_dev_kind kind, const char *name, struct tt_por
                      char *err, size_t errlen);
 
 /* The link for tt_iface_config.link: framing from the kind, `mtu` as given
- * (0 = 1500). Its transmit writes the frame with one write(); a full device
+ * (0 = 1500). Its transmit writes the frame (after an empty virtio-net
+ * header when offloads are on) with one system call; a full device
  * queue (EAGAIN) or error returns TT_ENOBUFS (the stack counts LINK_TX_FAILED). */
 struct tt_link tt_port_dev_link(struct tt_port_dev *dev, uint32_t mtu);
 
@@ -80,6 +85,8 @@ int tt_port_dev_fd(const struct tt_port_dev *dev);
 /*
  * Read one frame into buf (cap bytes; TT_FRAME_MAX is enough). Returns its
  * length, 0 when nothing is waiting, TT_ENOENT when the device went away.
+ * One read of the device may yield many frames (a super-frame's segments):
+ * the next calls return them before the device is read again.
  */
 int tt_port_dev_read(struct tt_port_dev *dev, void *buf, size_t cap);
 
