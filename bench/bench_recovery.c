@@ -369,6 +369,7 @@ struct figures {
     double secs, goodput_frac, efficiency, jain, spur_frac;
     uint64_t rcvd, data_segs, retx_segs, retx_bytes, spur_segs, drop_segs, drop_bytes;
     uint64_t beyond_new, beyond_retx;
+    uint64_t stack_retx_bytes; /* what the sender's tcp_info says, for comparison */
 };
 
 static double jain(const struct run *r)
@@ -392,6 +393,11 @@ static void figures(const struct run *r, int completed, struct figures *g)
         const struct app *p = &r->app[i];
         g->rcvd += p->rcvd;
         g->bad |= p->bad;
+        if (p->snd) {
+            struct tt_tcp_info ti;
+            tt_tcp_info(p->snd, &ti);
+            g->stack_retx_bytes += ti.bytes_retrans;
+        }
         last = (p->done ? p->done : tt_sim_now(r->sim)) > last
                    ? (p->done ? p->done : tt_sim_now(r->sim))
                    : last;
@@ -497,7 +503,8 @@ static void print_cell(const struct run *r, const struct figures *g, const struc
            (unsigned long long)r->causes[TT_REXMIT_SACK],
            (unsigned long long)r->causes[TT_REXMIT_RACK],
            (unsigned long long)r->causes[TT_REXMIT_TLP]);
-    printf(",\"stall_ms\":%.1f", (double)r->stall_max / 1e3);
+    printf(",\"stack_retx_bytes\":%llu,\"stall_ms\":%.1f", (unsigned long long)g->stack_retx_bytes,
+           (double)r->stall_max / 1e3);
     if (r->c->nflows > 1)
         print_num("jain", g->jain);
     if (r->c->rcv == RCV_SHRINK)
