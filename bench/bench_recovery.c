@@ -25,7 +25,7 @@
  * with a target says "pass": true/false; one without, null.
  *
  * Usage: bench_recovery [--bytes N] [--rate-mbit R] [--seed S] [--only SUBSTR]
- *                       [--limit SECONDS]
+ *                       [--limit SECONDS]   (virtual time per cell, default 1200)
  * The default (32 MiB per flow, 10 Mbit/s, seed 1) takes some 10 s of CPU.
  */
 #include <math.h>
@@ -511,9 +511,13 @@ static void print_cell(const struct run *r, const struct figures *g, const struc
         printf(",\"acks_rewritten\":%llu,\"beyond_edge_new\":%llu,\"beyond_edge_retx\":%llu",
                (unsigned long long)r->rewritten, (unsigned long long)g->beyond_new,
                (unsigned long long)g->beyond_retx);
-    if (r->c->rcv == RCV_RENEGE)
+    if (r->c->rcv == RCV_RENEGE) {
         printf(",\"renege_events\":%llu,\"reneged_bytes\":%llu",
                (unsigned long long)r->renege_events, (unsigned long long)r->renege_bytes);
+        /* What had to go again: dropped by the link or by the receiver. */
+        uint64_t lost = g->drop_bytes + r->renege_bytes;
+        print_num("efficiency_with_reneged", lost ? (double)g->retx_bytes / (double)lost : NAN);
+    }
     printf(",\"targets\":\"%s\"", v->targets);
     if (v->pass < 0)
         printf(",\"pass\":null}\n");
@@ -635,7 +639,7 @@ static void parse(int argc, char **argv, struct opts *o)
     o->bytes = 32u << 20;
     o->rate = 10000000 / 8;
     o->seed = 1;
-    o->limit = TT_SEC(300);
+    o->limit = TT_SEC(1200);
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!val)
