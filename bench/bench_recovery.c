@@ -26,6 +26,7 @@
  *
  * Usage: bench_recovery [--bytes N] [--rate-mbit R] [--seed S] [--only SUBSTR]
  *                       [--limit SECONDS]   (virtual time per cell, default 1200)
+ *                       [--trace]   (cwnd changes and retransmissions on stderr)
  * The default (32 MiB per flow, 10 Mbit/s, seed 1) takes some 10 s of CPU.
  */
 #include <math.h>
@@ -50,6 +51,7 @@ struct opts {
     uint64_t seed;
     const char *only; /* run only cells whose name contains this */
     tt_time limit;    /* virtual time per cell */
+    int trace;        /* --trace: cwnd changes and retransmissions on stderr */
 };
 
 enum rcv_mode { RCV_NORMAL, RCV_SHRINK, RCV_RENEGE };
@@ -122,6 +124,13 @@ static int cc_select(struct tt_config *cfg, const char *name)
 static void on_trace(void *ctx, const struct tt_trace_event *ev)
 {
     struct run *r = ctx;
+    if (r->o->trace && ev->kind == TT_TRACE_TCP_CWND)
+        fprintf(stderr, "%.6f conn %u cwnd %u ssthresh %u\n", (double)ev->now / 1e6,
+                (unsigned)ev->conn_id, (unsigned)ev->cwnd, (unsigned)ev->ssthresh);
+    if (r->o->trace && ev->kind == TT_TRACE_TCP_RETRANSMIT)
+        fprintf(stderr, "%.6f conn %u retransmit seq %u len %u cause %d\n", (double)ev->now / 1e6,
+                (unsigned)ev->conn_id, (unsigned)ev->seg.seq, (unsigned)ev->seg.len,
+                (int)ev->cause);
     if (ev->kind != TT_TRACE_TCP_RETRANSMIT || (unsigned)ev->cause >= 8)
         return;
     r->causes[ev->cause]++;
@@ -642,9 +651,14 @@ static void parse(int argc, char **argv, struct opts *o)
     o->limit = TT_SEC(1200);
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--trace") == 0) {
+            o->trace = 1;
+            i--;
+            continue;
+        }
         if (!val)
             bench_die("usage: bench_recovery [--bytes N[K|M]] [--rate-mbit R] [--seed S] "
-                      "[--only SUBSTR] [--limit SECONDS]");
+                      "[--only SUBSTR] [--limit SECONDS] [--trace]");
         if (strcmp(a, "--bytes") == 0)
             o->bytes = num(val, "bad --bytes");
         else if (strcmp(a, "--rate-mbit") == 0)
