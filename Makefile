@@ -69,6 +69,8 @@ bench:
 	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTETHER_TESTS=OFF
 	cmake --build build-bench -j $(JOBS)
 	@for b in build-bench/bench/bench_*; do [ -x "$$b" ] && "$$b"; done
+	@# SYN flood against tether serve with Linux clients (root, namespaces; 77 = skipped).
+	@bash bench/syn_flood.sh build-bench/tether build-bench/bench/synflood_gen; rc=$$?; [ $$rc = 0 ] || [ $$rc = 77 ]
 
 install: build
 	cmake --install $(BUILD)
