@@ -62,11 +62,11 @@ static uint64_t cube_bytes(uint32_t d, uint32_t mss)
 /* W_cubic(t) of RFC 9438 Figure 1, t in ms since the epoch. */
 uint32_t tt__cubic_w(const struct tt__cc_cubic *c, uint32_t t_ms, uint32_t mss)
 {
-    uint32_t d = t_ms > c->k ? t_ms - c->k : c->k - t_ms;
+    uint32_t d = t_ms > c->ca.k ? t_ms - c->ca.k : c->ca.k - t_ms;
     uint64_t delta = cube_bytes(d, mss);
-    if (t_ms < c->k)
-        return delta >= c->origin ? 0 : (uint32_t)(c->origin - delta);
-    uint64_t w = c->origin + delta;
+    if (t_ms < c->ca.k)
+        return delta >= c->ca.origin ? 0 : (uint32_t)(c->ca.origin - delta);
+    uint64_t w = c->ca.origin + delta;
     return w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
 }
 
@@ -84,18 +84,18 @@ static void epoch_start(struct tt_tcp *t, tt_time now)
     struct tt__cc_cubic *c = &t->ccs.cubic;
     uint32_t mss = tt__tcp_mss(t);
     c->epoch_start = ms_of(now);
-    c->acc = c->est_acc = 0;
-    c->last_calc = 0;
-    c->w_est = t->cwnd;
+    c->ca.acc = c->ca.est_acc = 0;
+    c->ca.last_calc = 0;
+    c->ca.w_est = t->cwnd;
     if (c->w_max <= t->cwnd) {
-        c->k = 0;
-        c->origin = t->cwnd;
+        c->ca.k = 0;
+        c->ca.origin = t->cwnd;
         return;
     }
     /* K in ms = cbrt((W_max - cwnd) / mss / C * 10^9). */
     uint64_t x = (uint64_t)(c->w_max - t->cwnd) * (1000000000u / CUBIC_C_NUM * CUBIC_C_DEN) / mss;
-    c->k = tt__icbrt64(x);
-    c->origin = c->w_max;
+    c->ca.k = tt__icbrt64(x);
+    c->ca.origin = c->w_max;
 }
 
 /* RFC 9438 §4.3 Figure 4: W_est += α * segments_acked / cwnd, in whole
@@ -106,20 +106,20 @@ static void reno_friendly(struct tt_tcp *t)
     struct tt__cc_cubic *c = &t->ccs.cubic;
     uint32_t b = beta(t), mss = tt__tcp_mss(t);
     uint64_t cw = t->cwnd ? t->cwnd : 1;
-    if (c->w_est < t->prior_cwnd) {
+    if (c->ca.w_est < t->prior_cwnd) {
         /* α < 1 up to cwnd_prior: steps of cwnd / α bytes each. */
         uint64_t need = cw * (1024u + b) / (3u * (1024u - b));
-        uint64_t steps = (t->prior_cwnd - c->w_est + mss - 1) / mss;
-        uint64_t n = c->est_acc / need;
+        uint64_t steps = (t->prior_cwnd - c->ca.w_est + mss - 1) / mss;
+        uint64_t n = c->ca.est_acc / need;
         n = n < steps ? n : steps;
-        c->w_est += (uint32_t)n * mss;
-        c->est_acc -= (uint32_t)(n * need);
-        if (c->w_est < t->prior_cwnd)
+        c->ca.w_est += (uint32_t)n * mss;
+        c->ca.est_acc -= (uint32_t)(n * need);
+        if (c->ca.w_est < t->prior_cwnd)
             return;
     }
-    uint64_t n = c->est_acc / cw;
-    c->w_est += (uint32_t)n * mss;
-    c->est_acc -= (uint32_t)(n * cw);
+    uint64_t n = c->ca.est_acc / cw;
+    c->ca.w_est += (uint32_t)n * mss;
+    c->ca.est_acc -= (uint32_t)(n * cw);
 }
 
 /* Bytes to acknowledge per SMSS of growth towards `target` within one RTT
@@ -133,7 +133,7 @@ static uint32_t need_for(const struct tt_tcp *t, uint32_t target)
     return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
-/* The growth rate (c->need) from the cubic curve and the Reno-friendly
+/* The growth rate (c->ca.need) from the cubic curve and the Reno-friendly
  * estimate. */
 static void cubic_rate(struct tt_tcp *t, tt_time now)
 {
@@ -143,21 +143,21 @@ static void cubic_rate(struct tt_tcp *t, tt_time now)
     /* §4.2: target = W_cubic(t + RTT), within [cwnd, 1.5 cwnd]. */
     uint32_t target = tt__cubic_w(c, el + (uint32_t)(t->srtt / 1000u), mss);
     uint32_t hi = t->cwnd + t->cwnd / 2;
-    c->need = need_for(t, target < hi ? target : hi);
-    if (c->w_max == 0 && c->need > CUBIC_UNKNOWN_CNT * mss)
-        c->need = CUBIC_UNKNOWN_CNT * mss;
+    c->ca.need = need_for(t, target < hi ? target : hi);
+    if (c->w_max == 0 && c->ca.need > CUBIC_UNKNOWN_CNT * mss)
+        c->ca.need = CUBIC_UNKNOWN_CNT * mss;
     if (t->s->cfg.tcp.cubic_friendliness) {
         /* §4.3: in the Reno-friendly region (W_cubic < W_est) cwnd follows
          * W_est; as Linux, it grows to W_est within one RTT rather than
          * jumping to it. */
         reno_friendly(t);
-        uint32_t nf = need_for(t, c->w_est);
-        if (nf < c->need)
-            c->need = nf;
+        uint32_t nf = need_for(t, c->ca.w_est);
+        if (nf < c->ca.need)
+            c->ca.need = nf;
     }
-    if (c->need < 2u * mss)
-        c->need = 2u * mss; /* at most 1.5 cwnd per RTT (§4.2 upper bound) */
-    c->last_calc = ms_of(now);
+    if (c->ca.need < 2u * mss)
+        c->ca.need = 2u * mss; /* at most 1.5 cwnd per RTT (§4.2 upper bound) */
+    c->ca.last_calc = ms_of(now);
 }
 
 /*
@@ -175,23 +175,23 @@ static void cubic_avoid(struct tt_tcp *t, uint32_t acked, tt_time now)
     uint32_t mss = tt__tcp_mss(t);
     if (!c->epoch_start)
         epoch_start(t, now);
-    c->est_acc += acked;
+    c->ca.est_acc += acked;
     uint32_t hold = (uint32_t)(t->srtt / 1000u);
     if (hold > CUBIC_RECALC_MS)
         hold = CUBIC_RECALC_MS;
-    if (!c->last_calc || ms_of(now) - c->last_calc >= hold)
+    if (!c->ca.last_calc || ms_of(now) - c->ca.last_calc >= hold)
         cubic_rate(t, now);
-    if (c->acc >= c->need) {
-        c->acc = 0;
+    if (c->ca.acc >= c->ca.need) {
+        c->ca.acc = 0;
         t->cwnd += mss;
-        c->last_calc = 0;
+        c->ca.last_calc = 0;
     }
-    c->acc += acked;
-    if (c->acc >= c->need) {
-        uint32_t n = c->acc / c->need;
+    c->ca.acc += acked;
+    if (c->ca.acc >= c->ca.need) {
+        uint32_t n = c->ca.acc / c->ca.need;
         t->cwnd += n * mss;
-        c->acc -= n * c->need;
-        c->last_calc = 0;
+        c->ca.acc -= n * c->ca.need;
+        c->ca.last_calc = 0;
     }
 }
 
@@ -225,8 +225,7 @@ static void cubic_on_loss(struct tt_tcp *t, tt_time now)
         c->w_max = t->cwnd;
     uint32_t segs = (uint32_t)((uint64_t)(t->cwnd / mss) * b / 1024u);
     t->ssthresh = (segs > 2 ? segs : 2) * mss;
-    c->epoch_start = 0;
-    c->hs_state = TT__HS_DONE; /* RFC 9406 §4.2: loss ends HyStart++ */
+    tt__hyspp_done(t); /* RFC 9406 §4.2: loss ends HyStart++; a new epoch follows */
 }
 
 /* RFC 9438 §4.8: cwnd = 1 SMSS (RFC 5681); the next congestion avoidance
@@ -237,9 +236,7 @@ static void cubic_on_rto(struct tt_tcp *t, tt_time now)
     struct tt__cc_cubic *c = &t->ccs.cubic;
     t->cwnd = tt__tcp_mss(t);
     c->w_max = 0;
-    c->epoch_start = 0;
-    c->acc = c->est_acc = 0;
-    c->hs_state = TT__HS_DONE;
+    tt__hyspp_done(t);
 }
 
 /* RFC 9438 §4.9: the reduction was spurious. cc.c restored cwnd and
@@ -262,13 +259,15 @@ static void cubic_on_idle(struct tt_tcp *t, tt_time idle, tt_time now)
     struct tt__cc_cubic *c = &t->ccs.cubic;
     if (c->epoch_start && idle >= 1000u)
         c->epoch_start += (uint32_t)(idle / 1000u);
-    c->last_calc = 0; /* cwnd may restart (cc.c) */
+    if (c->hs_state == TT__HS_DONE)
+        c->ca.last_calc = 0; /* cwnd may restart (cc.c) */
 }
 
 static void cubic_on_recovery_end(struct tt_tcp *t, tt_time now)
 {
     (void)now;
-    t->ccs.cubic.acc = 0;
+    if (t->ccs.cubic.hs_state == TT__HS_DONE)
+        t->ccs.cubic.ca.acc = 0;
 }
 
 const struct tt__cc_ops tt__cc_cubic = {

@@ -31,27 +31,37 @@
 void tt__hyspp_init(struct tt_tcp *t)
 {
     struct tt__cc_cubic *c = &t->ccs.cubic;
-    c->hs_end = t->snd_nxt; /* windowEnd = SND.NXT */
-    c->hs_last_min = c->hs_cur_min = c->hs_base_min = UINT32_MAX;
+    if (t->s->cfg.tcp.hystart != TT_TCP_HYSTART_PP || t->ssthresh != UINT32_MAX || c->epoch_start) {
+        tt__hyspp_done(t);
+        return;
+    }
+    c->hs = (struct tt__hyspp){.end = t->snd_nxt}; /* windowEnd = SND.NXT */
+    c->hs.last_min = c->hs.cur_min = c->hs.base_min = UINT32_MAX;
     c->hs_samples = 0;
     c->hs_css_rounds = 0;
-    c->hs_state = t->s->cfg.tcp.hystart == TT_TCP_HYSTART_PP && t->ssthresh == UINT32_MAX
-                      ? TT__HS_SS
-                      : TT__HS_DONE;
+    c->hs_state = TT__HS_SS;
+}
+
+void tt__hyspp_done(struct tt_tcp *t)
+{
+    struct tt__cc_cubic *c = &t->ccs.cubic;
+    c->hs_state = TT__HS_DONE;
+    c->epoch_start = 0;
+    c->ca = (struct tt__cubic_ca){0};
 }
 
 /* §4.2: when windowEnd is acknowledged a round ends. */
 static void round_end(struct tt_tcp *t)
 {
     struct tt__cc_cubic *c = &t->ccs.cubic;
-    c->hs_end = t->snd_nxt;
-    c->hs_last_min = c->hs_cur_min;
-    c->hs_cur_min = UINT32_MAX;
+    c->hs.end = t->snd_nxt;
+    c->hs.last_min = c->hs.cur_min;
+    c->hs.cur_min = UINT32_MAX;
     c->hs_samples = 0;
     if (c->hs_state == TT__HS_CSS && ++c->hs_css_rounds >= CSS_ROUNDS) {
         /* CSS_ROUNDS complete: congestion avoidance. */
         t->ssthresh = t->cwnd;
-        c->hs_state = TT__HS_DONE;
+        tt__hyspp_done(t);
     }
 }
 
@@ -59,23 +69,23 @@ static void round_end(struct tt_tcp *t)
 static void delay_test(struct tt_tcp *t)
 {
     struct tt__cc_cubic *c = &t->ccs.cubic;
-    if (c->hs_samples < N_RTT_SAMPLE || c->hs_cur_min == UINT32_MAX)
+    if (c->hs_samples < N_RTT_SAMPLE || c->hs.cur_min == UINT32_MAX)
         return;
     if (c->hs_state == TT__HS_CSS) {
-        if (c->hs_cur_min < c->hs_base_min) {
+        if (c->hs.cur_min < c->hs.base_min) {
             /* The RTT fell again: the exit was spurious, resume slow start. */
-            c->hs_base_min = UINT32_MAX;
+            c->hs.base_min = UINT32_MAX;
             c->hs_state = TT__HS_SS;
         }
         return;
     }
-    if (c->hs_last_min == UINT32_MAX)
+    if (c->hs.last_min == UINT32_MAX)
         return;
-    uint32_t thresh = c->hs_last_min / MIN_RTT_DIVISOR;
+    uint32_t thresh = c->hs.last_min / MIN_RTT_DIVISOR;
     thresh = thresh > MAX_RTT_THRESH ? MAX_RTT_THRESH : thresh;
     thresh = thresh < MIN_RTT_THRESH ? MIN_RTT_THRESH : thresh;
-    if (c->hs_cur_min >= c->hs_last_min + thresh) {
-        c->hs_base_min = c->hs_cur_min;
+    if (c->hs.cur_min >= c->hs.last_min + thresh) {
+        c->hs.base_min = c->hs.cur_min;
         c->hs_state = TT__HS_CSS;
         c->hs_css_rounds = 0; /* this partial round counts towards CSS_ROUNDS */
     }
@@ -94,7 +104,7 @@ uint32_t tt__hyspp_ack(struct tt_tcp *t, const struct tt__cc_ack *a)
     uint32_t n = a->acked;
     if (c->hs_state == TT__HS_DONE)
         return n;
-    if (tt_seq_ge(t->snd_una, c->hs_end))
+    if (tt_seq_ge(t->snd_una, c->hs.end))
         round_end(t);
     if (c->hs_state == TT__HS_DONE)
         return n;
@@ -102,8 +112,8 @@ uint32_t tt__hyspp_ack(struct tt_tcp *t, const struct tt__cc_ack *a)
      * that ends slow start still grows cwnd as slow start does. */
     int css = c->hs_state == TT__HS_CSS;
     if (a->rtt) {
-        if (a->rtt < c->hs_cur_min)
-            c->hs_cur_min = a->rtt;
+        if (a->rtt < c->hs.cur_min)
+            c->hs.cur_min = a->rtt;
         if (c->hs_samples < UINT8_MAX)
             c->hs_samples++;
     }
@@ -115,8 +125,8 @@ uint32_t tt__hyspp_ack(struct tt_tcp *t, const struct tt__cc_ack *a)
         return n;
     /* CSS growth: min(N, L * SMSS) / CSS_GROWTH_DIVISOR; the remainder is
      * kept so that small ACKs still add up. */
-    c->acc += n;
-    n = c->acc / CSS_GROWTH_DIVISOR;
-    c->acc -= n * CSS_GROWTH_DIVISOR;
+    c->hs.acc += n;
+    n = c->hs.acc / CSS_GROWTH_DIVISOR;
+    c->hs.acc -= n * CSS_GROWTH_DIVISOR;
     return n;
 }

@@ -136,25 +136,41 @@ struct tt__cc_reno {
     uint32_t acc;
 };
 
-/* CUBIC's state (cc_cubic.c, RFC 9438 §4.1.2 names) and HyStart++'s
- * (cc_hystart.c, RFC 9406 §4.2 names): 56 bytes, 32-bit fields, bytes for
- * windows, ms for the epoch, µs for RTTs. cwnd_prior is t->prior_cwnd. */
+/* HyStart++'s state (cc_hystart.c, RFC 9406 §4.2 names), live only during
+ * the initial slow start. */
+struct tt__hyspp {
+    tt_seq end;        /* windowEnd: the round ends when this is acked */
+    uint32_t last_min; /* lastRoundMinRTT, µs (UINT32_MAX = infinity) */
+    uint32_t cur_min;  /* currentRoundMinRTT */
+    uint32_t base_min; /* cssBaselineMinRtt */
+    uint32_t acc;      /* CSS: bytes not yet turned into cwnd (a quarter counts) */
+};
+
+/* CUBIC's congestion-avoidance state (cc_cubic.c, RFC 9438 §4.1.2 names),
+ * set up afresh at each epoch start, so it shares memory with HyStart++'s. */
+struct tt__cubic_ca {
+    uint32_t origin;    /* the curve's plateau: max(W_max, cwnd_epoch), bytes */
+    uint32_t w_est;     /* W_est (§4.3), bytes */
+    uint32_t k;         /* K (§4.2 Figure 2), ms */
+    uint32_t acc;       /* bytes acked not yet turned into cwnd */
+    uint32_t est_acc;   /* bytes acked not yet turned into W_est */
+    uint32_t need;      /* bytes acked per +1 SMSS at the current rate */
+    uint32_t last_calc; /* ms + 1 when `need` was computed; 0 = at the next ACK */
+};
+
+/* CUBIC with HyStart++: 40 bytes. cwnd_prior is t->prior_cwnd. HyStart++
+ * runs only while ssthresh is infinite and no epoch has started; every path
+ * that ends it (tt__hyspp_done) clears the epoch, so `ca` is rebuilt before
+ * use. */
 struct tt__cc_cubic {
     uint32_t w_max;       /* W_max, bytes; 0 = unknown (initial, after an RTO) */
-    uint32_t origin;      /* the curve's plateau: max(W_max, cwnd_epoch), bytes */
-    uint32_t w_est;       /* W_est (§4.3), bytes */
-    uint32_t k;           /* K (§4.2 Figure 2), ms */
     uint32_t epoch_start; /* t_epoch, ms + 1 (0 = no epoch: one starts at the next ACK) */
-    uint32_t acc;         /* bytes acked not yet turned into cwnd (CA, and CSS) */
-    uint32_t est_acc;     /* bytes acked not yet turned into W_est */
-    uint32_t need;        /* bytes acked per +1 SMSS at the current rate */
-    uint32_t last_calc;   /* ms + 1 when `need` was computed; 0 = compute at the next ACK */
-    tt_seq hs_end;        /* windowEnd: the round ends when this is acked */
-    uint32_t hs_last_min; /* lastRoundMinRTT, µs (UINT32_MAX = infinity) */
-    uint32_t hs_cur_min;  /* currentRoundMinRTT */
-    uint32_t hs_base_min; /* cssBaselineMinRtt */
-    uint8_t hs_samples;   /* rttSampleCount (saturates at 255) */
-    uint8_t hs_state;     /* TT__HS_* */
+    union {
+        struct tt__hyspp hs;    /* hs_state != TT__HS_DONE */
+        struct tt__cubic_ca ca; /* hs_state == TT__HS_DONE */
+    };
+    uint8_t hs_state;   /* TT__HS_* */
+    uint8_t hs_samples; /* rttSampleCount (saturates at 255) */
     uint8_t hs_css_rounds;
 };
 enum { TT__HS_SS, TT__HS_CSS, TT__HS_DONE }; /* struct tt__cc_cubic.hs_state */
@@ -199,6 +215,9 @@ uint32_t tt__cc_slow_start(struct tt_tcp *t, uint32_t acked);
 /* HyStart++ (cc_hystart.c): start of the initial slow start; one ACK in slow
  * start, returning the bytes slow start may add to cwnd. */
 void tt__hyspp_init(struct tt_tcp *t);
+/* End HyStart++ for good (loss, RTO, CSS done): congestion avoidance may
+ * start an epoch. */
+void tt__hyspp_done(struct tt_tcp *t);
 uint32_t tt__hyspp_ack(struct tt_tcp *t, const struct tt__cc_ack *a);
 /* CUBIC's arithmetic (cc_cubic.c), exposed for the unit tests: floor of
  * the cube root, and W_cubic(t) in bytes for t in ms since the epoch. */
@@ -269,13 +288,13 @@ struct tt_tcp {
 
     /* Congestion control and loss recovery (ack.c, cc_*.c). */
     union tt__cc_state ccs; /* the module's own state */
-    uint8_t cc_id;          /* TT_TCP_CC_*: the module (tt__cc_module) */
     uint32_t dupacks;       /* duplicate ACKs in a row (RFC 5681 §2) */
     uint32_t lt_bytes;      /* sent by limited transmit since the last new ACK */
     tt_seq sack_high;       /* highest SACK right edge seen (new SACK information) */
     tt_seq recover;         /* RFC 6582 "recover" */
     uint8_t in_recovery;    /* NewReno fast recovery in progress */
     uint8_t cwnd_limited;   /* cwnd stopped a send in this window (Linux rule) */
+    uint8_t cc_id;          /* TT_TCP_CC_*: the module (tt__cc_module) */
     uint32_t max_flight;    /* most bytes in flight in this window */
     tt_seq flight_mark;     /* end of the window max_flight belongs to */
 

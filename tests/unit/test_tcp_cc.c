@@ -92,10 +92,10 @@ static void test_cubic_curve(void **st)
     tt__cc_set_cwnd(t, t->ssthresh, f.now);
     ack(t, MSS, 0, f.now); /* the epoch starts */
     double k = cbrt(30 / 0.4);
-    assert_true(fabs(t->ccs.cubic.k / 1000.0 - k) < 0.001);
+    assert_true(fabs(t->ccs.cubic.ca.k / 1000.0 - k) < 0.001);
     const double ts[] = {0, 0.5, 1, 2, 3, 4, k, 5, 6, 8, 10};
     for (unsigned i = 0; i < sizeof ts / sizeof ts[0]; i++) {
-        double want = w_cubic(ts[i], t->ccs.cubic.k / 1000.0, 100) * MSS;
+        double want = w_cubic(ts[i], t->ccs.cubic.ca.k / 1000.0, 100) * MSS;
         uint32_t got = tt__cubic_w(&t->ccs.cubic, (uint32_t)(ts[i] * 1000 + 0.5), MSS);
         assert_true(fabs(got - want) < 0.01 * MSS + 1);
     }
@@ -272,7 +272,7 @@ static int rounds(struct fx *f, int n, uint32_t rtt)
     struct tt__cc_cubic *c = &t->ccs.cubic;
     int r = 0, acked = 0;
     while (t->cwnd < t->ssthresh) {
-        if (tt_seq_ge(tt_seq_add(t->snd_una, MSS), c->hs_end) && acked && ++r == n)
+        if (tt_seq_ge(tt_seq_add(t->snd_una, MSS), c->hs.end) && acked && ++r == n)
             break;
         f->now += rtt / (t->cwnd / MSS);
         ack(t, MSS, rtt, f->now);
@@ -314,7 +314,7 @@ static void test_hystart_exit(void **st)
     w = f.t->cwnd;
     rounds(&f, 1, 120000); /* +17 ms >= 103 / 8 = 12.9 ms */
     assert_int_equal(c->hs_state, TT__HS_CSS);
-    assert_int_equal(c->hs_base_min, 120000);
+    assert_int_equal(c->hs.base_min, 120000);
     /* 8 ACKs of slow start (the 8th sample decides), the rest a quarter. */
     uint32_t segs = w / MSS;
     assert_true(f.t->cwnd >= w + 8 * MSS + (segs - 9) * MSS / 4);
