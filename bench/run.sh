@@ -50,3 +50,10 @@ list | while IFS='|' read -r name full shrt; do
     "$b/$name" $args
   fi
 done
+
+# Benches not in the list run with their defaults (times only).
+for p in "$b"/bench_*; do
+  if [ -x "$p" ] && [ "$instr" = 0 ] && ! list | grep -q "^$(basename "$p")|"; then
+    "$p"
+  fi
+done
