@@ -265,6 +265,29 @@ static void send_seg(struct tt_tcp *t, tt_seq seq, uint32_t n, int fin, int psh,
         t->last_data_sent = now;
 }
 
+/*
+ * The payload room of a segment: the send MSS less the SACK option the
+ * segment will carry. While we hold out-of-order data (or owe a D-SACK),
+ * data segments carry the blocks too, as Linux's (tcp_current_mss counts
+ * them): 4 + 8 bytes per block (RFC 2018 §3), at most 3 beside timestamps.
+ */
+static uint32_t seg_room(const struct tt_tcp *t)
+{
+    uint32_t k = t->sack_ok ? (uint32_t)t->nsacks + t->dsack_on : 0;
+    uint32_t cap = t->ts_ok ? 3 : 4;
+    if (k > cap)
+        k = cap;
+    uint32_t opt = k ? 4 + 8 * k : 0;
+    return t->snd_mss > opt + 64 ? t->snd_mss - opt : t->snd_mss;
+}
+
+/* Our FIN is queued and not sent yet. */
+static int fin_unsent(const struct tt_tcp *t)
+{
+    return t->fin_queued && !t->fin_acked &&
+           !tt_seq_gt(t->snd_max, tt_seq_add(t->snd_una, (uint32_t)t->sndq.len));
+}
+
 /* PSH on a segment that reaches the end of the last pushed write (RFC 9293
  * §3.9.1 SEND "PUSH"; Linux marks the tail of each write). */
 static int reaches_push(const struct tt_tcp *t, tt_seq seq, uint32_t n)
@@ -289,8 +312,8 @@ static uint32_t data_sent(const struct tt_tcp *t)
  */
 void tt__tcp_retransmit_head(struct tt_tcp *t, enum tt_rexmit_cause cause, tt_time now)
 {
-    uint32_t sent = data_sent(t);
-    uint32_t n = sent < t->snd_mss ? sent : t->snd_mss;
+    uint32_t sent = data_sent(t), room = seg_room(t);
+    uint32_t n = sent < room ? sent : room;
     int fin = t->fin_queued && n == t->sndq.len && !t->fin_acked &&
               tt_seq_gt(t->snd_max, tt_seq_add(t->snd_una, n));
     if (n == 0 && !fin)
@@ -404,17 +427,23 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         uint32_t n = avail < usable ? avail : usable;
         if (re && n == 0 && tt_seq_eq(t->snd_nxt, t->snd_una))
             n = data_sent(t); /* the head after an RTO goes even past a shut window (above) */
-        if (n > t->snd_mss)
-            n = t->snd_mss;
-        int fin = t->fin_queued && n == avail;
-        uint32_t need = avail < t->snd_mss ? avail : t->snd_mss;
+        uint32_t room = seg_room(t);
+        if (n > room)
+            n = room;
+        /* The FIN takes a sequence number as a byte does: a new FIN waits
+         * for room in the peer's window (a zero window is probed, never
+         * overrun). A FIN alone is not held by cwnd, as Linux's
+         * tcp_cwnd_test ("don't be strict about the congestion window for
+         * the final FIN"); one riding on data goes when the data does. */
+        int fin = t->fin_queued && n == avail && (re || off + n < t->snd_wnd);
+        uint32_t need = avail < room ? avail : room;
         if (n < need && t->cwnd <= t->snd_wnd)
             cwnd_blocked = 1;
         else if (n < need && !re)
             rwnd_blocked = 1; /* the peer's window holds data back */
         if (n == 0 && !fin)
             break;
-        if (!re && !force && n < t->snd_mss && !fin && !short_ok(t, n, avail))
+        if (!re && !force && n < room && !fin && !short_ok(t, n, avail))
             break;
         if (burst == 0) {
             uint32_t b = burst_bytes(t);
@@ -434,7 +463,7 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         send_seg(t, t->snd_nxt, n, fin, psh, re ? TT_REXMIT_RTO : TT_REXMIT_NONE, now);
         if (beyond_cwnd)
             t->lt_bytes += off + n - (off > t->cwnd ? off : t->cwnd);
-        if (n < t->snd_mss && !re)
+        if (n < room && !re)
             t->snd_sml = end;
         t->snd_nxt = tt_seq_add(end, fin ? 1u : 0u);
         t->snd_max = tt_seq_max(t->snd_max, t->snd_nxt);
@@ -479,7 +508,7 @@ void tt__tcp_output(struct tt_tcp *t, tt_time now)
     /* Data waiting with nothing in flight (a zero window, or a short segment
      * held by cork or SWS): the persist timer (RFC 9293 §3.8.6.1) probes or
      * releases it. */
-    if (tt__tcp_unsent(t) && tt_seq_eq(t->snd_una, t->snd_max))
+    if ((tt__tcp_unsent(t) || fin_unsent(t)) && tt_seq_eq(t->snd_una, t->snd_max))
         tt__tcp_persist_arm(t, now);
     t->ack_now = 0;
     tt__tcb_arm(t);

@@ -254,6 +254,7 @@ void tt__tcb_set_mss(struct tt_tcp *t)
     /* The connection's sequence spaces are known by now: start loss
      * recovery and the ACK policy from them, and the initial window. */
     t->recover = t->iss;
+    t->sack_high = t->iss; /* not 0: half of all ISNs made every block look old */
     t->flight_mark = t->snd_una;
     t->rcv_wup = t->rcv_nxt;
     t->psh_seq = t->snd_una;
