@@ -107,6 +107,8 @@ struct tt_counters {
     uint64_t tcp_retrans_segs;
     uint64_t tcp_out_rsts;
     uint64_t tcp_challenge_acks;
+    uint64_t
+        tcp_challenge_acks_limited; /* held back by a rate limit (Linux TCPACKSkippedChallenge) */
     uint64_t tcp_syncookies_sent;   /* SYN-ACKs carrying a SYN cookie (Linux SyncookiesSent) */
     uint64_t tcp_syncookies_recv;   /* valid cookie ACKs: connections made (SyncookiesRecv) */
     uint64_t tcp_syncookies_failed; /* ACKs to a listener that were no valid cookie */

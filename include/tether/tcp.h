@@ -209,7 +209,15 @@ enum tt_tcp_opt {
     TT_TCP_OPT_CORK,         /* bool; default 0. While set only full-sized segments are
                                 sent; clearing it pushes what is held. Held data with
                                 nothing in flight goes out after one RTO (as Linux) */
+    TT_TCP_OPT_CONGESTION, /* enum tt_tcp_cc (tcp_config.h); default cfg.tcp.congestion_control. May
+                              be set at any time (Linux TCP_CONGESTION); on a live connection the
+                              new module starts from cwnd/ssthresh */
 };
+
+/* The module's name as Linux's TCP_CONGESTION spells it ("reno", "cubic"), or
+ * NULL for an unknown value; and back (TT_EINVAL for an unknown name). */
+const char *tt_tcp_cc_name(int cc);
+int tt_tcp_cc_by_name(const char *name);
 
 /* TT_EINVAL for an unknown option or a value out of range. */
 int tt_tcp_setopt(struct tt_tcp *t, enum tt_tcp_opt opt, int value);

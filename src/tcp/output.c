@@ -163,20 +163,48 @@ void tt__tcp_send_ack(struct tt_tcp *t, tt_time now)
 }
 
 /*
- * RFC 5961 §7 (and §3.2, §4.2, §5.2 which call it): challenge ACKs are limited
- * to challenge_ack_limit per second, stack-wide, as Linux's
- * tcp_challenge_ack_limit.
+ * RFC 5961 §7 (and §3.2, §4.2, §5.2 which call it): challenge ACKs are rate
+ * limited. A single stack-wide counter is a side channel (CVE-2016-5696): an
+ * off-path prober spoofs a guess at another connection, then counts the
+ * challenge ACKs its own connection still gets in that second. So, as Linux
+ * since that fix:
+ *  - per connection, at most one challenge ACK per invalid_ratelimit (Linux
+ *    tcp_invalid_ratelimit, 500 ms): what a spoofed segment costs one
+ *    connection never shows on another;
+ *  - stack-wide (challenge_ack_limit > 0), a budget drawn at random in
+ *    [limit/2, limit * 3/2) each second, so its exhaustion point says nothing.
  */
+static int chack_global_ok(struct tt_stack *s, tt_time now)
+{
+    struct tt__tcp *m = tt__tcpm(s);
+    uint32_t limit = s->cfg.tcp.challenge_ack_limit;
+    if (limit == 0)
+        return 1;
+    if (now - m->chack_start >= TT_SEC(1) || now < m->chack_start || !m->chack_drawn) {
+        uint32_t half = (limit + 1) / 2;
+        m->chack_start = now;
+        m->chack_count = half + (uint32_t)tt_rng_below(&s->rng, limit);
+        m->chack_drawn = 1;
+    }
+    if (m->chack_count == 0)
+        return 0;
+    m->chack_count--;
+    return 1;
+}
+
 void tt__tcp_challenge_ack(struct tt_tcp *t, tt_time now)
 {
-    struct tt__tcp *m = tt__tcpm(t->s);
-    if (now - m->chack_start >= TT_SEC(1) || now < m->chack_start) {
-        m->chack_start = now;
-        m->chack_count = 0;
-    }
-    if (m->chack_count >= t->s->cfg.tcp.challenge_ack_limit)
+    tt_time gap = t->s->cfg.tcp.invalid_ratelimit;
+    if (t->chack_sent && now >= t->chack_last && now - t->chack_last < gap) {
+        t->s->ctr.tcp_challenge_acks_limited++;
         return;
-    m->chack_count++;
+    }
+    if (!chack_global_ok(t->s, now)) {
+        t->s->ctr.tcp_challenge_acks_limited++;
+        return;
+    }
+    t->chack_sent = 1;
+    t->chack_last = now;
     t->s->ctr.tcp_challenge_acks++;
     tt__tcp_send_ack(t, now);
 }
@@ -415,7 +443,7 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         uint32_t avail = (uint32_t)t->sndq.len - off;
         int re = tt_seq_lt(t->snd_nxt, t->snd_max);
         if (!re && avail && tt_seq_eq(t->snd_una, t->snd_max))
-            tt__tcp_idle_restart(t, now); /* RFC 5681 §4.1, before sending */
+            tt__cc_tx_start(t, now); /* RFC 5681 §4.1, before sending */
         /* RFC 3042 limited transmit (RFC 5681 §3.2 SHOULD): on each of the
          * first two duplicate ACKs one new segment may go beyond cwnd, within
          * the peer's window; cwnd itself is unchanged. */

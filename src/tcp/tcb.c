@@ -131,7 +131,7 @@ struct tt_tcp *tt__tcb_new(struct tt_stack *s, uint32_t id, tt_time now)
     t->keep_intvl = c->keepalive_intvl;
     t->keep_cnt = c->keepalive_probes;
     t->peer_mss = 536;
-    t->cc = &tt__cc_newreno;
+    t->cc_id = tt__cc_module(c->congestion_control) ? c->congestion_control : TT_TCP_CC_RENO;
     t->t_rexmit = t->t_wait = t->t_delack = t->t_keep = t->t_push = TT_TIME_NEVER;
     t->all_next = m->all;
     if (m->all)
@@ -259,7 +259,7 @@ void tt__tcb_set_mss(struct tt_tcp *t)
     t->rcv_wup = t->rcv_nxt;
     t->psh_seq = t->snd_una;
     t->snd_sml = t->snd_una;
-    t->cc->init(t);
+    tt__cc_init(t);
 }
 
 void tt__tcb_closed(struct tt_tcp *t, int err, tt_time now)

@@ -223,7 +223,7 @@ static void rto_data(struct tt_tcp *t, tt_time now)
     t->ts_rto_set = 1;
     /* RFC 5681 §3.1 eq. 4 and cwnd = LW through the ops table; RFC 6582 §4:
      * recovery ends and "recover" moves to the highest sequence sent. */
-    t->cc->on_rto(t, now);
+    tt__cc_rto(t, 1, now);
     t->in_recovery = 0;
     t->dupacks = 0;
     t->recover = t->snd_max;

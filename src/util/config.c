@@ -36,6 +36,7 @@ void tt_config_default(struct tt_config *cfg)
     t->wmem_default = 16384;
     t->wmem_max = 4194304;
     t->init_cwnd = 10;
+    t->congestion_control = TT_TCP_CC_RENO;
     t->slow_start_after_idle = 1;
     t->min_tso_segs = 2;
     t->sack = 1;
@@ -43,6 +44,7 @@ void tt_config_default(struct tt_config *cfg)
     t->window_scaling = 1;
     t->rfc1337 = 0;
     t->challenge_ack_limit = 1000;
+    t->invalid_ratelimit = TT_MSEC(500);
     t->ephemeral_lo = 32768;
     t->ephemeral_hi = 60999;
     t->max_syn_backlog = 4096;
