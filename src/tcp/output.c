@@ -282,7 +282,16 @@ static void send_seg(struct tt_tcp *t, tt_seq seq, uint32_t n, int fin, int psh,
         t->rtt_time = now;
     }
     xmit(t, flags, seq, off, n, cause, now);
+    tt__recovery_sent(t, seq, n, cause != TT_REXMIT_NONE, now);
     if (cause != TT_REXMIT_NONE) {
+        if (cause == TT_REXMIT_RTO)
+            t->rexmit_rto++;
+        else if (cause == TT_REXMIT_RACK)
+            t->rexmit_rack++;
+        else if (cause == TT_REXMIT_TLP)
+            t->rexmit_tlp++;
+        else
+            t->rexmit_fast++;
         t->bytes_retrans += n;
         t->total_retrans++;
         t->rtt_active = 0; /* Karn's rule: the timing is ambiguous now */
@@ -340,13 +349,27 @@ static uint32_t data_sent(const struct tt_tcp *t)
  */
 void tt__tcp_retransmit_head(struct tt_tcp *t, enum tt_rexmit_cause cause, tt_time now)
 {
-    uint32_t sent = data_sent(t), room = seg_room(t);
-    uint32_t n = sent < room ? sent : room;
-    int fin = t->fin_queued && n == t->sndq.len && !t->fin_acked &&
-              tt_seq_gt(t->snd_max, tt_seq_add(t->snd_una, n));
+    tt__tcp_retransmit(t, t->snd_una, seg_room(t), cause, now);
+}
+
+/* Retransmit up to n bytes from seq (within what was sent); the FIN goes
+ * along when the piece reaches the end of the data and the FIN was sent. */
+void tt__tcp_retransmit(struct tt_tcp *t, tt_seq seq, uint32_t n, enum tt_rexmit_cause cause,
+                        tt_time now)
+{
+    uint32_t sent = data_sent(t), off = (uint32_t)tt_seq_diff(seq, t->snd_una);
+    uint32_t room = seg_room(t);
+    if (off > sent)
+        return;
+    if (n > sent - off)
+        n = sent - off;
+    if (n > room)
+        n = room;
+    int fin = t->fin_queued && off + n == t->sndq.len && !t->fin_acked &&
+              tt_seq_gt(t->snd_max, tt_seq_add(seq, n));
     if (n == 0 && !fin)
         return;
-    send_seg(t, t->snd_una, n, fin, reaches_push(t, t->snd_una, n), cause, now);
+    send_seg(t, seq, n, fin, reaches_push(t, seq, n), cause, now);
     tt__tcp_rexmit_arm(t, now);
 }
 
@@ -442,6 +465,16 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         uint32_t off = (uint32_t)tt_seq_diff(t->snd_nxt, t->snd_una);
         uint32_t avail = (uint32_t)t->sndq.len - off;
         int re = tt_seq_lt(t->snd_nxt, t->snd_max);
+        tt_seq sacked_end;
+        if (re && tt__sb_sacked_at(t, t->snd_nxt, &sacked_end)) {
+            /* Go-back-N after an RTO skips what the peer SACKed since. */
+            t->snd_nxt = tt_seq_lt(sacked_end, t->snd_max) ? sacked_end : t->snd_max;
+            continue;
+        }
+        /* The cwnd test counts what is in flight: RFC 6675 pipe with SACK
+         * (SACKed and lost bytes are not), else SND.NXT - SND.UNA. A tail
+         * loss probe of new data (force 2) may exceed cwnd by a segment. */
+        uint32_t flight = tt__recovery_in_flight(t);
         if (!re && avail && tt_seq_eq(t->snd_una, t->snd_max))
             tt__cc_tx_start(t, now); /* RFC 5681 §4.1, before sending */
         /* RFC 3042 limited transmit (RFC 5681 §3.2 SHOULD): on each of the
@@ -450,8 +483,11 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         uint32_t cw = t->cwnd;
         if (!t->in_recovery && t->dupacks && t->dupacks < 3 && t->lt_ok && !re)
             cw += t->dupacks * t->snd_mss;
-        uint32_t wnd = t->snd_wnd < cw ? t->snd_wnd : cw;
-        uint32_t usable = wnd > off ? wnd - off : 0;
+        if (force == 2)
+            cw = flight + t->snd_mss;
+        uint32_t usable = t->snd_wnd > off ? t->snd_wnd - off : 0;
+        if (usable > (cw > flight ? cw - flight : 0))
+            usable = cw > flight ? cw - flight : 0;
         uint32_t n = avail < usable ? avail : usable;
         if (re && n == 0 && tt_seq_eq(t->snd_nxt, t->snd_una))
             n = data_sent(t); /* the head after an RTO goes even past a shut window (above) */
@@ -485,10 +521,12 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         tt_seq end = tt_seq_add(t->snd_nxt, n);
         /* A limited-transmit segment (beyond cwnd) has PSH only when it ends
          * a write, as Linux's; so has a retransmission. */
-        int beyond_cwnd = !re && off + n > t->cwnd;
+        int beyond_cwnd = !re && off + n > t->cwnd && force != 2;
         int psh = re || beyond_cwnd ? reaches_push(t, t->snd_nxt, n)
                                     : force || (burst == 0 && tt_seq_le(end, t->psh_seq));
         send_seg(t, t->snd_nxt, n, fin, psh, re ? TT_REXMIT_RTO : TT_REXMIT_NONE, now);
+        if (fin && !re)
+            t->fin_alone = n == 0; /* a FIN of its own: a probe resends it alone */
         if (beyond_cwnd)
             t->lt_bytes += off + n - (off > t->cwnd ? off : t->cwnd);
         if (n < room && !re)
@@ -500,6 +538,8 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         if (fin || force)
             break;
     }
+    if (sent && force != 2)
+        tt__tlp_arm(t, now); /* RFC 8985 §7.2: after new data is sent */
     tt__tcp_cwnd_track(t, cwnd_blocked);
     tt__tcp_chrono_update(t, rwnd_blocked && tt__tcp_unsent(t), now);
     return sent;
@@ -530,6 +570,7 @@ void tt__tcp_output(struct tt_tcp *t, tt_time now)
     default:
         break;
     }
+    tt__recovery_output(t, now); /* what is deemed lost goes first (RFC 6675 §5) */
     int sent = send_data(t, 0, now);
     if (!sent && t->ack_now)
         tt__tcp_send_ack(t, now);
@@ -540,6 +581,17 @@ void tt__tcp_output(struct tt_tcp *t, tt_time now)
         tt__tcp_persist_arm(t, now);
     t->ack_now = 0;
     tt__tcb_arm(t);
+}
+
+/* A tail loss probe of new data (RFC 8985 §7.3): one segment beyond cwnd
+ * when the peer's window has room; 0 when none could go. */
+int tt__tcp_output_probe(struct tt_tcp *t, tt_time now)
+{
+    if (tt__tcp_unsent(t) == 0 || tt_seq_lt(t->snd_nxt, t->snd_max))
+        return 0;
+    int sent = send_data(t, 2, now);
+    tt__tcb_arm(t);
+    return sent;
 }
 
 /* The persist timer fired: a zero-window probe, or held data forced out. */
