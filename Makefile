@@ -29,10 +29,17 @@ test:
 		(cd $(TEST_BUILD)-gcc && ctest -LE interop --rerun-failed --output-on-failure; exit 1)
 	@# Interop tests talk to the Linux kernel in real time: a failure gets one
 	@# more run (ctest prints both). Everything else runs once, deterministic.
-	cd $(TEST_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --output-on-failure -L interop --repeat until-pass:2
-	cd $(TEST_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --output-on-failure -j $(JOBS) -LE interop
+	@# Each run writes a JUnit file; the summary at the end (the conformance
+	@# tables and every skipped test with its reason) is read from them, and is
+	@# printed whether the runs passed or not.
+	@rm -f $(TEST_BUILD)/junit-*.xml
+	@cd $(TEST_BUILD) && export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; \
+		echo "ctest --output-on-failure -L interop --repeat until-pass:2"; \
+		ctest --output-on-failure -L interop --repeat until-pass:2 --output-junit "$$PWD/junit-interop.xml"; a=$$?; \
+		echo "ctest --output-on-failure -j $(JOBS) -LE interop"; \
+		ctest --output-on-failure -j $(JOBS) -LE interop --output-junit "$$PWD/junit-rest.xml"; b=$$?; \
+		$(CURDIR)/scripts/test_summary.sh junit-interop.xml junit-rest.xml; \
+		[ $$a = 0 ] && [ $$b = 0 ]
 
 fuzz:
 	@scripts/deps.sh build

@@ -44,6 +44,7 @@
     X(ICMP_UNHANDLED, "ICMP type not acted upon")                                                  \
     X(ICMP_BROADCAST, "ICMP echo to a broadcast or multicast address ignored")                     \
     X(ICMP_RATELIMIT, "ICMP error not sent: rate limit")                                           \
+    X(ICMP_TCP_STALE, "ICMP error quoting no connection or a sequence outside SND.UNA..SND.NXT")   \
     X(LINK_TX_FAILED, "the link's transmit callback refused the frame")                            \
     X(NOMEM, "allocator refused memory")                                                           \
     X(TCP_TRUNCATED, "TCP header shorter than its data offset")                                    \

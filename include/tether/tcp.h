@@ -295,6 +295,14 @@ struct tt_tcp_info {
 void tt_tcp_info(const struct tt_tcp *t, struct tt_tcp_info *info);
 void tt_tcp_info_at(const struct tt_tcp *t, tt_time now, struct tt_tcp_info *info);
 
+/*
+ * Test hook, for benchmarks and tests of a sender's robustness: the receiver
+ * reneges, i.e. drops all the out-of-order data it holds, SACKed or not
+ * (RFC 2018 §8 allows it; Linux does it under memory pressure). Returns the
+ * bytes dropped. Never needed by an application.
+ */
+long tt_tcp_renege(struct tt_tcp *t);
+
 /* Stack-wide accounting for tests and tools. */
 struct tt_tcp_stats {
     uint32_t handles;         /* control blocks alive (app-held or finishing) */

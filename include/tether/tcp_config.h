@@ -47,6 +47,9 @@ struct tt_tcp_config {
                                       Linux 4.7-5.x; 6.x disables it); 0 = no stack-wide limit */
     tt_time invalid_ratelimit;     /* 500 ms: least gap between two challenge ACKs of one
                                       connection (tcp_invalid_ratelimit) */
+    uint16_t min_snd_mss;          /* 48: a peer's smaller MSS is raised to it (tcp_min_snd_mss,
+                                      CVE-2019-11479: tiny segments cost a byte of memory and
+                                      CPU per byte sent) */
     uint16_t ephemeral_lo;         /* 32768 (ip_local_port_range) */
     uint16_t ephemeral_hi;         /* 60999 */
     uint32_t max_syn_backlog;      /* 4096 half-open connections per stack (tcp_max_syn_backlog) */

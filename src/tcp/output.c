@@ -38,7 +38,9 @@ static void xmit_raw(struct tt_stack *s, const struct tt_tcp *t, uint32_t id, ui
     o.src = laddr;
     o.dst = raddr;
     o.proto = TT_IPPROTO_TCP;
-    o.df = 1; /* RFC 1191 path MTU discovery, as Linux does */
+    /* RFC 1191 path MTU discovery, as Linux does, but on a path below
+     * cfg.pmtu_min (tcp.c frag_needed). */
+    o.df = !(t && t->pmtu_nodf);
     (void)tt__ip_output(s, &o, m->seg, (size_t)n, now);
 }
 
@@ -547,6 +549,7 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
 
 void tt__tcp_output(struct tt_tcp *t, tt_time now)
 {
+    tt__tcp_pmtu_age(t, now);
     switch (t->state) {
     case TT_CLOSED:
     case TT_LISTEN:

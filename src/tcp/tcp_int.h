@@ -321,10 +321,13 @@ struct tt_tcp {
     uint8_t ws_ok, ts_ok, sack_ok;
     uint8_t snd_ws, rcv_ws;
     uint32_t ts_recent, ts_off;
-    uint16_t peer_mss; /* as received (536 when none) */
-    uint16_t adv_mss;  /* what we advertise (MTU - 40, or TT_TCP_OPT_MAXSEG) */
-    uint16_t user_mss; /* TT_TCP_OPT_MAXSEG before connect/listen, 0 = none */
-    uint16_t snd_mss;  /* effective: min(peer, ours) - timestamps */
+    uint16_t peer_mss;   /* as received (536 when none) */
+    uint16_t adv_mss;    /* what we advertise (MTU - 40, or TT_TCP_OPT_MAXSEG) */
+    uint16_t user_mss;   /* TT_TCP_OPT_MAXSEG before connect/listen, 0 = none */
+    uint16_t snd_mss;    /* effective: min(peer, ours, path MTU - 40) - timestamps */
+    uint16_t pmtu;       /* learned path MTU (RFC 1191), 0 = none: the interface's */
+    uint8_t pmtu_nodf;   /* the path is below cfg.pmtu_min: send without DF (Linux lock) */
+    tt_time pmtu_expire; /* when pmtu is forgotten (cfg.pmtu_expires) */
 
     /* Queues: sndq starts at snd_una (after the SYN); rcvq holds in-order
      * data not yet read. */
@@ -527,6 +530,8 @@ void tt__tcb_notify(struct tt_tcp *t, unsigned ev);
 void tt__tcb_arm(struct tt_tcp *t);
 /* Negotiated options -> snd_mss, window scales. */
 void tt__tcb_set_mss(struct tt_tcp *t);
+/* The send MSS from the peer's, ours, the path MTU and the floors. */
+uint16_t tt__tcb_mss_calc(const struct tt_tcp *t);
 uint8_t tt__tcp_wscale_for(uint32_t rcvbuf_max);
 /* The MSS we advertise towards raddr: the route MTU minus 40, or user_mss. */
 uint16_t tt__tcp_adv_mss(const struct tt_stack *s, uint32_t raddr, uint16_t user_mss);
@@ -538,6 +543,10 @@ void tt__tcb_trace_seg(struct tt_stack *s, enum tt_trace_kind kind, const struct
                        uint32_t id, uint32_t saddr, uint32_t daddr, const struct tt_tcp_hdr *h,
                        uint32_t plen, int accepted, enum tt_drop_reason why,
                        enum tt_rexmit_cause cause, tt_time now);
+
+/* ---- tcp.c ---- */
+/* A learned path MTU past its time is forgotten (RFC 1191 §6.3). */
+void tt__tcp_pmtu_age(struct tt_tcp *t, tt_time now);
 
 /* ---- input.c ---- */
 void tt__tcp_input_tcb(struct tt_tcp *t, struct tt__seg *sg, tt_time now);

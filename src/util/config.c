@@ -11,6 +11,8 @@ void tt_config_default(struct tt_config *cfg)
     cfg->ipfrag_max_datagrams = 64;
     cfg->ipfrag_max_bytes = 4u << 20;
     cfg->ipfrag_timeout = TT_SEC(30);
+    cfg->pmtu_min = 552;
+    cfg->pmtu_expires = TT_SEC(600);
     cfg->arp_cache_size = 256;
     cfg->arp_reachable_time = TT_SEC(30);
     cfg->arp_retrans_time = TT_SEC(1);
@@ -45,6 +47,7 @@ void tt_config_default(struct tt_config *cfg)
     t->rfc1337 = 0;
     t->challenge_ack_limit = 1000;
     t->invalid_ratelimit = TT_MSEC(500);
+    t->min_snd_mss = 48;
     t->ephemeral_lo = 32768;
     t->ephemeral_hi = 60999;
     t->max_syn_backlog = 4096;

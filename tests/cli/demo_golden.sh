@@ -17,7 +17,7 @@ check() { # name, args...
     if [ -n "${TT_UPDATE_GOLDEN:-}" ]; then cp "$TMP/$name.txt" "$GOLDEN/demo_$name.txt"; return; fi
     diff -u "$GOLDEN/demo_$name.txt" "$TMP/$name.txt" || fail "demo $* differs from demo_$name.txt"
     while IFS= read -r line; do
-        [ ${#line} -le 80 ] || fail "demo $* is wider than 80 columns: $line"
+        [ ${#line} -le "${WIDTH:-80}" ] || fail "demo $* is wider than ${WIDTH:-80} columns: $line"
     done <"$TMP/$name.txt"
 }
 
@@ -31,6 +31,13 @@ check reset --reset
 check loss --loss 0.3 --seed 3
 check bulk --bytes 200000
 check explain --explain
+# Times past 99999.999 ms widen the time column (and the lines) by as much.
+WIDTH=81 check long_time --loss 0.5 --seed 5
+grep -q '^1[0-9]\{5\}\.[0-9]\{3\} ' "$GOLDEN/demo_long_time.txt" || fail "demo_long_time.txt has no time past 100 s"
+# No connection at all: the summary says so, and who gave up why.
+WIDTH=81 check no_connection --loss 0.9 --seed 1
+grep -q 'no connection' "$TMP/no_connection.txt" || fail "--loss 0.9 --seed 1: no 'no connection'"
+grep -q 'TIME-WAIT' "$TMP/no_connection.txt" && fail "--loss 0.9 --seed 1 speaks of TIME-WAIT"
 
 if grep -q $'\033' "$TMP/client_close.txt"; then fail "colour escapes in piped output"; fi
 for args in "--bogus" "--loss" "--loss 2" "--loss x" "--bytes 0" "--rtt -1" "--seed"; do

@@ -253,6 +253,8 @@ static void apply_sysctl(struct tt_drill_runner *r, struct tt_config *c, const c
     } else if (n >= 1 && strcmp(name, "tcp_challenge_ack_limit") == 0) {
         /* Linux 6.x's default INT_MAX means no stack-wide limit: tether's 0. */
         c->tcp.challenge_ack_limit = a >= 2147483647 ? 0 : (uint32_t)a, state = "applied";
+    } else if (n >= 1 && strcmp(name, "tcp_min_snd_mss") == 0) {
+        c->tcp.min_snd_mss = (uint16_t)a, state = "applied";
     } else if (n >= 1 && strcmp(name, "tcp_invalid_ratelimit") == 0) {
         c->tcp.invalid_ratelimit = TT_MSEC(a), state = "applied";
     }
