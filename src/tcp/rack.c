@@ -160,6 +160,12 @@ void tt__tlp_fire(struct tt_tcp *t, tt_time now)
     }
     t->tlp_active = 1;
     t->tlp_end = t->snd_max;
+    if (t->tlp_rexmit) {
+        /* An echo older than the probe times the lost ACK's wait, not the
+         * path: ack.c skips it, as after an RTO. */
+        t->ts_rto = tt__tcp_ts_now(t->ts_off, now);
+        t->ts_rto_set = 1;
+    }
     /* The RTO restarts from the probe (Linux tcp_rearm_rto). */
     t->t_rexmit = now + t->rto;
     tt__tcb_arm(t);
