@@ -41,14 +41,25 @@ test:
 		$(CURDIR)/scripts/test_summary.sh junit-interop.xml junit-rest.xml; \
 		[ $$a = 0 ] && [ $$b = 0 ]
 
+# Every fuzz target for FUZZ_SECONDS, from its committed seeds (tests/fuzz/
+# corpus/NAME, when there are) into fuzz-corpus/NAME, with the TCP option
+# dictionary for the targets that parse options; then executions, coverage
+# and crashes per target (FUZZ_SECONDS=0: only run the seeds, as a regression).
 fuzz:
 	@scripts/deps.sh build
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTETHER_FUZZ=ON -DTETHER_SANITIZE=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	@set -e; for f in $(FUZZ_BUILD)/tests/fuzz_*; do \
+	@set -e; rc=0; for f in $(FUZZ_BUILD)/tests/fuzz_*; do \
 		[ -x "$$f" ] || continue; n=$$(basename $$f); mkdir -p fuzz-corpus/$$n; \
+		seeds=; [ -d tests/fuzz/corpus/$$n ] && seeds=tests/fuzz/corpus/$$n; \
+		dict=; case $$n in fuzz_wire_tcp|fuzz_stack_input|fuzz_tcp_conn) dict=-dict=tests/fuzz/tcp_options.dict;; esac; \
 		echo "== $$n ($(FUZZ_SECONDS) s)"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 fuzz-corpus/$$n; done
+		$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1 $$dict \
+			-artifact_prefix=fuzz-corpus/$$n- fuzz-corpus/$$n $$seeds > fuzz-corpus/$$n.log 2>&1 || rc=1; \
+		execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' fuzz-corpus/$$n.log); \
+		cov=$$(grep -o 'cov: [0-9]*' fuzz-corpus/$$n.log | tail -1); \
+		echo "$$n: execs $${execs:-?}, $${cov:-cov: ?}, crashes $$(ls fuzz-corpus/$$n-crash-* 2>/dev/null | wc -l)"; \
+	done; exit $$rc
 
 demo: build
 	$(BUILD)/tether demo

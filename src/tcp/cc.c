@@ -14,6 +14,7 @@
 /* By TT_TCP_CC_* value (tether/tcp.h). */
 static const struct tt__cc_ops *const modules[] = {
     [TT_TCP_CC_RENO] = &tt__cc_reno,
+    [TT_TCP_CC_CUBIC] = &tt__cc_cubic,
 };
 
 const struct tt__cc_ops *tt__cc_module(unsigned id)
@@ -135,8 +136,8 @@ void tt__cc_undo(struct tt_tcp *t, tt_time now)
         t->cwnd = t->prior_cwnd;
     if (t->prior_ssthresh == UINT32_MAX || t->ssthresh < t->prior_ssthresh)
         t->ssthresh = t->prior_ssthresh;
-    t->prior_cwnd = t->prior_ssthresh = 0;
     ops(t)->on_undo(t, now);
+    t->prior_cwnd = t->prior_ssthresh = 0;
     trace_if(t, c, th, now);
 }
 

@@ -554,24 +554,29 @@ void tt__tcp_output(struct tt_tcp *t, tt_time now)
     case TT_CLOSED:
     case TT_LISTEN:
         return;
+    default:
+        /* Closed in SYN-RECEIVED (simultaneous open, now FIN-WAIT-1 as in
+         * Linux): until our SYN is acknowledged, what goes (again) is the
+         * SYN-ACK; the FIN waits behind it at ISS + 1. */
+        if (!tt_seq_eq(t->snd_una, t->iss))
+            break;
+        /* fall through */
     case TT_SYN_SENT:
     case TT_SYN_RECEIVED:
         /* RFC 9293 §3.10.1: <SEQ=ISS><CTL=SYN>, or <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>
          * in SYN-RECEIVED (simultaneous open). Retransmissions go back here. */
         if (tt_seq_eq(t->snd_nxt, t->iss)) {
-            uint8_t f = TT_TCP_SYN | (t->state == TT_SYN_RECEIVED ? TT_TCP_ACK : 0);
+            uint8_t f = TT_TCP_SYN | (t->state != TT_SYN_SENT ? TT_TCP_ACK : 0);
             int re = tt_seq_gt(t->snd_max, t->iss);
             xmit(t, f, t->iss, 0, 0, re ? TT_REXMIT_SYN : TT_REXMIT_NONE, now);
             t->snd_nxt = tt_seq_add(t->iss, 1);
             t->snd_max = tt_seq_max(t->snd_max, t->snd_nxt);
             tt__tcp_rexmit_arm(t, now);
-        } else if (t->ack_now && t->state == TT_SYN_RECEIVED) {
+        } else if (t->ack_now && t->state != TT_SYN_SENT) {
             tt__tcp_send_ack(t, now);
         }
         t->ack_now = 0;
         return;
-    default:
-        break;
     }
     tt__recovery_output(t, now); /* what is deemed lost goes first (RFC 6675 §5) */
     int sent = send_data(t, 0, now);

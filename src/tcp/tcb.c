@@ -131,7 +131,7 @@ struct tt_tcp *tt__tcb_new(struct tt_stack *s, uint32_t id, tt_time now)
     t->keep_intvl = c->keepalive_intvl;
     t->keep_cnt = c->keepalive_probes;
     t->peer_mss = 536;
-    t->cc_id = tt__cc_module(c->congestion_control) ? c->congestion_control : TT_TCP_CC_RENO;
+    t->cc_id = tt__cc_module(c->congestion_control) ? c->congestion_control : TT_TCP_CC_CUBIC;
     t->t_rexmit = t->t_wait = t->t_delack = t->t_keep = t->t_push = TT_TIME_NEVER;
     t->t_reo = t->t_tlp = TT_TIME_NEVER;
     t->reordering = 3; /* Linux tcp_reordering */

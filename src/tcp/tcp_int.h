@@ -15,7 +15,8 @@
  *             ACKs, window updates after a read, urgent data
  *   cc.c      the congestion-control layer: module choice, undo, tracing
  *   cc_reno.c RFC 5681 / RFC 3465 Reno behind struct tt__cc_ops
- *   cc_cubic.c RFC 9438 CUBIC with RFC 9406 HyStart++ (the default)
+ *   cc_cubic.c RFC 9438 CUBIC (the default)
+ *   cc_hystart.c RFC 9406 HyStart++, CUBIC's initial slow start
  *   listen.c  SYN queue, accept queue, backlog
  *   isn.c     RFC 6528 ISNs, RFC 6056 ephemeral ports
  *   bufq.c    chunked byte queues for send and receive data
@@ -128,32 +129,51 @@ struct tt__cc_ops {
     void (*on_recovery_end)(struct tt_tcp *t, tt_time now);
 };
 
-extern const struct tt__cc_ops tt__cc_reno;
+extern const struct tt__cc_ops tt__cc_reno, tt__cc_cubic;
 
 /* Reno's state (cc_reno.c): bytes acked towards the next +1 SMSS. */
 struct tt__cc_reno {
     uint32_t acc;
 };
 
-/* CUBIC's state (cc_cubic.c, RFC 9438 §4 names), with HyStart++ (RFC 9406)
- * for slow start. 44 bytes: 32-bit fields, times in ms or µs. */
-struct tt__cc_cubic {
-    uint32_t w_max;       /* W_max, bytes: cwnd before the last reduction */
-    uint32_t w_last_max;  /* W_max before fast convergence cut it (undo) */
-    uint32_t cwnd_epoch;  /* cwnd at the start of the epoch, bytes */
-    uint32_t w_est;       /* W_est (§4.3 Reno-friendly estimate), bytes */
-    uint32_t k;           /* K (§4.2 eq. 2), ms */
-    uint32_t epoch_start; /* ms (tt_time / 1000, + 1 so 0 = no epoch) */
-    uint32_t acc;         /* bytes acked not yet turned into cwnd */
-    tt_seq hs_end;        /* HyStart++: the round ends when this is acked */
-    uint32_t hs_last_min; /* lastRoundMinRTT, µs (UINT32_MAX = none) */
-    uint32_t hs_cur_min;  /* currentRoundMinRTT, µs */
-    uint32_t hs_base_min; /* cssBaselineMinRtt, µs */
-    uint8_t hs_samples;   /* rttSampleCount of this round (saturates) */
-    uint8_t hs_state;     /* enum in cc_cubic.c: slow start, CSS, done */
-    uint8_t hs_css_rounds;
-    uint8_t spare;
+/* HyStart++'s state (cc_hystart.c, RFC 9406 §4.2 names), live only during
+ * the initial slow start. */
+struct tt__hyspp {
+    tt_seq end;        /* windowEnd: the round ends when this is acked */
+    uint32_t last_min; /* lastRoundMinRTT, µs (UINT32_MAX = infinity) */
+    uint32_t cur_min;  /* currentRoundMinRTT */
+    uint32_t base_min; /* cssBaselineMinRtt */
+    uint32_t acc;      /* CSS: bytes not yet turned into cwnd (a quarter counts) */
 };
+
+/* CUBIC's congestion-avoidance state (cc_cubic.c, RFC 9438 §4.1.2 names),
+ * set up afresh at each epoch start, so it shares memory with HyStart++'s. */
+struct tt__cubic_ca {
+    uint32_t origin;    /* the curve's plateau: max(W_max, cwnd_epoch), bytes */
+    uint32_t w_est;     /* W_est (§4.3), bytes */
+    uint32_t k;         /* K (§4.2 Figure 2), ms */
+    uint32_t acc;       /* bytes acked not yet turned into cwnd */
+    uint32_t est_acc;   /* bytes acked not yet turned into W_est */
+    uint32_t need;      /* bytes acked per +1 SMSS at the current rate */
+    uint32_t last_calc; /* ms + 1 when `need` was computed; 0 = at the next ACK */
+};
+
+/* CUBIC with HyStart++: 40 bytes. cwnd_prior is t->prior_cwnd. HyStart++
+ * runs only while ssthresh is infinite and no epoch has started; every path
+ * that ends it (tt__hyspp_done) clears the epoch, so `ca` is rebuilt before
+ * use. */
+struct tt__cc_cubic {
+    uint32_t w_max;       /* W_max, bytes; 0 = unknown (initial, after an RTO) */
+    uint32_t epoch_start; /* t_epoch, ms + 1 (0 = no epoch: one starts at the next ACK) */
+    union {
+        struct tt__hyspp hs;    /* hs_state != TT__HS_DONE */
+        struct tt__cubic_ca ca; /* hs_state == TT__HS_DONE */
+    };
+    uint8_t hs_state;   /* TT__HS_* */
+    uint8_t hs_samples; /* rttSampleCount (saturates at 255) */
+    uint8_t hs_css_rounds;
+};
+enum { TT__HS_SS, TT__HS_CSS, TT__HS_DONE }; /* struct tt__cc_cubic.hs_state */
 
 /* The congestion-control part of the control block. */
 union tt__cc_state {
@@ -192,6 +212,17 @@ void tt__cc_trace(struct tt_tcp *t, tt_time now);
 /* Slow start by bytes acked up to ssthresh (cc_reno.c, for every module):
  * returns the part of acked left over once cwnd reached ssthresh. */
 uint32_t tt__cc_slow_start(struct tt_tcp *t, uint32_t acked);
+/* HyStart++ (cc_hystart.c): start of the initial slow start; one ACK in slow
+ * start, returning the bytes slow start may add to cwnd. */
+void tt__hyspp_init(struct tt_tcp *t);
+/* End HyStart++ for good (loss, RTO, CSS done): congestion avoidance may
+ * start an epoch. */
+void tt__hyspp_done(struct tt_tcp *t);
+uint32_t tt__hyspp_ack(struct tt_tcp *t, const struct tt__cc_ack *a);
+/* CUBIC's arithmetic (cc_cubic.c), exposed for the unit tests: floor of
+ * the cube root, and W_cubic(t) in bytes for t in ms since the epoch. */
+uint32_t tt__icbrt64(uint64_t x);
+uint32_t tt__cubic_w(const struct tt__cc_cubic *c, uint32_t t_ms, uint32_t mss);
 
 struct tt__seg;
 
@@ -349,7 +380,6 @@ struct tt_tcp {
 
     /* Congestion control and loss recovery (ack.c, cc_*.c). */
     union tt__cc_state ccs; /* the module's own state */
-    uint8_t cc_id;          /* TT_TCP_CC_*: the module (tt__cc_module) */
     uint32_t dupacks;       /* duplicate ACKs in a row (RFC 5681 §2) */
     uint32_t lt_bytes;      /* sent by limited transmit since the last new ACK */
     tt_seq sack_high;       /* highest SACK right edge seen (new SACK information) */
@@ -371,9 +401,10 @@ struct tt_tcp {
     uint32_t prr_delivered, prr_out; /* RFC 6937, bytes */
     uint64_t delivered;              /* bytes delivered ever (tcpi_delivered) */
     uint32_t rexmit_rto, rexmit_fast, rexmit_rack, rexmit_tlp; /* retransmissions by cause */
-    uint8_t cwnd_limited; /* cwnd stopped a send in this window (Linux rule) */
-    uint32_t max_flight;  /* most bytes in flight in this window */
-    tt_seq flight_mark;   /* end of the window max_flight belongs to */
+    uint8_t cwnd_limited;   /* cwnd stopped a send in this window (Linux rule) */
+    uint8_t cc_id;          /* TT_TCP_CC_*: the module (tt__cc_module) */
+    uint32_t max_flight;    /* most bytes in flight in this window */
+    tt_seq flight_mark;     /* end of the window max_flight belongs to */
 
     /* Receive side (rcv.c): out-of-order queue, delayed ACKs, urgent data. */
     struct tt__ooo *ooo;

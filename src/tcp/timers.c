@@ -279,7 +279,9 @@ static void tcb_timer(struct tt_tcp *t, tt_time now)
     }
     if (t->t_rexmit <= now) {
         t->t_rexmit = TT_TIME_NEVER;
-        if (t->state == TT_SYN_SENT || t->state == TT_SYN_RECEIVED)
+        /* Our SYN unacknowledged (also after a close in SYN-RECEIVED): the
+         * handshake's retransmission and retry count. */
+        if (t->state < TT_ESTABLISHED || tt_seq_eq(t->snd_una, t->iss))
             rto_handshake(t, now);
         else
             rto_data(t, now);

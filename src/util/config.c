@@ -38,7 +38,11 @@ void tt_config_default(struct tt_config *cfg)
     t->wmem_default = 16384;
     t->wmem_max = 4194304;
     t->init_cwnd = 10;
-    t->congestion_control = TT_TCP_CC_RENO;
+    t->congestion_control = TT_TCP_CC_CUBIC;
+    t->cubic_beta = 717;
+    t->cubic_fast_conv = 1;
+    t->cubic_friendliness = 1;
+    t->hystart = TT_TCP_HYSTART_PP;
     t->slow_start_after_idle = 1;
     t->min_tso_segs = 2;
     t->sack = 1;

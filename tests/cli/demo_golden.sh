@@ -2,7 +2,8 @@
 # `tether demo` for fixed scenarios and seeds against tests/golden/demo_*.txt
 # (plain text: output piped, so no colour). TT_UPDATE_GOLDEN=1 rewrites them.
 # Also: bad arguments give one line and exit 2; --svg is well-formed XML;
-# --pcap is read by tshark (when installed) with no malformed packet.
+# --pcap is read by tshark with no malformed packet. Without xmllint or
+# tshark (scripts/deps.sh installs both) the test skips whole.
 set -u
 TETHER=${1:?usage: demo_golden.sh /path/to/tether}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -10,6 +11,9 @@ GOLDEN=$HERE/../golden
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+for tool in xmllint tshark; do
+    command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed (scripts/deps.sh test)"; exit 77; }
+done
 
 check() { # name, args...
     name=$1; shift
@@ -48,12 +52,10 @@ for args in "--bogus" "--loss" "--loss 2" "--loss x" "--bytes 0" "--rtt -1" "--s
 done
 
 "$TETHER" demo --svg "$TMP/d.svg" --pcap "$TMP/d.pcap" >/dev/null || fail "demo --svg --pcap"
-if command -v xmllint >/dev/null; then xmllint --noout "$TMP/d.svg" || fail "SVG not well-formed"; fi
-if command -v tshark >/dev/null; then
-    n=$(tshark -r "$TMP/d.pcap" -Y tcp 2>/dev/null | wc -l)
-    [ "$n" -ge 10 ] || fail "tshark sees $n TCP packets in the demo capture"
-    bad=$(tshark -r "$TMP/d.pcap" -Y '_ws.malformed' 2>/dev/null | wc -l)
-    [ "$bad" -eq 0 ] || fail "tshark: $bad malformed packets"
-    "$TETHER" ladder "$TMP/d.pcap" >/dev/null || fail "tether ladder cannot read the demo capture"
-fi
+xmllint --noout "$TMP/d.svg" || fail "SVG not well-formed"
+n=$(tshark -r "$TMP/d.pcap" -Y tcp 2>/dev/null | wc -l)
+[ "$n" -ge 10 ] || fail "tshark sees $n TCP packets in the demo capture"
+bad=$(tshark -r "$TMP/d.pcap" -Y '_ws.malformed' 2>/dev/null | wc -l)
+[ "$bad" -eq 0 ] || fail "tshark: $bad malformed packets"
+"$TETHER" ladder "$TMP/d.pcap" >/dev/null || fail "tether ladder cannot read the demo capture"
 echo ok
