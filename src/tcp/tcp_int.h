@@ -401,10 +401,10 @@ struct tt_tcp {
     uint32_t prr_delivered, prr_out; /* RFC 6937, bytes */
     uint64_t delivered;              /* bytes delivered ever (tcpi_delivered) */
     uint32_t rexmit_rto, rexmit_fast, rexmit_rack, rexmit_tlp; /* retransmissions by cause */
-    uint8_t cwnd_limited;   /* cwnd stopped a send in this window (Linux rule) */
-    uint8_t cc_id;          /* TT_TCP_CC_*: the module (tt__cc_module) */
-    uint32_t max_flight;    /* most bytes in flight in this window */
-    tt_seq flight_mark;     /* end of the window max_flight belongs to */
+    uint8_t cwnd_limited; /* cwnd stopped a send in this window (Linux rule) */
+    uint8_t cc_id;        /* TT_TCP_CC_*: the module (tt__cc_module) */
+    uint32_t max_flight;  /* most bytes in flight in this window */
+    tt_seq flight_mark;   /* end of the window max_flight belongs to */
 
     /* Receive side (rcv.c): out-of-order queue, delayed ACKs, urgent data. */
     struct tt__ooo *ooo;
