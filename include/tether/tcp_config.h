@@ -85,6 +85,9 @@ struct tt_tcp_config {
     uint8_t rack_off;              /* 0 = RACK time-based loss detection on (RFC 8985, Linux
                                       tcp_recovery=1); 1 = RFC 6675 duplicate-ACK rule only */
     uint8_t tlp_off;               /* 0 = tail loss probes on (RFC 8985 §7, tcp_early_retrans=3) */
+    uint32_t chunk_cache;          /* 1024: emptied 2 KiB send/receive chunks the stack keeps
+                                      for reuse instead of freeing them (2 MiB), never more than
+                                      its queues hold, so with every queue empty none; 0 = off */
     uint32_t isn_test;             /* 0 = RFC 6528 ISNs; else every ISN is this value (tests of
                                       sequence-number wrap only: never in production) */
 };

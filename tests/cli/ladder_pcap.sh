@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # `tether ladder FILE.pcap`: the committed capture (built byte by byte by
 # tests/unit/test_ladder_pcap.c) drawn as the golden text, as well-formed SVG,
-# with choices and errors; tshark must read the same packets
-# with no malformed packet and no checksum error.
+# with choices and errors, cut short, and as pcapng (editcap); tshark must read
+# the same packets with no malformed packet and no checksum error.
 set -u
 TETHER=${1:?usage: ladder_pcap.sh /path/to/tether}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +13,7 @@ trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 # Both tools are part of the check (scripts/deps.sh installs them): without
 # one the test skips whole rather than pass with less checked.
-for tool in xmllint tshark; do
+for tool in xmllint tshark editcap; do
     command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed (scripts/deps.sh test)"; exit 77; }
 done
 
@@ -42,6 +42,23 @@ for args in "" "--conn" "--conn x $PCAP" "--conn 1 --port 80 $PCAP" "--bogus $PC
 done
 "$TETHER" ladder "$TMP/missing.pcap" >/dev/null 2>&1
 [ $? -eq 1 ] || fail "missing file should exit 1"
+
+# A file cut inside its 8th record (630 bytes in): the 7 packets before are
+# drawn, and the cut is reported; tshark reads the same 7.
+head -c 640 "$PCAP" >"$TMP/cut.pcap"
+"$TETHER" ladder "$TMP/cut.pcap" --port 80 >"$TMP/cut.txt" 2>"$TMP/cut.err" ||
+    fail "a cut file should still be drawn: $(cat "$TMP/cut.err")"
+grep -q "cut short (or damaged) at byte 630, in record 8; drawing the 7 records" "$TMP/cut.err" ||
+    fail "no message about the cut: $(cat "$TMP/cut.err")"
+grep -q "PSH,ACK ↻RTO seq=1:41" "$TMP/cut.txt" || fail "the cut file lost its 7th packet"
+grep -q "cut short at byte 630" "$TMP/cut.txt" || fail "the ladder does not say where the file was cut"
+[ "$(tshark -r "$TMP/cut.pcap" 2>/dev/null | wc -l)" -eq 7 ] || fail "tshark reads the cut file differently"
+
+# pcapng as Wireshark's tools write it (editcap comes with tshark) draws the
+# same ladder.
+editcap -F pcapng "$PCAP" "$TMP/l.pcapng" || fail "editcap -F pcapng"
+"$TETHER" ladder "$TMP/l.pcapng" --port 80 >"$TMP/ng.txt" || fail "ladder of a pcapng file"
+diff -u "$GOLDEN/ladder_capture.txt" "$TMP/ng.txt" || fail "pcapng draws differently"
 
 n=$(tshark -r "$PCAP" 2>/dev/null | wc -l)
 [ "$n" -eq 12 ] || fail "tshark reads $n packets, expected 12"

@@ -322,6 +322,14 @@ static void legend(const struct tt_ladder *l, const struct pen *pn)
         put(&ln, 2, "(out of memory: some events are missing)", C_LOST);
         emit(&ln, pn);
     }
+    if (l->cut_at) {
+        char b[96];
+        snprintf(b, sizeof b, "(the capture is cut short at byte %zu: what follows is missing)",
+                 l->cut_at);
+        clear(&ln);
+        put(&ln, 2, b, C_LOST);
+        emit(&ln, pn);
+    }
 }
 
 /* Columns the longest time of the rows needs beyond TIME_W (a run row also
