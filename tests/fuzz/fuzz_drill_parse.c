@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "drill.h"
+#include "drill/drill.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

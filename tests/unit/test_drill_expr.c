@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drill.h"
+#include "drill/drill.h"
 
 static bool lookup(void *ctx, const char *name, int64_t *v)
 {

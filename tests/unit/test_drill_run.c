@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drill.h"
+#include "drill/drill.h"
 #include "tether/trace.h"
 
 static struct tt_drill_script *parse(const char *text)

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "drill.h"
+#include "drill/drill.h"
 
 static const char *conformance_dir(void)
 {

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "guard_page.h"
-#include "http.h"
+#include "http/http.h"
 
 #define NF 16
 

@@ -19,7 +19,7 @@
 
 #include <tether/tether.h>
 
-#include "http.h"
+#include "http/http.h"
 #include "sim.h"
 
 #define MAXC 8

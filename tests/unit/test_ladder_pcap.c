@@ -23,7 +23,7 @@
 
 #include <tether/errors.h>
 
-#include "ladder.h"
+#include "ladder/ladder.h"
 #include "pcap.h"
 
 #define C_ADDR 0xc0000201u /* 192.0.2.1 */

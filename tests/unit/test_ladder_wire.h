@@ -13,7 +13,7 @@
 #include <tether/stack.h>
 #include <tether/tcp.h>
 
-#include "ladder.h"
+#include "ladder/ladder.h"
 
 #define W_C TT_LADDER_CLIENT
 #define W_S TT_LADDER_SERVER

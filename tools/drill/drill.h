@@ -8,8 +8,12 @@
  *   drill_parse.c  the script AST below, with errors that name the line
  *   drill_fmt.c    packets and events printed back in packetdrill notation
  *   drill_expr.c   the %{ }% assertion language (a small Python subset)
+ *   drill_pkt.c    packets encoded, decoded and compared
+ *   drill_note.c   the runner's clock, first failure and recent history
+ *   drill_sys.c    the syscalls of a script on the stack's API
  *   drill_run.c    the runner: a stack, injected and captured segments
- *   drill_cmd.c    `tether drill` itself
+ * (each uses only the ones above it); `tether drill` itself is
+ * tools/cmd/drill.c.
  *
  * The language subset is the one described in
  * ../shared/conformance/README.md ("The script language the interpreter must
@@ -223,7 +227,7 @@ typedef bool (*tt_drill_lookup_fn)(void *ctx, const char *name, int64_t *value);
 int tt_drill_code_run(const char *code, size_t len, tt_drill_lookup_fn lookup, void *ctx,
                       FILE *print_to, char *msg, size_t msglen);
 
-/* ---- The runner (drill_run.c, drill_sys.c, drill_pkt.c) ----------------------------- */
+/* ---- The runner (drill_run.c, drill_sys.c, drill_note.c, drill_pkt.c) ------------ */
 
 struct tt_drill_cfg {
     int64_t tolerance_usecs; /* 4000 (--tolerance_usecs) */
@@ -281,7 +285,7 @@ int tt_drill_decode(const uint8_t *frame, size_t len, struct tt_drill_live *out)
 bool tt_drill_match(const struct tt_drill_packet *want, const struct tt_drill_packet *got,
                     char *why, size_t wl);
 
-/* ---- Runner internals shared by drill_run.c and drill_sys.c ------------------------ */
+/* ---- Runner internals: drill_note.c (clock, fail, note), drill_sys.c, drill_run.c - */
 
 struct tt_stack;
 struct tt_tcp;

@@ -187,7 +187,7 @@ struct tt_ladder_stats {
 };
 void tt_ladder_stats(const struct tt_ladder *l, struct tt_ladder_stats *st);
 
-/* ---- shared by the renderers (internal to tools/ladder*.c) ---- */
+/* ---- shared by the renderers (internal to tools/ladder/) ---- */
 
 enum tt_ladder_row_kind {
     TT_LROW_SEG,   /* .seg; .st[side] a state entered at that moment (or NONE) */
@@ -242,5 +242,7 @@ tt_time tt__ladder_t0(const struct tt_ladder *l);
 const char *tt__ladder_side_name(int side);
 /* "192.0.2.1:40112" for a side, "" when unknown. */
 void tt__ladder_endpoint(const struct tt_ladder *l, int side, char *buf, size_t cap);
+/* "192.0.2.1:40112" from a host-order address and a port. */
+void tt__ladder_fmt_endpoint(uint32_t addr, uint16_t port, char *buf, size_t cap);
 
 #endif

@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "drill.h"
+#include "drill/drill.h"
 
 #define MAX_DEFS 16
 

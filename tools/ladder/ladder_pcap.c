@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * `tether ladder FILE.pcap`: draw one TCP connection from a capture.
+ * Load one TCP connection of a capture for `tether ladder` (tools/cmd/ladder.c).
  *
  * A capture has one timestamp per packet and no view inside the hosts, so
  * each side's states are inferred from the packets by the RFC 9293 §3.3.2
@@ -16,11 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <tether/errors.h>
 
-#include "cli.h"
 #include "ladder.h"
 #include "pcap.h"
 
@@ -201,11 +199,12 @@ static void infer_conn(struct tt_ladder *l, const struct pkt *p, size_t n, const
 
 static void print_conns(FILE *f, const struct conn *c, size_t nc)
 {
-    char a[16], b[16];
-    for (size_t i = 0; i < nc; i++)
-        fprintf(f, "  --conn %zu   %s:%u <-> %s:%u   %zu packets\n", i + 1,
-                tt_cli_fmt_ipv4(c[i].addr[0], a), c[i].port[0], tt_cli_fmt_ipv4(c[i].addr[1], b),
-                c[i].port[1], c[i].packets);
+    char a[24], b[24];
+    for (size_t i = 0; i < nc; i++) {
+        tt__ladder_fmt_endpoint(c[i].addr[0], c[i].port[0], a, sizeof a);
+        tt__ladder_fmt_endpoint(c[i].addr[1], c[i].port[1], b, sizeof b);
+        fprintf(f, "  --conn %zu   %s <-> %s   %zu packets\n", i + 1, a, b, c[i].packets);
+    }
 }
 
 /* Read every IPv4 TCP packet of the file. */
@@ -305,74 +304,4 @@ int tt_ladder_load_pcap(const char *path, unsigned conn, unsigned port, struct t
     free(c);
     free(p);
     return rc;
-}
-
-static int usage(FILE *f)
-{
-    fprintf(f, "usage: tether ladder FILE.pcap [--conn N | --port P] [--svg FILE] [--absolute] "
-               "[--explain]\n"
-               "Draw one TCP connection of a capture (Ethernet, raw IP or Linux cooked) as a\n"
-               "ladder diagram; states are inferred from the packets.\n");
-    return f == stdout ? TT_CLI_EXIT_OK : TT_CLI_EXIT_USAGE;
-}
-
-int tt_cmd_ladder(int argc, char **argv)
-{
-    const char *file = NULL, *svg = NULL;
-    unsigned long conn = 0, port = 0;
-    struct tt_ladder_opts o;
-    tt_ladder_opts_default(&o);
-    o.color = isatty(STDOUT_FILENO);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h"))
-            return usage(stdout);
-        if (!strcmp(a, "--absolute"))
-            o.absolute = 1;
-        else if (!strcmp(a, "--explain"))
-            o.explain = 1;
-        else if (!strcmp(a, "--conn") || !strcmp(a, "--port") || !strcmp(a, "--svg")) {
-            if (i + 1 >= argc)
-                return tt_cli_usage_error("ladder", "%s needs a value", a);
-            const char *v = argv[++i];
-            if (!strcmp(a, "--svg"))
-                svg = v;
-            else if (tt_cli_parse_uint(v, 1, !strcmp(a, "--conn") ? 1000000 : 65535,
-                                       !strcmp(a, "--conn") ? &conn : &port) != 0)
-                return tt_cli_usage_error("ladder", "bad value for %s: '%s'", a, v);
-        } else if (a[0] == '-')
-            return tt_cli_usage_error("ladder", "unknown option '%s'", a);
-        else if (file)
-            return tt_cli_usage_error("ladder", "one capture file only");
-        else
-            file = a;
-    }
-    if (!file)
-        return tt_cli_usage_error("ladder", "a capture file is needed");
-    if (conn && port)
-        return tt_cli_usage_error("ladder", "--conn and --port exclude each other");
-    struct tt_ladder l;
-    tt_ladder_init(&l);
-    int rc = tt_ladder_load_pcap(file, (unsigned)conn, (unsigned)port, &l, stderr);
-    if (rc == TT_EINVAL) {
-        tt_ladder_free(&l);
-        return TT_CLI_EXIT_USAGE;
-    }
-    if (rc != 0) {
-        fprintf(stderr, "tether ladder: %s: %s\n", file,
-                rc == TT_EPROTO ? "not a pcap file, or truncated" : tt_strerror(rc));
-        tt_ladder_free(&l);
-        return TT_CLI_EXIT_FAIL;
-    }
-    rc = tt_ladder_render_text(&l, &o, stdout);
-    if (rc == 0 && svg) {
-        FILE *f = fopen(svg, "w");
-        rc = f ? tt_ladder_render_svg(&l, &o, f) : TT_ENOENT;
-        if (f && fclose(f) != 0 && rc == 0)
-            rc = TT_ENOSPC;
-        if (rc != 0)
-            fprintf(stderr, "tether ladder: cannot write %s\n", svg);
-    }
-    tt_ladder_free(&l);
-    return rc == 0 ? TT_CLI_EXIT_OK : TT_CLI_EXIT_FAIL;
 }

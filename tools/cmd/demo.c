@@ -15,7 +15,7 @@
 #include <tether/tether.h>
 
 #include "cli.h"
-#include "ladder.h"
+#include "ladder/ladder.h"
 #include "sim.h"
 
 #define SERVER_PORT 80

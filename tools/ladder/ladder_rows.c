@@ -29,9 +29,12 @@ void tt__ladder_endpoint(const struct tt_ladder *l, int side, char *buf, size_t 
         snprintf(buf, cap, "%s", "");
         return;
     }
-    uint32_t a = l->addr[side];
-    snprintf(buf, cap, "%u.%u.%u.%u:%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255,
-             l->port[side]);
+    tt__ladder_fmt_endpoint(l->addr[side], l->port[side], buf, cap);
+}
+
+void tt__ladder_fmt_endpoint(uint32_t a, uint16_t port, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%u.%u.%u.%u:%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255, port);
 }
 
 tt_time tt__ladder_t0(const struct tt_ladder *l)
@@ -287,6 +290,12 @@ int tt__ladder_rows(const struct tt_ladder *l, const struct tt_ladder_opts *o,
     *rows = rv.v;
     *n = rv.n;
     return rv.n || !l->nev ? 0 : TT_ENOMEM;
+}
+
+void tt_ladder_opts_default(struct tt_ladder_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->max_run = 8;
 }
 
 int tt__ladder_begin(const struct tt_ladder *l, const struct tt_ladder_opts **o,

@@ -3,10 +3,10 @@
  * Shared pieces of the `tether` command: the subcommand entry points and small
  * argument parsers.
  *
- * Adding a subcommand: write tools/<name>.c with
+ * Adding a subcommand: write tools/cmd/<name>.c with
  *     int tt_cmd_<name>(int argc, char **argv);
  * (argv[0] is the subcommand name; return the exit status), declare it below,
- * and add one line to the table in tools/main.c. Usage errors print one line
+ * and add one line to the table in tools/cmd/main.c. Usage errors print one line
  * through tt_cli_usage_error() and return TT_CLI_EXIT_USAGE.
  */
 #ifndef TETHER_TOOLS_CLI_H
@@ -34,15 +34,15 @@
     "  --pcap FILE       capture every frame sent and received to FILE (classic pcap)\n"
 
 /* Subcommands. Each returns the process exit status. */
-int tt_cmd_serve(int argc, char **argv);   /* tools/serve.c */
-int tt_cmd_demo(int argc, char **argv);    /* tools/demo.c */
-int tt_cmd_ladder(int argc, char **argv);  /* tools/ladder_pcap.c */
-int tt_cmd_drill(int argc, char **argv);   /* tools/drill_cmd.c */
-int tt_cmd_simping(int argc, char **argv); /* tools/serve.c (hidden, for tests) */
-int tt_cmd_connect(int argc, char **argv); /* tools/connect.c */
+int tt_cmd_serve(int argc, char **argv);   /* tools/cmd/serve.c */
+int tt_cmd_demo(int argc, char **argv);    /* tools/cmd/demo.c */
+int tt_cmd_ladder(int argc, char **argv);  /* tools/cmd/ladder.c */
+int tt_cmd_drill(int argc, char **argv);   /* tools/cmd/drill.c */
+int tt_cmd_simping(int argc, char **argv); /* tools/cmd/serve.c (hidden, for tests) */
+int tt_cmd_connect(int argc, char **argv); /* tools/cmd/connect.c */
 
 /*
- * Option parsing shared by serve and connect (tools/serve.c). Each option
+ * Option parsing shared by serve and connect (tools/cmd/serve.c). Each option
  * is "--name value", "--name=value", or a flag; unknown options are refused
  * before any value is looked at. fn gets each option in order (val NULL for a
  * flag given without "=value"; opt NULL for a positional argument) and returns
@@ -62,7 +62,7 @@ int tt_cli_parse(const char *cmd, int argc, char **argv, const struct tt_cli_opt
 
 /*
  * A stack on one TAP or TUN device, as serve and connect set it up
- * (tools/serve.c): the options first, then the running parts.
+ * (tools/cmd/serve.c): the options first, then the running parts.
  */
 struct tt_port_dev;
 struct tt_pcap_writer;
@@ -101,12 +101,12 @@ void tt_cli_host_close(struct tt_cli_host *h);
  * Returns tt_port_run's value, its error message printed. */
 struct tt_port_hooks;
 int tt_cli_host_run(struct tt_cli_host *h, const struct tt_port_hooks *app);
-/* --verbose: print "retransmissions: rto N, fast N, ..." (tools/serve.c). */
+/* --verbose: print "retransmissions: rto N, fast N, ..." (tools/cmd/serve.c). */
 void tt_cli_host_print_rexmits(FILE *f, const struct tt_cli_host *h);
 
 struct tt_counters;
 /* Print the non-zero counters of a stack, one per line, drops with their
- * reason name and description (tools/serve.c). */
+ * reason name and description (tools/cmd/serve.c). */
 void tt_cli_print_counters(FILE *f, const struct tt_counters *c);
 
 /* The helpers below are static inline so that every subcommand file can use

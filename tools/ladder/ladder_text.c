@@ -345,9 +345,3 @@ int tt_ladder_render_text(const struct tt_ladder *l, const struct tt_ladder_opts
     free(rows);
     return ferror(out) ? TT_ENOSPC : 0;
 }
-
-void tt_ladder_opts_default(struct tt_ladder_opts *o)
-{
-    memset(o, 0, sizeof(*o));
-    o->max_run = 8;
-}
