@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <tether/time.h>
+
 #define TT_CLI_EXIT_OK 0
 #define TT_CLI_EXIT_FAIL 1  /* a runtime failure (device, file, ...) */
 #define TT_CLI_EXIT_USAGE 2 /* bad arguments */
@@ -25,8 +27,10 @@
 /* The --help lines of the options that attach a stack to a TAP/TUN device
  * (serve and connect take the same ones). */
 #define TT_CLI_IFACE_HELP                                                                          \
-    "  --tap NAME        attach to TAP device NAME (Ethernet frames; created if missing)\n"        \
-    "  --tun NAME        attach to TUN device NAME (raw IPv4)\n"                                   \
+    "  --tap NAME        attach to the existing TAP device NAME (Ethernet frames)\n"               \
+    "  --tun NAME        attach to the existing TUN device NAME (raw IPv4)\n"                      \
+    "  --create          create the device when it does not exist (it then needs its\n"            \
+    "                    address and `ip link set NAME up` on the kernel side)\n"                  \
     "  --addr A.B.C.D/N  the stack's address and prefix length (required)\n"                       \
     "  --gw A.B.C.D      default gateway\n"                                                        \
     "  --mac XX:..:XX    the stack's MAC on a TAP (default: random, locally administered)\n"       \
@@ -71,6 +75,7 @@ struct tt_cli_host {
     const char *dev; /* --tap / --tun NAME */
     int tun;         /* 1 for --tun */
     int have_addr, have_mac, verbose;
+    int create; /* --create: make the device when missing */
     uint32_t addr, gw;
     uint8_t prefix_len;
     uint8_t mac[6];
@@ -86,7 +91,8 @@ struct tt_cli_host {
 };
 /* The host options (--tap --tun --addr --gw --mac --mtu --pcap) and flags
  * (--verbose) as specs, for a command's own table. */
-extern const struct tt_cli_optspec tt_cli_host_specs[8];
+#define TT_CLI_HOST_NSPECS 9
+extern const struct tt_cli_optspec tt_cli_host_specs[TT_CLI_HOST_NSPECS];
 /* Handle one host option: 0, a usage status, or -1 when opt is not one. */
 int tt_cli_host_option(struct tt_cli_host *h, const char *opt, const char *val);
 /* After parsing: the required options are there. 0 or a usage status. */
@@ -108,6 +114,16 @@ struct tt_counters;
 /* Print the non-zero counters of a stack, one per line, drops with their
  * reason name and description (tools/cmd/serve.c). */
 void tt_cli_print_counters(FILE *f, const struct tt_counters *c);
+
+/* serve --http DIR (tools/cmd/serve_http.c): the server, its tick on the
+ * listening handle (accept, step every connection; returns the next
+ * deadline), the exit report, and the close of every connection. */
+struct tt_cli_http;
+struct tt_tcp;
+int tt_cli_http_open(struct tt_cli_http **out, const char *root, int verbose);
+tt_time tt_cli_http_tick(struct tt_cli_http *h, struct tt_tcp *l, tt_time now);
+void tt_cli_http_report(const struct tt_cli_http *h, FILE *f);
+void tt_cli_http_close(struct tt_cli_http *h, tt_time now);
 
 /* The helpers below are static inline so that every subcommand file can use
  * them without a shared .c file. */

@@ -29,6 +29,8 @@ static const char serve_help[] =
     "  --source BYTES    send BYTES to each client, then close (port 19 by default); the\n"
     "                    stream is 16-byte lines \"%015u\\n\" holding their own offset\n"
     "  --port N          the service's port, 1..65535\n"
+    "  --http DIR        a static-file HTTP/1.1 server for DIR (port 80 by default): GET,\n"
+    "                    HEAD, keep-alive, Range; index.html or a listing for a folder\n"
     "  --close-first[=N] echo: close our side first, after echoing N bytes (default: after\n"
     "                    the first read), then read and drop until the peer's FIN\n"
     "  A connection is closed once the peer has closed and everything is sent.\n"
@@ -75,10 +77,10 @@ int tt_cli_parse(const char *cmd, int argc, char **argv, const struct tt_cli_opt
     return 0;
 }
 
-const struct tt_cli_optspec tt_cli_host_specs[8] = {
+const struct tt_cli_optspec tt_cli_host_specs[TT_CLI_HOST_NSPECS] = {
     {"--tap", TT_CLI_VALUE},  {"--tun", TT_CLI_VALUE},    {"--addr", TT_CLI_VALUE},
     {"--gw", TT_CLI_VALUE},   {"--mac", TT_CLI_VALUE},    {"--mtu", TT_CLI_VALUE},
-    {"--pcap", TT_CLI_VALUE}, {"--verbose", TT_CLI_FLAG},
+    {"--pcap", TT_CLI_VALUE}, {"--verbose", TT_CLI_FLAG}, {"--create", TT_CLI_FLAG},
 };
 
 int tt_cli_host_option(struct tt_cli_host *h, const char *opt, const char *val)
@@ -121,6 +123,8 @@ int tt_cli_host_option(struct tt_cli_host *h, const char *opt, const char *val)
         h->pcap = val;
     } else if (!strcmp(opt, "--verbose")) {
         h->verbose = 1;
+    } else if (!strcmp(opt, "--create")) {
+        h->create = 1;
     } else {
         return -1;
     }
@@ -193,8 +197,18 @@ int tt_cli_host_open(struct tt_cli_host *h)
     const char *kind = h->tun ? "tun" : "tap";
     if (tt_port_config_default(&cfg) != 0)
         fprintf(stderr, "tether %s: warning: no random source; the secret is zero\n", h->cmd);
-    if (tt_port_dev_open(h->tun ? TT_PORT_TUN : TT_PORT_TAP, h->dev, &h->devp, err, sizeof err) !=
-        0) {
+    int rc = tt_port_dev_open(h->tun ? TT_PORT_TUN : TT_PORT_TAP, h->dev,
+                              h->create ? TT_PORT_DEV_CREATE : 0, &h->devp, err, sizeof err);
+    if (rc == TT_ENOENT && !h->create && tt_port_dev_exists(h->dev) == 0) {
+        /* Attaching is the default: a typo must not create a new device
+         * that nothing is configured on. */
+        fprintf(stderr,
+                "tether %s: no %s device %s: create and configure it first (ip tuntap add dev "
+                "%s mode %s; ip addr add ... dev %s; ip link set %s up), or give --create\n",
+                h->cmd, kind, h->dev, h->dev, kind, h->dev, h->dev);
+        return TT_CLI_EXIT_FAIL;
+    }
+    if (rc != 0) {
         fprintf(stderr, "tether %s: cannot open %s %s: %s\n", h->cmd, kind, h->dev, err);
         return TT_CLI_EXIT_FAIL;
     }
@@ -307,7 +321,7 @@ void tt_cli_print_counters(FILE *f, const struct tt_counters *c)
 
 /* ---- tether serve's own options ---- */
 
-enum serve_svc { SVC_NONE = 0, SVC_ECHO, SVC_DISCARD, SVC_SOURCE };
+enum serve_svc { SVC_NONE = 0, SVC_ECHO, SVC_DISCARD, SVC_SOURCE, SVC_HTTP };
 
 struct serve_opts {
     struct tt_cli_host h;
@@ -315,6 +329,7 @@ struct serve_opts {
     unsigned long port;        /* 0 = the service's default */
     unsigned long long source; /* --source BYTES */
     long long close_first;     /* -1 off; 0 after the first read; N bytes */
+    const char *http_root;     /* --http DIR */
 };
 
 static const struct tt_cli_optspec serve_specs[] = {
@@ -331,12 +346,15 @@ static const struct tt_cli_optspec serve_specs[] = {
     {"--source", TT_CLI_VALUE},
     {"--port", TT_CLI_VALUE},
     {"--close-first", TT_CLI_OPTVALUE},
+    {"--http", TT_CLI_VALUE},
+    {"--create", TT_CLI_FLAG},
 };
 
 static int serve_svc_set(struct serve_opts *o, enum serve_svc svc)
 {
     if (o->svc != SVC_NONE && o->svc != svc)
-        return tt_cli_usage_error("serve", "give only one of --echo, --discard and --source");
+        return tt_cli_usage_error("serve",
+                                  "give only one of --echo, --discard, --source and --http");
     o->svc = svc;
     return 0;
 }
@@ -360,6 +378,12 @@ static int serve_option(void *ctx, const char *opt, const char *val)
             o->source > (1ull << 50))
             return tt_cli_usage_error("serve", "bad byte count '%s' for --source", val);
         return serve_svc_set(o, SVC_SOURCE);
+    }
+    if (!strcmp(opt, "--http")) {
+        if (!*val)
+            return tt_cli_usage_error("serve", "empty --http directory");
+        o->http_root = val;
+        return serve_svc_set(o, SVC_HTTP);
     }
     if (!strcmp(opt, "--port")) {
         if (tt_cli_parse_uint(val, 1, 65535, &o->port) != 0)
@@ -392,11 +416,11 @@ static int serve_parse(int argc, char **argv, struct serve_opts *o, int *help)
         return rc;
     if (o->svc == SVC_NONE && (o->port || o->close_first >= 0))
         return tt_cli_usage_error("serve", "--port and --close-first need a service (--echo, "
-                                           "--discard or --source)");
+                                           "--discard, --source or --http)");
     if (o->close_first >= 0 && o->svc != SVC_ECHO)
         return tt_cli_usage_error("serve", "--close-first applies to --echo only");
     if (!o->port)
-        o->port = o->svc == SVC_ECHO ? 7 : o->svc == SVC_DISCARD ? 9 : 19;
+        o->port = o->svc == SVC_ECHO ? 7 : o->svc == SVC_DISCARD ? 9 : o->svc == SVC_HTTP ? 80 : 19;
     return 0;
 }
 
@@ -418,6 +442,7 @@ struct server {
     struct tt_tcp *l;
     struct sconn *conns;
     uint64_t accepted, finished, failed;
+    struct tt_cli_http *http; /* --http */
 };
 
 /* --source: 16-byte lines "%015llu\n", each holding its own stream offset, so
@@ -541,6 +566,8 @@ static void serve_accept(struct server *sv, tt_time now)
 static tt_time serve_tick(void *ctx, tt_time now)
 {
     struct server *sv = ctx;
+    if (sv->http)
+        return tt_cli_http_tick(sv->http, sv->l, now);
     serve_accept(sv, now);
     for (struct sconn **pp = &sv->conns; *pp;) {
         struct sconn *c = *pp;
@@ -574,7 +601,7 @@ static int serve_listen(struct server *sv, struct tt_stack *s)
 
 static void serve_report(const struct server *sv, struct tt_stack *s, int sig)
 {
-    static const char *const names[] = {"", "echo", "discard", "source"};
+    static const char *const names[] = {"", "echo", "discard", "source", "http"};
     printf("tether: stopped (signal %d); counters:\n", sig);
     tt_cli_print_counters(stdout, tt_stack_counters(s));
     if (sv->o->svc != SVC_NONE) {
@@ -587,6 +614,8 @@ static void serve_report(const struct server *sv, struct tt_stack *s, int sig)
                (unsigned long long)(sv->accepted - sv->finished - sv->failed),
                (unsigned)st.time_wait);
     }
+    if (sv->http)
+        tt_cli_http_report(sv->http, stdout);
     if (sv->o->h.verbose)
         tt_cli_host_print_rexmits(stdout, &sv->o->h);
 }
@@ -604,6 +633,8 @@ int tt_cmd_serve(int argc, char **argv)
     }
     struct server sv = {.o = &o};
     rc = TT_CLI_EXIT_FAIL;
+    if (o.svc == SVC_HTTP && tt_cli_http_open(&sv.http, o.http_root, o.h.verbose) != 0)
+        goto out;
     if (tt_cli_host_open(&o.h) != 0)
         goto out;
     if (o.svc != SVC_NONE && serve_listen(&sv, o.h.s) != 0)
@@ -615,6 +646,7 @@ int tt_cmd_serve(int argc, char **argv)
         printf("tether: TCP %s on port %lu\n",
                o.svc == SVC_ECHO      ? "echo"
                : o.svc == SVC_DISCARD ? "discard"
+               : o.svc == SVC_HTTP    ? "http"
                                       : "source",
                o.port);
     fflush(stdout);
@@ -626,6 +658,7 @@ int tt_cmd_serve(int argc, char **argv)
     }
     fflush(stdout);
 out:
+    tt_cli_http_close(sv.http, tt_port_now());
     while (sv.conns) {
         struct sconn *c = sv.conns;
         sv.conns = c->next;
