@@ -123,6 +123,9 @@ struct tt_port_hooks {
      * always ready. The set may change from one call to the next. May be NULL.
      */
     size_t (*watch)(void *ctx, struct tt_port_watch *w, size_t cap);
+    /* SIGUSR1 (a status request, as dd takes it): called and the loop goes
+     * on. NULL: SIGUSR1 keeps its disposition. */
+    void (*on_info)(void *ctx, tt_time now);
 };
 
 /*

@@ -81,6 +81,7 @@ const struct tt_cli_optspec tt_cli_host_specs[TT_CLI_HOST_NSPECS] = {
     {"--tap", TT_CLI_VALUE},  {"--tun", TT_CLI_VALUE},    {"--addr", TT_CLI_VALUE},
     {"--gw", TT_CLI_VALUE},   {"--mac", TT_CLI_VALUE},    {"--mtu", TT_CLI_VALUE},
     {"--pcap", TT_CLI_VALUE}, {"--verbose", TT_CLI_FLAG}, {"--create", TT_CLI_FLAG},
+    {"--stats", TT_CLI_FLAG},
 };
 
 int tt_cli_host_option(struct tt_cli_host *h, const char *opt, const char *val)
@@ -125,6 +126,8 @@ int tt_cli_host_option(struct tt_cli_host *h, const char *opt, const char *val)
         h->verbose = 1;
     } else if (!strcmp(opt, "--create")) {
         h->create = 1;
+    } else if (!strcmp(opt, "--stats")) {
+        h->stats = 1;
     } else {
         return -1;
     }
@@ -143,21 +146,6 @@ int tt_cli_host_check(struct tt_cli_host *h)
 }
 
 /* ---- the stack on a device ---- */
-
-/* --verbose: one line per state change, as the trace reports it. The hook
- * must not call into the stack, so it prints the connection's serial only. */
-static void host_trace(void *ctx, const struct tt_trace_event *ev)
-{
-    struct tt_cli_host *h = ctx;
-    if (ev->kind == TT_TRACE_TCP_RETRANSMIT && (unsigned)ev->cause < 8)
-        h->rexmits[ev->cause]++;
-    else if (ev->kind == TT_TRACE_TCP_STATE)
-        fprintf(stderr, "tether %s: conn %u %s -> %s\n", h->cmd, (unsigned)ev->conn_id,
-                tt_tcp_state_name(ev->old_state), tt_tcp_state_name(ev->new_state));
-    else if (ev->kind == TT_TRACE_TCP_CLOSE)
-        fprintf(stderr, "tether %s: conn %u freed (%s)\n", h->cmd, (unsigned)ev->conn_id,
-                ev->err ? tt_strerror(ev->err) : "normal end");
-}
 
 void tt_cli_host_print_rexmits(FILE *f, const struct tt_cli_host *h)
 {
@@ -187,6 +175,7 @@ static int host_iface(struct tt_cli_host *h)
         fprintf(stderr, "tether %s: cannot add the interface: %s\n", h->cmd, tt_strerror(h->iface));
         return TT_CLI_EXIT_FAIL;
     }
+    tt_stack_iface_up(h->s, h->iface, tt_port_now());
     return 0;
 }
 
@@ -226,8 +215,8 @@ int tt_cli_host_open(struct tt_cli_host *h)
         fprintf(stderr, "tether %s: cannot create the stack: %s\n", h->cmd, tt_strerror(e));
         return TT_CLI_EXIT_FAIL;
     }
-    if (h->verbose)
-        tt_stack_set_trace(h->s, host_trace, h);
+    if (h->verbose || h->stats)
+        tt_stack_set_trace(h->s, tt_cli_host_trace, h);
     return host_iface(h);
 }
 
@@ -235,52 +224,13 @@ void tt_cli_host_close(struct tt_cli_host *h)
 {
     tt_stack_destroy(h->s);
     tt_pcap_writer_close(h->pw);
+    free(h->conns);
+    h->conns = NULL;
+    h->nconns = h->conns_cap = 0;
     tt_port_dev_close(h->devp);
     h->s = NULL;
     h->pw = NULL;
     h->devp = NULL;
-}
-
-/* The run loop has one hook context; the capture needs the host and the
- * application its own, so the hooks go through these trampolines. */
-struct host_hooks {
-    struct tt_cli_host *h;
-    const struct tt_port_hooks *app;
-};
-
-static void host_on_rx(void *ctx, size_t i, const uint8_t *frame, size_t len, tt_time now)
-{
-    const struct host_hooks *hh = ctx;
-    (void)i;
-    tt_pcap_write_rx(hh->h->pw, frame, len, now);
-}
-
-static tt_time host_on_tick(void *ctx, tt_time now)
-{
-    const struct host_hooks *hh = ctx;
-    return hh->app->on_tick(hh->app->ctx, now);
-}
-
-static size_t host_watch(void *ctx, struct tt_port_watch *w, size_t cap)
-{
-    const struct host_hooks *hh = ctx;
-    return hh->app->watch(hh->app->ctx, w, cap);
-}
-
-int tt_cli_host_run(struct tt_cli_host *h, const struct tt_port_hooks *app)
-{
-    char err[256] = "";
-    struct host_hooks hh = {.h = h, .app = app};
-    struct tt_port_hooks hooks = {
-        .on_rx = h->pw ? host_on_rx : NULL,
-        .on_tick = app && app->on_tick ? host_on_tick : NULL,
-        .watch = app && app->watch ? host_watch : NULL,
-        .ctx = &hh,
-    };
-    int rc = tt_port_run(h->s, &h->devp, &h->iface, 1, &hooks, err, sizeof err);
-    if (rc < 0)
-        fprintf(stderr, "tether %s: %s\n", h->cmd, err);
-    return rc;
 }
 
 /* ---- counters ---- */
@@ -348,6 +298,7 @@ static const struct tt_cli_optspec serve_specs[] = {
     {"--close-first", TT_CLI_OPTVALUE},
     {"--http", TT_CLI_VALUE},
     {"--create", TT_CLI_FLAG},
+    {"--stats", TT_CLI_FLAG},
 };
 
 static int serve_svc_set(struct serve_opts *o, enum serve_svc svc)
@@ -567,7 +518,7 @@ static tt_time serve_tick(void *ctx, tt_time now)
 {
     struct server *sv = ctx;
     if (sv->http)
-        return tt_cli_http_tick(sv->http, sv->l, now);
+        return sv->l ? tt_cli_http_tick(sv->http, sv->l, now) : TT_TIME_NEVER;
     serve_accept(sv, now);
     for (struct sconn **pp = &sv->conns; *pp;) {
         struct sconn *c = *pp;
@@ -604,7 +555,7 @@ static void serve_report(const struct server *sv, struct tt_stack *s, int sig)
     static const char *const names[] = {"", "echo", "discard", "source", "http"};
     printf("tether: stopped (signal %d); counters:\n", sig);
     tt_cli_print_counters(stdout, tt_stack_counters(s));
-    if (sv->o->svc != SVC_NONE) {
+    if (sv->o->svc != SVC_NONE && sv->o->svc != SVC_HTTP) {
         struct tt_tcp_stats st;
         tt_tcp_stats(s, &st);
         printf("tether: %s on port %lu: %llu accepted, %llu finished, %llu failed, %llu open;"
@@ -618,6 +569,24 @@ static void serve_report(const struct server *sv, struct tt_stack *s, int sig)
         tt_cli_http_report(sv->http, stdout);
     if (sv->o->h.verbose)
         tt_cli_host_print_rexmits(stdout, &sv->o->h);
+}
+
+/* SIGINT/SIGTERM: stop listening and close every connection (FINs queued;
+ * the host waits for them to be acknowledged). */
+static void serve_stop(void *ctx, tt_time now)
+{
+    struct server *sv = ctx;
+    if (sv->l)
+        tt_tcp_close(sv->l, now);
+    sv->l = NULL;
+    if (sv->http)
+        tt_cli_http_stop(sv->http, now);
+    while (sv->conns) {
+        struct sconn *c = sv->conns;
+        sv->conns = c->next;
+        tt_tcp_close(c->t, now);
+        free(c);
+    }
 }
 
 int tt_cmd_serve(int argc, char **argv)
@@ -651,6 +620,8 @@ int tt_cmd_serve(int argc, char **argv)
                o.port);
     fflush(stdout);
     struct tt_port_hooks hooks = {.on_tick = serve_tick, .ctx = &sv};
+    o.h.on_stop = serve_stop;
+    o.h.stop_ctx = &sv;
     int sig = tt_cli_host_run(&o.h, o.svc != SVC_NONE ? &hooks : NULL);
     if (sig >= 0) {
         serve_report(&sv, o.h.s, sig);

@@ -91,16 +91,22 @@ void tt_cli_http_report(const struct tt_cli_http *h, FILE *f)
             (unsigned long long)st.responses[5], (unsigned long long)st.body_bytes);
 }
 
-void tt_cli_http_close(struct tt_cli_http *h, tt_time now)
+void tt_cli_http_stop(struct tt_cli_http *h, tt_time now)
 {
-    if (!h)
-        return;
     while (h->conns) {
         struct hconn *hc = h->conns;
         h->conns = hc->next;
         tt_http_conn_free(hc->c, now);
         free(hc);
+        h->finished++;
     }
+}
+
+void tt_cli_http_close(struct tt_cli_http *h, tt_time now)
+{
+    if (!h)
+        return;
+    tt_cli_http_stop(h, now);
     tt_http_server_destroy(h->srv);
     free(h);
 }

@@ -149,4 +149,58 @@ struct tt_http_server_stats {
 };
 void tt_http_server_stats(const struct tt_http_server *srv, struct tt_http_server_stats *st);
 
+/* ---- the client ---- */
+
+/* An http:// URL with an IPv4 literal host (tether has no resolver). */
+struct tt_http_url {
+    uint32_t addr;   /* host order */
+    uint16_t port;   /* 80 when not given */
+    char host[64];   /* as written (the Host field) */
+    char path[2048]; /* origin-form: starts with '/', query kept */
+};
+
+/*
+ * Parse "http://A.B.C.D[:PORT][/path]". 0, TT_HTTP_EBAD (not such a URL), or
+ * TT_HTTP_EVERSION for another scheme (https://) or a host that is a name.
+ */
+int tt_http_parse_url(const char *url, struct tt_http_url *u);
+
+/* A Location value (absolute URL, "/absolute-path", or relative "x/y")
+ * resolved against base (RFC 9110 §10.2.2, RFC 3986 §5.2 without dot
+ * segments). 0 or the tt_http_parse_url codes. */
+int tt_http_resolve(const struct tt_http_url *base, const char *loc, size_t len,
+                    struct tt_http_url *out);
+
+/* What the client reports as the response arrives. */
+struct tt_http_client_cb {
+    /* The final response head (1xx ones are skipped); length is the body's
+     * Content-Length, or -1 when it runs to the close or is chunked. */
+    void (*head)(void *ctx, const struct tt_http_response *rs, int64_t length);
+    /* Body bytes in order; return 0, or -1 to stop (the step then fails with TT_HTTP_EBAD). */
+    int (*body)(void *ctx, const void *data, size_t len);
+    void *ctx;
+};
+
+struct tt_http_client;
+
+/*
+ * Open a connection to u and send "GET path HTTP/1.1" with Connection:
+ * close. 0 or the tt_tcp_connect error (TT_ENETUNREACH, ...).
+ */
+int tt_http_client_start(struct tt_stack *s, const struct tt_http_url *u,
+                         const struct tt_http_client_cb *cb, tt_time now,
+                         struct tt_http_client **out);
+
+/*
+ * Make progress. 1 while running, 0 when the response is complete (body by
+ * Content-Length, chunked, or up to the close), or negative: a connection
+ * error (TT_ECONNREFUSED, TT_ETIMEDOUT, TT_ECONNRESET, ...), TT_HTTP_EBAD for
+ * a malformed response, TT_HTTP_EPARTIAL when the connection ended before
+ * the body did, TT_HTTP_EVERSION for a response that is not HTTP/1.x.
+ */
+int tt_http_client_step(struct tt_http_client *c, tt_time now);
+
+/* Close the connection (gracefully when possible) and free. */
+void tt_http_client_free(struct tt_http_client *c, tt_time now);
+
 #endif
