@@ -29,19 +29,37 @@ test:
 		(cd $(TEST_BUILD)-gcc && ctest -LE interop --rerun-failed --output-on-failure; exit 1)
 	@# Interop tests talk to the Linux kernel in real time: a failure gets one
 	@# more run (ctest prints both). Everything else runs once, deterministic.
-	cd $(TEST_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --output-on-failure -L interop --repeat until-pass:2
-	cd $(TEST_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --output-on-failure -j $(JOBS) -LE interop
+	@# Each run writes a JUnit file; the summary at the end (the conformance
+	@# tables and every skipped test with its reason) is read from them, and is
+	@# printed whether the runs passed or not.
+	@rm -f $(TEST_BUILD)/junit-*.xml
+	@cd $(TEST_BUILD) && export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1; \
+		echo "ctest --output-on-failure -L interop --repeat until-pass:2"; \
+		ctest --output-on-failure -L interop --repeat until-pass:2 --output-junit "$$PWD/junit-interop.xml"; a=$$?; \
+		echo "ctest --output-on-failure -j $(JOBS) -LE interop"; \
+		ctest --output-on-failure -j $(JOBS) -LE interop --output-junit "$$PWD/junit-rest.xml"; b=$$?; \
+		$(CURDIR)/scripts/test_summary.sh junit-interop.xml junit-rest.xml; \
+		[ $$a = 0 ] && [ $$b = 0 ]
 
+# Every fuzz target for FUZZ_SECONDS, from its committed seeds (tests/fuzz/
+# corpus/NAME, when there are) into fuzz-corpus/NAME, with the TCP option
+# dictionary for the targets that parse options; then executions, coverage
+# and crashes per target (FUZZ_SECONDS=0: only run the seeds, as a regression).
 fuzz:
 	@scripts/deps.sh build
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTETHER_FUZZ=ON -DTETHER_SANITIZE=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	@set -e; for f in $(FUZZ_BUILD)/tests/fuzz_*; do \
+	@set -e; rc=0; for f in $(FUZZ_BUILD)/tests/fuzz_*; do \
 		[ -x "$$f" ] || continue; n=$$(basename $$f); mkdir -p fuzz-corpus/$$n; \
+		seeds=; [ -d tests/fuzz/corpus/$$n ] && seeds=tests/fuzz/corpus/$$n; \
+		dict=; case $$n in fuzz_wire_tcp|fuzz_stack_input|fuzz_tcp_conn) dict=-dict=tests/fuzz/tcp_options.dict;; esac; \
 		echo "== $$n ($(FUZZ_SECONDS) s)"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 fuzz-corpus/$$n; done
+		$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1 $$dict \
+			-artifact_prefix=fuzz-corpus/$$n- fuzz-corpus/$$n $$seeds > fuzz-corpus/$$n.log 2>&1 || rc=1; \
+		execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' fuzz-corpus/$$n.log); \
+		cov=$$(grep -o 'cov: [0-9]*' fuzz-corpus/$$n.log | tail -1); \
+		echo "$$n: execs $${execs:-?}, $${cov:-cov: ?}, crashes $$(ls fuzz-corpus/$$n-crash-* 2>/dev/null | wc -l)"; \
+	done; exit $$rc
 
 demo: build
 	$(BUILD)/tether demo

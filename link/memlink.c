@@ -36,6 +36,7 @@ struct ml_dir {
     size_t held_bytes;
     uint64_t serial;
     tt_time busy_until; /* end of the last frame's serialisation */
+    int in_burst;       /* loss_burst: in the lossy state of the Gilbert model */
     struct ml_slot *bq; /* ring: frames waiting or being serialised */
     size_t bq_head, bq_n, bq_cap, bq_bytes;
     struct tt_memlink_counters c;
@@ -227,6 +228,30 @@ static int chance(struct ml_dir *d, double p)
     return p > 0.0 && tt_rng_unit(&d->rng) < p;
 }
 
+/*
+ * Step 3's decision. Independent losses, or with loss_burst b > 1 a Gilbert
+ * model: from the good state a burst starts with probability p / (b (1 - p)),
+ * which makes the long-run lost fraction p; each frame of a burst is lost and
+ * the burst ends after it with probability 1 / b. On a rate-limited link a
+ * burst also ends when a frame finds the bottleneck idle: it hits a train of
+ * frames, not a lone one sent after a pause (an RTO retransmission).
+ */
+static int lost(struct ml_dir *d, int idle)
+{
+    double p = d->f.loss, b = d->f.loss_burst;
+    if (b <= 1.0 || p <= 0.0)
+        return chance(d, p);
+    if (idle)
+        d->in_burst = 0;
+    if (!d->in_burst)
+        d->in_burst = p >= 1.0 || chance(d, p / (b * (1.0 - p)));
+    if (!d->in_burst)
+        return 0;
+    if (chance(d, 1.0 / b))
+        d->in_burst = 0;
+    return 1;
+}
+
 static tt_time jittered(struct ml_dir *d, tt_time base)
 {
     tt_time t = base + d->f.delay;
@@ -310,6 +335,7 @@ static int ml_transmit(void *ctx, const uint8_t *frame, size_t len, tt_time now)
     }
     /* 2. Serialisation: one frame after another at the configured rate. */
     tt_time wire_end = now;
+    int idle = d->f.rate_bytes_per_sec && d->busy_until <= now;
     if (d->f.rate_bytes_per_sec) {
         tt_time start = d->busy_until > now ? d->busy_until : now;
         uint64_t r = d->f.rate_bytes_per_sec;
@@ -322,7 +348,7 @@ static int ml_transmit(void *ctx, const uint8_t *frame, size_t len, tt_time now)
         }
     }
     /* 3. Loss on the wire. */
-    if (chance(d, d->f.loss)) {
+    if (lost(d, idle)) {
         d->c.lost++;
         report(ml, dir, TT_MEMLINK_LOST, now, jittered(d, wire_end), 0, frame, len);
         return 0;
@@ -330,7 +356,9 @@ static int ml_transmit(void *ctx, const uint8_t *frame, size_t len, tt_time now)
     /* 5. Delay, jitter, reordering (4, corruption, is applied to the copy below). */
     tt_time at = jittered(d, wire_end);
     if (chance(d, d->f.reorder)) {
-        at += d->f.reorder_delay;
+        at += d->f.reorder_spread && d->f.reorder_delay
+                  ? 1 + tt_rng_below(&d->rng, d->f.reorder_delay)
+                  : d->f.reorder_delay;
         d->c.reordered++;
     }
     struct ml_frame *fr = frame_new(ml, at, frame, len);

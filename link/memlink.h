@@ -20,12 +20,18 @@
  *      so a burst queues up: a frame leaves the sender at
  *      max(now, end of the previous frame's serialisation) + len * 1e6 / rate µs;
  *   3. loss: with probability `loss` the frame is lost on the wire (fate LOST;
- *      it still occupied the bottleneck);
+ *      it still occupied the bottleneck); with loss_burst > 1 losses come in
+ *      bursts (a two-state Gilbert model: once in the lossy state every frame
+ *      is lost, and the state ends after each frame with probability
+ *      1 / loss_burst, so bursts average loss_burst frames and the long-run
+ *      loss rate stays about `loss`; with a rate, a frame that finds the
+ *      bottleneck idle also ends a burst: bursts hit trains of frames);
  *   4. corruption: with probability `corrupt` exactly one uniformly chosen bit
  *      of the frame is flipped (fate CORRUPTED; it is still delivered);
  *   5. delay: base `delay` plus a uniform jitter in [0, jitter] µs; with
- *      probability `reorder` an extra `reorder_delay` is added, so that later
- *      frames overtake it;
+ *      probability `reorder` an extra `reorder_delay` is added (with
+ *      reorder_spread, a uniform extra delay in [1, reorder_delay] instead),
+ *      so that later frames overtake it;
  *   6. duplication: with probability `duplicate` a second, identical copy
  *      (after corruption, if any) is delivered with its own jitter (fate
  *      DUPLICATED is reported for the copy).
@@ -69,9 +75,11 @@ enum tt_memlink_dir {
 /* The faults of one direction. All zero = a perfect, instant, unlimited wire. */
 struct tt_memlink_faults {
     double loss;                 /* probability in [0, 1] that a frame is lost */
+    double loss_burst;           /* mean frames per loss burst; <= 1 = independent losses */
     double duplicate;            /* probability that a frame is delivered twice */
     double reorder;              /* probability that a frame is held back by reorder_delay */
     tt_time reorder_delay;       /* extra delay of a held-back frame (µs) */
+    int reorder_spread;          /* 1: that extra delay is uniform in [1, reorder_delay] */
     double corrupt;              /* probability that one random bit is flipped */
     tt_time delay;               /* base one-way delay (µs) */
     tt_time jitter;              /* uniform extra delay in [0, jitter] (µs) */

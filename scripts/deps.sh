@@ -6,7 +6,7 @@ set -euo pipefail
 what=${1:-test}
 
 build_pkgs="cmake make gcc clang libclang-rt-14-dev pkg-config"
-test_pkgs="chromium clang-format libcmocka-dev nftables tshark socat netcat-openbsd iputils-ping curl libxml2-utils iproute2 valgrind"
+test_pkgs="chromium clang-format libcmocka-dev nftables tshark socat netcat-openbsd iputils-ping curl libxml2-utils iproute2 valgrind jq ethtool"
 
 case "$what" in
   build|demo) pkgs="$build_pkgs" ;;

@@ -45,6 +45,14 @@ struct tt_config {
     tt_time ipfrag_timeout;        /* 30 s (Linux ipfrag_time; RFC 1122 §3.3.2: 60-120 s
                                       recommended, Linux uses 30 s) */
 
+    /* Path MTU discovery (RFC 1191, RFC 5927 §7) */
+    uint32_t pmtu_min;    /* 552: a "fragmentation needed" never takes a path below it
+                             (Linux route/min_pmtu; RFC 1191 allows 68, which an
+                             attacker uses to make a connection send 28-byte segments) */
+    tt_time pmtu_expires; /* 600 s: a learned path MTU is forgotten after it, and the
+                             interface MTU tried again (Linux route/mtu_expires; RFC 1191
+                             §6.3 suggests 10 minutes) */
+
     /* ARP (RFC 826, RFC 1122 §2.3.2) */
     uint32_t arp_cache_size;        /* 256 entries per stack */
     tt_time arp_reachable_time;     /* 30 s before a resolved entry must be refreshed

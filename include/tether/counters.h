@@ -44,6 +44,7 @@
     X(ICMP_UNHANDLED, "ICMP type not acted upon")                                                  \
     X(ICMP_BROADCAST, "ICMP echo to a broadcast or multicast address ignored")                     \
     X(ICMP_RATELIMIT, "ICMP error not sent: rate limit")                                           \
+    X(ICMP_TCP_STALE, "ICMP error quoting no connection or a sequence outside SND.UNA..SND.NXT")   \
     X(LINK_TX_FAILED, "the link's transmit callback refused the frame")                            \
     X(NOMEM, "allocator refused memory")                                                           \
     X(TCP_TRUNCATED, "TCP header shorter than its data offset")                                    \
@@ -107,6 +108,8 @@ struct tt_counters {
     uint64_t tcp_retrans_segs;
     uint64_t tcp_out_rsts;
     uint64_t tcp_challenge_acks;
+    uint64_t
+        tcp_challenge_acks_limited; /* held back by a rate limit (Linux TCPACKSkippedChallenge) */
     uint64_t tcp_syncookies_sent;   /* SYN-ACKs carrying a SYN cookie (Linux SyncookiesSent) */
     uint64_t tcp_syncookies_recv;   /* valid cookie ACKs: connections made (SyncookiesRecv) */
     uint64_t tcp_syncookies_failed; /* ACKs to a listener that were no valid cookie */

@@ -209,7 +209,15 @@ enum tt_tcp_opt {
     TT_TCP_OPT_CORK,         /* bool; default 0. While set only full-sized segments are
                                 sent; clearing it pushes what is held. Held data with
                                 nothing in flight goes out after one RTO (as Linux) */
+    TT_TCP_OPT_CONGESTION, /* enum tt_tcp_cc (tcp_config.h); default cfg.tcp.congestion_control. May
+                              be set at any time (Linux TCP_CONGESTION); on a live connection the
+                              new module starts from cwnd/ssthresh */
 };
+
+/* The module's name as Linux's TCP_CONGESTION spells it ("reno", "cubic"), or
+ * NULL for an unknown value; and back (TT_EINVAL for an unknown name). */
+const char *tt_tcp_cc_name(int cc);
+int tt_tcp_cc_by_name(const char *name);
 
 /* TT_EINVAL for an unknown option or a value out of range. */
 int tt_tcp_setopt(struct tt_tcp *t, enum tt_tcp_opt opt, int value);
@@ -274,6 +282,14 @@ struct tt_tcp_info {
  * running at now. */
 void tt_tcp_info(const struct tt_tcp *t, struct tt_tcp_info *info);
 void tt_tcp_info_at(const struct tt_tcp *t, tt_time now, struct tt_tcp_info *info);
+
+/*
+ * Test hook, for benchmarks and tests of a sender's robustness: the receiver
+ * reneges, i.e. drops all the out-of-order data it holds, SACKed or not
+ * (RFC 2018 §8 allows it; Linux does it under memory pressure). Returns the
+ * bytes dropped. Never needed by an application.
+ */
+long tt_tcp_renege(struct tt_tcp *t);
 
 /* Stack-wide accounting for tests and tools. */
 struct tt_tcp_stats {

@@ -10,6 +10,18 @@
 
 #include "time.h"
 
+/* Congestion-control modules (cfg.tcp.congestion_control, TT_TCP_OPT_CONGESTION). */
+enum tt_tcp_cc {
+    TT_TCP_CC_RENO = 1,  /* "reno": RFC 5681 with RFC 3465 byte counting */
+    TT_TCP_CC_CUBIC = 2, /* "cubic": RFC 9438, the default (as Linux) */
+};
+
+/* Slow start of CUBIC (cfg.tcp.hystart). */
+enum tt_tcp_hystart {
+    TT_TCP_HYSTART_OFF = 0, /* RFC 5681 slow start */
+    TT_TCP_HYSTART_PP = 1,  /* HyStart++, RFC 9406 (the default) */
+};
+
 struct tt_tcp_config {
     uint32_t max_connections;      /* 1048576: control blocks a stack may hold */
     uint32_t syn_retries;          /* 6 SYN retransmissions before ETIMEDOUT (tcp_syn_retries) */
@@ -27,6 +39,17 @@ struct tt_tcp_config {
     uint32_t wmem_default;         /* 16384 send buffer (tcp_wmem[1]) */
     uint32_t wmem_max;             /* 4194304 (tcp_wmem[2]) */
     uint32_t init_cwnd;            /* 10 segments (RFC 6928) */
+    uint8_t congestion_control;    /* TT_TCP_CC_CUBIC: each new connection's module
+                                      (tcp_congestion_control) */
+    uint16_t cubic_beta;           /* 717: β_cubic in 1/1024 (RFC 9438 §4.6 0.7; Linux
+                                      beta) */
+    uint8_t cubic_fast_conv;       /* 1: fast convergence (RFC 9438 §4.7; Linux
+                                      fast_convergence) */
+    uint8_t cubic_friendliness;    /* 1: the Reno-friendly region (RFC 9438 §4.3; Linux
+                                      tcp_friendliness) */
+    uint8_t hystart;               /* TT_TCP_HYSTART_PP: CUBIC's initial slow start */
+    uint8_t hystart_limit;         /* 0: HyStart++'s L in segments per ACK, 0 = no cap
+                                      (RFC 9406 §4.3 L = infinity; Linux has no cap) */
     uint8_t slow_start_after_idle; /* 1: cwnd restarts after an idle RTO (RFC 5681 §4.1;
                                       tcp_slow_start_after_idle) */
     uint32_t min_tso_segs;         /* 2: least segments in a burst (tcp_min_tso_segs); only
@@ -35,7 +58,14 @@ struct tt_tcp_config {
     uint8_t timestamps;            /* 1: offer timestamps (tcp_timestamps) */
     uint8_t window_scaling;        /* 1 (tcp_window_scaling) */
     uint8_t rfc1337;               /* 0: an RST in TIME-WAIT ends it (tcp_rfc1337) */
-    uint32_t challenge_ack_limit;  /* 1000 per second (tcp_challenge_ack_limit, older Linux) */
+    uint32_t challenge_ack_limit;  /* 1000 per second stack-wide, the budget drawn at random in
+                                      [limit/2, 3*limit/2) each second (tcp_challenge_ack_limit as
+                                      Linux 4.7-5.x; 6.x disables it); 0 = no stack-wide limit */
+    tt_time invalid_ratelimit;     /* 500 ms: least gap between two challenge ACKs of one
+                                      connection (tcp_invalid_ratelimit) */
+    uint16_t min_snd_mss;          /* 48: a peer's smaller MSS is raised to it (tcp_min_snd_mss,
+                                      CVE-2019-11479: tiny segments cost a byte of memory and
+                                      CPU per byte sent) */
     uint16_t ephemeral_lo;         /* 32768 (ip_local_port_range) */
     uint16_t ephemeral_hi;         /* 60999 */
     uint32_t max_syn_backlog;      /* 4096 half-open connections per stack (tcp_max_syn_backlog) */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "net/net.h"
+#include "util/siphash.h"
 #include "wire/icmp.h"
 #include "wire/ipv4.h"
 
@@ -80,6 +81,27 @@ static int ip_send_piece(struct tt_stack *s, const struct tt_route *r, struct tt
     return ip_xmit(s, r, TT_IPV4_HLEN + n, now);
 }
 
+/*
+ * The Identification field. A stack-wide counter leaks the host's traffic rate
+ * to anyone who samples it (idle scans, RFC 7739 §4), so:
+ *  - atomic datagrams (DF set, not fragmented; RFC 6864 §4: their ID has no
+ *    meaning and MAY be any value) carry a keyed hash of a sequence number:
+ *    unpredictable, and no two close ones alike;
+ *  - the others (which may be fragmented here or on the path; RFC 6864 §4.1
+ *    MUST be unique per source, destination and protocol within the MSL)
+ *    come from a counter per destination bucket, started at a keyed offset
+ *    (RFC 7739 §5.3): a prober sees only its own bucket move.
+ */
+static uint16_t ip_ident(struct tt_stack *s, const struct tt_ipv4_hdr *h, int atomic)
+{
+    uint32_t in[4] = {h->src, h->dst, h->proto, atomic ? s->ipid_seq++ : 0};
+    uint64_t k = tt__siphash(s->ipid_key, in, sizeof in);
+    if (atomic)
+        return (uint16_t)k;
+    uint16_t *c = &s->ipid_ctr[(k >> 16) % TT__IPID_BUCKETS];
+    return (uint16_t)(k + (*c)++);
+}
+
 int tt__ip_output(struct tt_stack *s, const struct tt_ip_out *o, const uint8_t *payload, size_t len,
                   tt_time now)
 {
@@ -97,12 +119,12 @@ int tt__ip_output(struct tt_stack *s, const struct tt_ip_out *o, const uint8_t *
     memset(&h, 0, sizeof h);
     h.hlen = TT_IPV4_HLEN;
     h.tos = o->tos;
-    h.id = s->ip_id++;
     h.df = o->df ? 1 : 0;
     h.ttl = o->ttl ? o->ttl : s->cfg.ip_default_ttl;
     h.proto = o->proto;
     h.src = o->src ? o->src : r.src;
     h.dst = o->dst;
+    h.id = ip_ident(s, &h, o->df && TT_IPV4_HLEN + len <= r.mtu);
     if (TT_IPV4_HLEN + len <= r.mtu)
         return ip_send_piece(s, &r, &h, payload, 0, len, 0, now);
     /* Fragment data must be a multiple of 8 bytes, except in the last one. */

@@ -115,7 +115,8 @@ int tt_stack_create(const struct tt_config *cfg, struct tt_stack **out)
     s->cfg = *cfg;
     s->mem_in_use = sz; /* the stack object itself counts against mem_limit */
     tt_rng_seed(&s->rng, keyed(cfg, "tether rng"));
-    s->ip_id = (uint16_t)keyed(cfg, "tether ip id");
+    s->ipid_key[0] = keyed(cfg, "tether ip id 0");
+    s->ipid_key[1] = keyed(cfg, "tether ip id 1");
     s->icmp_tokens = cfg->icmp_burst;
     int err = tt__arp_init(s);
     if (err == 0) {

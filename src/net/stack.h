@@ -17,6 +17,10 @@ struct tt__arp;  /* net/arp.c */
 struct tt__frag; /* net/ipv4_frag.c */
 struct tt__tcp;  /* tcp/ */
 
+/* Buckets of per-destination IP ID counters (RFC 7739 §5.3): destinations
+ * that share one see each other's rate, so enough that few do. */
+#define TT__IPID_BUCKETS 256
+
 struct tt__iface {
     int used;
     struct tt_iface_config cfg; /* copy; cfg.link.mtu normalised (0 -> 1500) */
@@ -30,7 +34,11 @@ struct tt_stack {
     void *trace_ctx;
     size_t mem_in_use;
     struct tt_rng rng; /* seeded from cfg.secret: deterministic per config */
-    uint16_t ip_id;    /* next IPv4 identification (counter from a keyed start) */
+    /* IPv4 identification (ipv4.c ip_ident): keyed per-destination counters
+     * for datagrams that may fragment, a keyed hash of a counter for atomic ones. */
+    uint64_t ipid_key[2];
+    uint32_t ipid_seq;
+    uint16_t ipid_ctr[TT__IPID_BUCKETS];
     int niface;
     struct tt__iface iface[TT_MAX_IFACES];
     struct tt__arp *arp;

@@ -6,20 +6,10 @@
  * and run loss recovery: fast retransmit on the third duplicate ACK (RFC 5681
  * §3.2) and NewReno fast recovery with partial ACKs (RFC 6582 §3.2). cwnd and
  * ssthresh are changed only through the congestion-control ops table, except
- * for recovery's own inflation and deflation (RFC 6582 steps 3-5).
+ * for recovery's own inflation and deflation (RFC 6582 steps 3-5), which go
+ * through tt__cc_set_cwnd.
  */
 #include "tcp/tcp_int.h"
-
-static void trace_cwnd(struct tt_tcp *t, tt_time now)
-{
-    if (!t->s->trace_fn)
-        return;
-    struct tt_trace_event ev;
-    tt__tcb_event(&ev, TT_TRACE_TCP_CWND, t, t->id, now);
-    ev.cwnd = t->cwnd;
-    ev.ssthresh = t->ssthresh;
-    tt__trace(t->s, &ev);
-}
 
 void tt__tcp_cwnd_track(struct tt_tcp *t, int cwnd_blocked)
 {
@@ -37,40 +27,16 @@ void tt__tcp_cwnd_track(struct tt_tcp *t, int cwnd_blocked)
 }
 
 /*
- * RFC 5681 §4.1: "if TCP has not sent data in an interval exceeding the
- * retransmission timeout, it SHOULD set cwnd to no more than RW before
- * beginning transmission", RW = min(IW, cwnd). As Linux (tcp_cwnd_restart),
- * cwnd halves once per RTO of idleness down to RW, and ssthresh keeps at
- * least 3/4 of the old cwnd. Off with slow_start_after_idle = 0.
- */
-void tt__tcp_idle_restart(struct tt_tcp *t, tt_time now)
-{
-    if (!t->s->cfg.tcp.slow_start_after_idle || t->last_data_sent == 0 || t->rto == 0 ||
-        now - t->last_data_sent <= t->rto)
-        return;
-    uint32_t iw = tt__tcp_iw(t);
-    uint32_t rw = iw < t->cwnd ? iw : t->cwnd;
-    uint32_t keep = (t->cwnd >> 1) + (t->cwnd >> 2);
-    if (!t->in_recovery && t->ssthresh < keep)
-        t->ssthresh = keep;
-    uint32_t c = t->cwnd;
-    for (tt_time idle = now - t->last_data_sent; idle > t->rto && c > rw; idle -= t->rto)
-        c >>= 1;
-    t->cwnd = c > rw ? c : rw;
-    trace_cwnd(t, now);
-}
-
-/*
  * RTT (RFC 6298 §3): the timed segment when it was not retransmitted (Karn's
  * rule, §3 last paragraph); else the timestamp echo, which names the very
  * transmission acknowledged (RFC 7323 §4), as Linux falls back to it.
  */
-static void rtt_sample(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
+static tt_time rtt_sample(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
 {
     if (t->rtt_active && tt_seq_gt(sg->ack, t->rtt_seq)) {
         t->rtt_active = 0;
         tt__tcp_rtt_sample(t, now - t->rtt_time);
-        return;
+        return now - t->rtt_time;
     }
     if (t->ts_ok && sg->h.opt.has_ts && sg->h.opt.ts_ecr) {
         /* An echo older than the latest RTO's retransmission times a
@@ -81,11 +47,14 @@ static void rtt_sample(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
          * for samples of the path's round trip), and would hold the RTO
          * at seconds. */
         if (t->ts_rto_set && (int32_t)(sg->h.opt.ts_ecr - t->ts_rto) < 0)
-            return;
+            return 0;
         uint32_t ms = tt__tcp_ts_now(t->ts_off, now) - sg->h.opt.ts_ecr;
-        if (ms < 0x7fffffffu && !t->rtt_active)
+        if (ms < 0x7fffffffu && !t->rtt_active) {
             tt__tcp_rtt_sample(t, (tt_time)ms * 1000);
+            return (tt_time)ms * 1000;
+        }
     }
+    return 0;
 }
 
 /* Free what the ACK covers: our SYN (a close in SYN-RECEIVED), data, FIN. */
@@ -123,22 +92,20 @@ static void recovery_ack(struct tt_tcp *t, uint32_t acked, tt_time now)
          * SMSS) + SMSS), which avoids a burst when little is in flight. */
         uint32_t flight = (uint32_t)tt_seq_diff(t->snd_max, t->snd_una);
         uint32_t w = (flight > mss ? flight : mss) + mss;
-        t->cwnd = w < t->ssthresh ? w : t->ssthresh;
+        tt__cc_set_cwnd(t, w < t->ssthresh ? w : t->ssthresh, now);
         t->in_recovery = 0;
         t->dupacks = 0;
-        t->cc->cwnd_event(t, TT__CC_RECOVERY_END, now);
-        trace_cwnd(t, now);
+        tt__cc_recovery_end(t, now);
         return;
     }
     /* Partial ACK: the first unacknowledged segment is lost too; resend it,
      * deflate cwnd by what was acked, add back one SMSS when that was at
      * least one SMSS ("partial window deflation"). */
     tt__tcp_retransmit_head(t, TT_REXMIT_FAST, now);
-    t->cwnd -= acked < t->cwnd ? acked : t->cwnd - mss;
+    uint32_t w = t->cwnd - (acked < t->cwnd ? acked : t->cwnd - mss);
     if (acked >= mss)
-        t->cwnd += mss;
-    if (t->cwnd < mss)
-        t->cwnd = mss;
+        w += mss;
+    tt__cc_set_cwnd(t, w < mss ? mss : w, now);
 }
 
 uint32_t tt__tcp_flightsize(const struct tt_tcp *t)
@@ -149,10 +116,11 @@ uint32_t tt__tcp_flightsize(const struct tt_tcp *t)
 
 static void new_ack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
 {
+    struct tt__cc_ack a = {.in_flight = (uint32_t)tt_seq_diff(t->snd_max, t->snd_una)};
     uint32_t acked = take_acked(t, sg->ack);
     t->lt_bytes = 0;
     t->sack_high = tt_seq_max(t->sack_high, t->snd_una);
-    rtt_sample(t, sg, now);
+    tt_time rtt = rtt_sample(t, sg, now);
     t->retries = 0;
     t->rexmit_start = 0;
     t->probes = 0;
@@ -160,11 +128,9 @@ static void new_ack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
         recovery_ack(t, acked, now);
     } else {
         t->dupacks = 0;
-        uint32_t before = t->cwnd;
-        if (acked)
-            t->cc->on_ack(t, acked, now);
-        if (t->cwnd != before)
-            trace_cwnd(t, now);
+        a.acked = a.delivered = acked;
+        a.rtt = rtt > 0 && rtt < UINT32_MAX ? (uint32_t)rtt : 0;
+        tt__cc_ack(t, &a, now);
     }
     /* RFC 6298 §5.2-5.3: stop the timer when everything is acknowledged,
      * else restart it. */
@@ -212,7 +178,7 @@ static void dupack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
     if (t->in_recovery) {
         /* RFC 6582 step 4: each further duplicate inflates cwnd by one SMSS
          * (a segment left the network), which may let new data out. */
-        t->cwnd += mss;
+        tt__cc_set_cwnd(t, t->cwnd + mss, now);
         return;
     }
     /* RFC 6582 §3.2 step 2: only when the ACK covers more than "recover",
@@ -221,12 +187,11 @@ static void dupack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
         return;
     t->recover = t->snd_max;
     t->in_recovery = 1;
-    t->cc->on_congestion(t, now);
-    t->cc->cwnd_event(t, TT__CC_RECOVERY_START, now);
+    tt__cc_loss(t, now);
     t->rtt_active = 0; /* Karn */
     tt__tcp_retransmit_head(t, TT_REXMIT_FAST, now);
-    t->cwnd = t->ssthresh + 3u * mss; /* step 3: inflate by the 3 segments gone */
-    trace_cwnd(t, now);
+    /* step 3: inflate by the 3 segments gone */
+    tt__cc_set_cwnd(t, t->ssthresh + 3u * mss, now);
 }
 
 void tt__tcp_ack_input(struct tt_tcp *t, struct tt__seg *sg, tt_time now)

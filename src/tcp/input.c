@@ -287,6 +287,8 @@ static int step5_ack(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
     }
     tt_seq una_before = t->snd_una;
     tt__tcp_ack_input(t, sg, now);
+    if (tt_seq_gt(t->snd_una, una_before))
+        t->soft_err = 0; /* data got through: an earlier ICMP is stale (Linux) */
     /* Window update (MUST-20): only from a segment newer than the last one used. */
     if (tt_seq_ge(sg->ack, una_before) &&
         (tt_seq_lt(t->snd_wl1, sg->seq) ||

@@ -371,6 +371,7 @@ static struct tt_tcp *req_promote(struct tt__synreq *r, struct tt__seg *sg, int 
     c->peer_mss = r->peer_mss;
     c->adv_mss = r->adv_mss;
     c->user_mss = l->user_mss;
+    c->cc_id = l->cc_id; /* Linux: the child keeps the listener's TCP_CONGESTION */
     tt__tcb_set_mss(c);
     c->snd_wnd = (uint32_t)sg->h.wnd << c->snd_ws;
     c->max_snd_wnd = c->snd_wnd;

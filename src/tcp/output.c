@@ -38,7 +38,9 @@ static void xmit_raw(struct tt_stack *s, const struct tt_tcp *t, uint32_t id, ui
     o.src = laddr;
     o.dst = raddr;
     o.proto = TT_IPPROTO_TCP;
-    o.df = 1; /* RFC 1191 path MTU discovery, as Linux does */
+    /* RFC 1191 path MTU discovery, as Linux does, but on a path below
+     * cfg.pmtu_min (tcp.c frag_needed). */
+    o.df = !(t && t->pmtu_nodf);
     (void)tt__ip_output(s, &o, m->seg, (size_t)n, now);
 }
 
@@ -163,20 +165,48 @@ void tt__tcp_send_ack(struct tt_tcp *t, tt_time now)
 }
 
 /*
- * RFC 5961 §7 (and §3.2, §4.2, §5.2 which call it): challenge ACKs are limited
- * to challenge_ack_limit per second, stack-wide, as Linux's
- * tcp_challenge_ack_limit.
+ * RFC 5961 §7 (and §3.2, §4.2, §5.2 which call it): challenge ACKs are rate
+ * limited. A single stack-wide counter is a side channel (CVE-2016-5696): an
+ * off-path prober spoofs a guess at another connection, then counts the
+ * challenge ACKs its own connection still gets in that second. So, as Linux
+ * since that fix:
+ *  - per connection, at most one challenge ACK per invalid_ratelimit (Linux
+ *    tcp_invalid_ratelimit, 500 ms): what a spoofed segment costs one
+ *    connection never shows on another;
+ *  - stack-wide (challenge_ack_limit > 0), a budget drawn at random in
+ *    [limit/2, limit * 3/2) each second, so its exhaustion point says nothing.
  */
+static int chack_global_ok(struct tt_stack *s, tt_time now)
+{
+    struct tt__tcp *m = tt__tcpm(s);
+    uint32_t limit = s->cfg.tcp.challenge_ack_limit;
+    if (limit == 0)
+        return 1;
+    if (now - m->chack_start >= TT_SEC(1) || now < m->chack_start || !m->chack_drawn) {
+        uint32_t half = (limit + 1) / 2;
+        m->chack_start = now;
+        m->chack_count = half + (uint32_t)tt_rng_below(&s->rng, limit);
+        m->chack_drawn = 1;
+    }
+    if (m->chack_count == 0)
+        return 0;
+    m->chack_count--;
+    return 1;
+}
+
 void tt__tcp_challenge_ack(struct tt_tcp *t, tt_time now)
 {
-    struct tt__tcp *m = tt__tcpm(t->s);
-    if (now - m->chack_start >= TT_SEC(1) || now < m->chack_start) {
-        m->chack_start = now;
-        m->chack_count = 0;
-    }
-    if (m->chack_count >= t->s->cfg.tcp.challenge_ack_limit)
+    tt_time gap = t->s->cfg.tcp.invalid_ratelimit;
+    if (t->chack_sent && now >= t->chack_last && now - t->chack_last < gap) {
+        t->s->ctr.tcp_challenge_acks_limited++;
         return;
-    m->chack_count++;
+    }
+    if (!chack_global_ok(t->s, now)) {
+        t->s->ctr.tcp_challenge_acks_limited++;
+        return;
+    }
+    t->chack_sent = 1;
+    t->chack_last = now;
     t->s->ctr.tcp_challenge_acks++;
     tt__tcp_send_ack(t, now);
 }
@@ -392,7 +422,7 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         uint32_t avail = (uint32_t)t->sndq.len - off;
         int re = tt_seq_lt(t->snd_nxt, t->snd_max);
         if (!re && avail && tt_seq_eq(t->snd_una, t->snd_max))
-            tt__tcp_idle_restart(t, now); /* RFC 5681 §4.1, before sending */
+            tt__cc_tx_start(t, now); /* RFC 5681 §4.1, before sending */
         /* RFC 3042 limited transmit (RFC 5681 §3.2 SHOULD): on each of the
          * first two duplicate ACKs one new segment may go beyond cwnd, within
          * the peer's window; cwnd itself is unchanged. */
@@ -450,28 +480,34 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
 
 void tt__tcp_output(struct tt_tcp *t, tt_time now)
 {
+    tt__tcp_pmtu_age(t, now);
     switch (t->state) {
     case TT_CLOSED:
     case TT_LISTEN:
         return;
+    default:
+        /* Closed in SYN-RECEIVED (simultaneous open, now FIN-WAIT-1 as in
+         * Linux): until our SYN is acknowledged, what goes (again) is the
+         * SYN-ACK; the FIN waits behind it at ISS + 1. */
+        if (!tt_seq_eq(t->snd_una, t->iss))
+            break;
+        /* fall through */
     case TT_SYN_SENT:
     case TT_SYN_RECEIVED:
         /* RFC 9293 §3.10.1: <SEQ=ISS><CTL=SYN>, or <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>
          * in SYN-RECEIVED (simultaneous open). Retransmissions go back here. */
         if (tt_seq_eq(t->snd_nxt, t->iss)) {
-            uint8_t f = TT_TCP_SYN | (t->state == TT_SYN_RECEIVED ? TT_TCP_ACK : 0);
+            uint8_t f = TT_TCP_SYN | (t->state != TT_SYN_SENT ? TT_TCP_ACK : 0);
             int re = tt_seq_gt(t->snd_max, t->iss);
             xmit(t, f, t->iss, 0, 0, re ? TT_REXMIT_SYN : TT_REXMIT_NONE, now);
             t->snd_nxt = tt_seq_add(t->iss, 1);
             t->snd_max = tt_seq_max(t->snd_max, t->snd_nxt);
             tt__tcp_rexmit_arm(t, now);
-        } else if (t->ack_now && t->state == TT_SYN_RECEIVED) {
+        } else if (t->ack_now && t->state != TT_SYN_SENT) {
             tt__tcp_send_ack(t, now);
         }
         t->ack_now = 0;
         return;
-    default:
-        break;
     }
     int sent = send_data(t, 0, now);
     if (!sent && t->ack_now)

@@ -283,3 +283,16 @@ long tt_tcp_urgent(const struct tt_tcp *t)
         return 0;
     return (long)(uint32_t)tt_seq_diff(t->rcv_up, read_seq(t));
 }
+
+/*
+ * Test hook: renege (RFC 2018 §8). Everything held out of order is thrown
+ * away with its SACK blocks, as Linux's receiver does when memory runs short
+ * (tcp_prune_ofo_queue); the sender must keep SACKed data until it is
+ * cumulatively acknowledged (RFC 6675 §5.1).
+ */
+long tt_tcp_renege(struct tt_tcp *t)
+{
+    long n = (long)t->ooo_bytes;
+    tt__tcp_ooo_clear(t);
+    return n;
+}

@@ -148,6 +148,8 @@ int tt_tcp_setopt(struct tt_tcp *t, enum tt_tcp_opt opt, int v)
             return TT_EINVAL;
         t->user_timeout = TT_MSEC((tt_time)v);
         return 0;
+    case TT_TCP_OPT_CONGESTION:
+        return v < 0 ? TT_EINVAL : tt__cc_select(t, (unsigned)v);
     }
     return TT_EINVAL;
 }
@@ -193,6 +195,9 @@ int tt_tcp_getopt(const struct tt_tcp *t, enum tt_tcp_opt opt, int *v)
         return 0;
     case TT_TCP_OPT_CORK:
         *v = t->cork;
+        return 0;
+    case TT_TCP_OPT_CONGESTION:
+        *v = t->cc_id;
         return 0;
     }
     return TT_EINVAL;

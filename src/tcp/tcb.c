@@ -131,7 +131,7 @@ struct tt_tcp *tt__tcb_new(struct tt_stack *s, uint32_t id, tt_time now)
     t->keep_intvl = c->keepalive_intvl;
     t->keep_cnt = c->keepalive_probes;
     t->peer_mss = 536;
-    t->cc = &tt__cc_newreno;
+    t->cc_id = tt__cc_module(c->congestion_control) ? c->congestion_control : TT_TCP_CC_CUBIC;
     t->t_rexmit = t->t_wait = t->t_delack = t->t_keep = t->t_push = TT_TIME_NEVER;
     t->all_next = m->all;
     if (m->all)
@@ -240,17 +240,29 @@ void tt__tcb_notify(struct tt_tcp *t, unsigned ev)
         t->ev_fn(t->ev_ctx, t, ev);
 }
 
-void tt__tcb_set_mss(struct tt_tcp *t)
+uint16_t tt__tcb_mss_calc(const struct tt_tcp *t)
 {
     /* RFC 9293 §3.7.1 (MUST-14/15): the send MSS is the smaller of the peer's
-     * (536 when it sent none, RFC 9293 §3.7.1 MUST-15) and ours; RFC 6691 and
-     * Linux take the timestamp option off it. */
+     * (536 when it sent none, RFC 9293 §3.7.1 MUST-15) and ours, and of what
+     * the path MTU allows (RFC 1191 §6.3). */
     uint32_t mss = t->peer_mss < t->adv_mss ? t->peer_mss : t->adv_mss;
+    if (t->pmtu && t->pmtu > 40 && t->pmtu - 40u < mss)
+        mss = t->pmtu - 40u;
+    /* A peer's tiny MSS is raised to min_snd_mss (Linux tcp_min_snd_mss,
+     * CVE-2019-11479): 1-byte segments would cost a header and a queue
+     * entry per byte. */
+    if (mss < t->s->cfg.tcp.min_snd_mss)
+        mss = t->s->cfg.tcp.min_snd_mss;
+    /* RFC 6691 and Linux take the timestamp option off it; some data always
+     * fits, whatever the config says. */
     if (t->ts_ok)
-        mss -= 12;
-    if (mss < 64)
-        mss = 64;
-    t->snd_mss = (uint16_t)mss;
+        mss = mss > 12 + 8 ? mss - 12 : 8;
+    return (uint16_t)(mss < 8 ? 8 : mss);
+}
+
+void tt__tcb_set_mss(struct tt_tcp *t)
+{
+    t->snd_mss = tt__tcb_mss_calc(t);
     /* The connection's sequence spaces are known by now: start loss
      * recovery and the ACK policy from them, and the initial window. */
     t->recover = t->iss;
@@ -258,7 +270,7 @@ void tt__tcb_set_mss(struct tt_tcp *t)
     t->rcv_wup = t->rcv_nxt;
     t->psh_seq = t->snd_una;
     t->snd_sml = t->snd_una;
-    t->cc->init(t);
+    tt__cc_init(t);
 }
 
 void tt__tcb_closed(struct tt_tcp *t, int err, tt_time now)

@@ -116,39 +116,124 @@ void tt__tcp_input(struct tt_stack *s, int iface, uint32_t src, uint32_t dst, co
  * lowers the send MSS and resends. RFC 5927 §4.1: the quoted sequence number
  * must lie in SND.UNA..SND.MAX or the message is ignored.
  */
+/* RFC 1191 §7: the plateau table, for routers that quote no next-hop MTU. */
+static const uint16_t pmtu_plateaus[] = {32000, 17914, 8166, 4352, 2002, 1492, 1006, 508, 296, 68};
+
+static uint32_t path_mtu(const struct tt_tcp *t)
+{
+    struct tt_route r;
+    if (t->pmtu)
+        return t->pmtu;
+    return tt__ip_route(t->s, t->raddr, &r) == 0 && r.mtu ? r.mtu : 576;
+}
+
+/*
+ * "Fragmentation needed" (RFC 1191 §6.3, RFC 5927 §7): the path MTU only goes
+ * down on an ICMP, never below cfg.pmtu_min (Linux min_pmtu: a forged 68
+ * would make the connection send 28-byte segments); a path even narrower is
+ * sent to without DF, as Linux locks such a route. What was sent in bigger
+ * segments goes again at the new size.
+ */
+static void frag_needed(struct tt_tcp *t, uint32_t mtu, tt_time now)
+{
+    const struct tt_config *c = &t->s->cfg;
+    uint32_t cur = path_mtu(t), floor = c->pmtu_min > 68 ? c->pmtu_min : 68;
+    if (mtu == 0) { /* RFC 1191 §5: an old router; guess the next plateau down */
+        for (size_t i = 0; i < sizeof pmtu_plateaus / sizeof pmtu_plateaus[0] && !mtu; i++)
+            if (pmtu_plateaus[i] < cur)
+                mtu = pmtu_plateaus[i];
+    }
+    if (mtu < floor) {
+        mtu = floor;
+        t->pmtu_nodf = 1;
+    }
+    if (mtu >= cur)
+        return;
+    t->pmtu = (uint16_t)mtu;
+    t->pmtu_expire = now + c->pmtu_expires;
+    uint16_t mss = tt__tcb_mss_calc(t);
+    if (t->state >= TT_ESTABLISHED && mss < t->snd_mss) {
+        t->snd_mss = mss;
+        t->snd_nxt = t->snd_una;
+        tt__tcp_output(t, now);
+    }
+}
+
+void tt__tcp_pmtu_age(struct tt_tcp *t, tt_time now)
+{
+    if (!t->pmtu || now < t->pmtu_expire)
+        return;
+    t->pmtu = 0;
+    t->pmtu_nodf = 0;
+    if (t->state >= TT_ESTABLISHED)
+        t->snd_mss = tt__tcb_mss_calc(t);
+}
+
+/*
+ * The error an ICMP message stands for, and whether it is hard: RFC 1122
+ * §4.2.3.9 makes unreachable codes 0, 1 and 5, time exceeded and parameter
+ * problem soft (MUST NOT abort), codes 2-4 hard; the later codes (RFC 1812
+ * §5.2.7.1) follow Linux's icmp_err_convert table. 0 = not acted upon (source
+ * quench is deprecated by RFC 6633; unknown codes).
+ */
+static int icmp_errno(uint8_t type, uint8_t code, int *hard)
+{
+    *hard = 0;
+    if (type == TT_ICMP_TIME_EXCEEDED)
+        return TT_EHOSTUNREACH;
+    if (type == TT_ICMP_PARAM_PROBLEM)
+        return TT_EPROTO;
+    if (type != TT_ICMP_DEST_UNREACH || code > 15)
+        return 0;
+    static const uint16_t hard_codes = 1u << 2 | 1u << 3 | 1u << 6 | 1u << 7 | 1u << 8 | 1u << 9 |
+                                       1u << 10 | 1u << 13 | 1u << 14 | 1u << 15;
+    *hard = (hard_codes >> code) & 1;
+    switch (code) {
+    case TT_ICMP_PORT_UNREACH:
+        return TT_ECONNREFUSED;
+    case TT_ICMP_PROTO_UNREACH:
+        return TT_EPROTO;
+    case TT_ICMP_NET_UNREACH:
+    case 6:
+    case 8:
+    case 9:
+    case 11:
+        return TT_ENETUNREACH;
+    default:
+        return TT_EHOSTUNREACH;
+    }
+}
+
 void tt__tcp_icmp_error(struct tt_stack *s, const struct tt_icmp_err *e, tt_time now)
 {
     struct tt_tcp *t = tt__tcb_lookup(s, e->src, e->sport, e->dst, e->dport);
-    if (!t || t->state == TT_LISTEN || t->state == TT_CLOSED)
+    /* RFC 5927 §4.1: the quoted sequence number must be one in flight,
+     * SND.UNA =< SEG.SEQ < SND.NXT; anything else is forged or stale. */
+    if (!t || t->state == TT_LISTEN || t->state == TT_CLOSED ||
+        !tt_seq_in(tt_seq_make(e->seq), t->snd_una, t->snd_max)) {
+        tt__drop(s, TT_DROP_ICMP_TCP_STALE, -1, NULL, 0, now);
         return;
-    if (!tt_seq_in(tt_seq_make(e->seq), t->snd_una, tt_seq_add(t->snd_max, 1)))
-        return;
-    int opening = t->state == TT_SYN_SENT || t->state == TT_SYN_RECEIVED;
-    if (e->type == TT_ICMP_DEST_UNREACH && e->code == TT_ICMP_FRAG_NEEDED) {
-        uint32_t mss = e->mtu > 40 + 68 ? e->mtu - 40u - (t->ts_ok ? 12u : 0u) : 0;
-        if (mss && mss < t->snd_mss) {
-            t->snd_mss = (uint16_t)mss;
-            t->snd_nxt = t->snd_una;
-            tt__tcp_output(t, now);
-        }
-    } else if (e->type == TT_ICMP_DEST_UNREACH &&
-               (e->code == TT_ICMP_PROTO_UNREACH || e->code == TT_ICMP_PORT_UNREACH)) {
-        int err = e->code == TT_ICMP_PORT_UNREACH ? TT_ECONNREFUSED : TT_EPROTO;
-        if (opening) {
-            s->ctr.tcp_attempt_fails++;
-            tt__tcb_closed(t, err, now);
-        } else {
-            t->soft_err = err;
-        }
-    } else if (e->type == TT_ICMP_DEST_UNREACH || e->type == TT_ICMP_TIME_EXCEEDED ||
-               e->type == TT_ICMP_PARAM_PROBLEM) {
-        t->soft_err = e->type == TT_ICMP_DEST_UNREACH && e->code == TT_ICMP_NET_UNREACH
-                          ? TT_ENETUNREACH
-                      : e->type == TT_ICMP_DEST_UNREACH ? TT_EHOSTUNREACH
-                                                        : TT_EPROTO;
-        tt__tcb_notify(t, TT_TCP_EV_ERROR);
     }
-    tt__tcb_reap(s, now);
+    if (e->type == TT_ICMP_DEST_UNREACH && e->code == TT_ICMP_FRAG_NEEDED) {
+        frag_needed(t, e->mtu, now);
+        return;
+    }
+    int hard, err = icmp_errno(e->type, e->code, &hard);
+    if (!err)
+        return;
+    /* RFC 1122 §4.2.3.9: a hard error aborts a connection still opening (as
+     * Linux does in SYN-SENT and SYN-RECEIVED); in a synchronized one RFC 5927
+     * §4.2 treats it as soft, as Linux does without IP_RECVERR: an ICMP is
+     * easy to forge and a live connection outlives a routing transient. A
+     * soft error is reported, and replaces ETIMEDOUT if the connection dies. */
+    if (hard && t->state < TT_ESTABLISHED) {
+        s->ctr.tcp_attempt_fails++;
+        tt__tcb_closed(t, err, now);
+        tt__tcb_reap(s, now);
+        return;
+    }
+    t->soft_err = err;
+    tt__tcb_notify(t, TT_TCP_EV_ERROR);
 }
 
 tt_time tt__tcp_poll(struct tt_stack *s, tt_time now)

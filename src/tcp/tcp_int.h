@@ -13,7 +13,10 @@
  *   ack.c     the ACK of data: RTT samples, fast retransmit, NewReno recovery
  *   rcv.c     segment text: in-order data, the out-of-order queue, delayed
  *             ACKs, window updates after a read, urgent data
- *   cc_newreno.c  RFC 5681 / RFC 6582 congestion control behind struct tt__cc_ops
+ *   cc.c      the congestion-control layer: module choice, undo, tracing
+ *   cc_reno.c RFC 5681 / RFC 3465 Reno behind struct tt__cc_ops
+ *   cc_cubic.c RFC 9438 CUBIC (the default)
+ *   cc_hystart.c RFC 9406 HyStart++, CUBIC's initial slow start
  *   listen.c  SYN queue, accept queue, backlog
  *   isn.c     RFC 6528 ISNs, RFC 6056 ephemeral ports
  *   bufq.c    chunked byte queues for send and receive data
@@ -80,33 +83,146 @@ struct tt__sack_blk {
 };
 #define TT__SACK_BLOCKS 4
 
-/* ---- congestion control (cc_*.c) ---- */
+/* ---- congestion control (cc.c, cc_*.c) ---- */
 
-enum tt__cc_event {
-    TT__CC_RECOVERY_START, /* fast retransmit: loss recovery begins */
-    TT__CC_RECOVERY_END,   /* recovery point acknowledged */
-    TT__CC_TX_START,       /* first transmission after an idle period */
+/*
+ * What one ACK tells the congestion controller (struct tt__cc_ops.on_ack).
+ * Bytes, not segments; times in microseconds.
+ */
+struct tt__cc_ack {
+    uint32_t acked;     /* bytes newly acknowledged cumulatively (SND.UNA moved) */
+    uint32_t delivered; /* bytes newly delivered: acked plus newly SACKed */
+    uint32_t rtt;       /* RTT sample this ACK gave, µs; 0 = none */
+    uint32_t in_flight; /* bytes in flight before the ACK (pipe, or SND.MAX - SND.UNA) */
+    uint8_t limited;    /* cwnd limited the sender in this window (may grow cwnd) */
 };
 
 /*
- * A congestion-control algorithm: the core calls these hooks and never
- * touches cwnd/ssthresh growth itself, so that CUBIC or PRR can be added as
- * another table. cwnd and ssthresh are in bytes.
+ * A congestion-control module. The core calls these only through the
+ * tt__cc_* functions of cc.c, which save what undo restores and trace every
+ * cwnd change; a module sets t->cwnd / t->ssthresh and its own state
+ * (t->ccs), and never reads or writes the loss-recovery state. Every hook is
+ * required (an empty function where a module has nothing to do).
  */
 struct tt__cc_ops {
-    const char *name;
-    /* A connection becomes synchronized: initial window (RFC 6928). */
+    const char *name; /* as Linux's TCP_CONGESTION names it */
+    /* Reset the module's own state (t->ccs). cwnd and ssthresh are already
+     * set (initial window, or the values in force when the module changes
+     * on a live connection). */
     void (*init)(struct tt_tcp *t);
-    /* `acked` bytes of new data acknowledged outside loss recovery. */
-    void (*on_ack)(struct tt_tcp *t, uint32_t acked, tt_time now);
-    /* Loss detected by duplicate ACKs (RFC 5681 §3.2 step 2): set ssthresh. */
-    void (*on_congestion)(struct tt_tcp *t, tt_time now);
-    /* The retransmission timer expired (RFC 5681 §3.1 eq. 4, loss window). */
+    /* New data acknowledged outside loss recovery: grow cwnd (when
+     * a->limited), take the RTT sample (HyStart). */
+    void (*on_ack)(struct tt_tcp *t, const struct tt__cc_ack *a, tt_time now);
+    /* A loss event (fast retransmit entering recovery, or ECE once per
+     * window): set ssthresh. cwnd during recovery is recovery's business
+     * (tt__cc_set_cwnd). */
+    void (*on_loss)(struct tt_tcp *t, tt_time now);
+    /* The retransmission timer expired: set ssthresh and cwnd (loss window). */
     void (*on_rto)(struct tt_tcp *t, tt_time now);
-    void (*cwnd_event)(struct tt_tcp *t, enum tt__cc_event ev, tt_time now);
+    /* Recovery or an RTO was spurious: restore module state kept from before
+     * the reduction (cc.c restores cwnd and ssthresh itself). */
+    void (*on_undo)(struct tt_tcp *t, tt_time now);
+    /* The first new data after nothing was in flight, idle µs after the
+     * last data sent (cc.c applies the RFC 5681 §4.1 restart window). */
+    void (*on_idle)(struct tt_tcp *t, tt_time idle, tt_time now);
+    /* Loss recovery ended (the recovery point was acknowledged). */
+    void (*on_recovery_end)(struct tt_tcp *t, tt_time now);
 };
 
-extern const struct tt__cc_ops tt__cc_newreno;
+extern const struct tt__cc_ops tt__cc_reno, tt__cc_cubic;
+
+/* Reno's state (cc_reno.c): bytes acked towards the next +1 SMSS. */
+struct tt__cc_reno {
+    uint32_t acc;
+};
+
+/* HyStart++'s state (cc_hystart.c, RFC 9406 §4.2 names), live only during
+ * the initial slow start. */
+struct tt__hyspp {
+    tt_seq end;        /* windowEnd: the round ends when this is acked */
+    uint32_t last_min; /* lastRoundMinRTT, µs (UINT32_MAX = infinity) */
+    uint32_t cur_min;  /* currentRoundMinRTT */
+    uint32_t base_min; /* cssBaselineMinRtt */
+    uint32_t acc;      /* CSS: bytes not yet turned into cwnd (a quarter counts) */
+};
+
+/* CUBIC's congestion-avoidance state (cc_cubic.c, RFC 9438 §4.1.2 names),
+ * set up afresh at each epoch start, so it shares memory with HyStart++'s. */
+struct tt__cubic_ca {
+    uint32_t origin;    /* the curve's plateau: max(W_max, cwnd_epoch), bytes */
+    uint32_t w_est;     /* W_est (§4.3), bytes */
+    uint32_t k;         /* K (§4.2 Figure 2), ms */
+    uint32_t acc;       /* bytes acked not yet turned into cwnd */
+    uint32_t est_acc;   /* bytes acked not yet turned into W_est */
+    uint32_t need;      /* bytes acked per +1 SMSS at the current rate */
+    uint32_t last_calc; /* ms + 1 when `need` was computed; 0 = at the next ACK */
+};
+
+/* CUBIC with HyStart++: 40 bytes. cwnd_prior is t->prior_cwnd. HyStart++
+ * runs only while ssthresh is infinite and no epoch has started; every path
+ * that ends it (tt__hyspp_done) clears the epoch, so `ca` is rebuilt before
+ * use. */
+struct tt__cc_cubic {
+    uint32_t w_max;       /* W_max, bytes; 0 = unknown (initial, after an RTO) */
+    uint32_t epoch_start; /* t_epoch, ms + 1 (0 = no epoch: one starts at the next ACK) */
+    union {
+        struct tt__hyspp hs;    /* hs_state != TT__HS_DONE */
+        struct tt__cubic_ca ca; /* hs_state == TT__HS_DONE */
+    };
+    uint8_t hs_state;   /* TT__HS_* */
+    uint8_t hs_samples; /* rttSampleCount (saturates at 255) */
+    uint8_t hs_css_rounds;
+};
+enum { TT__HS_SS, TT__HS_CSS, TT__HS_DONE }; /* struct tt__cc_cubic.hs_state */
+
+/* The congestion-control part of the control block. */
+union tt__cc_state {
+    struct tt__cc_reno reno;
+    struct tt__cc_cubic cubic;
+};
+
+/* The modules by TT_TCP_CC_* value (tether/tcp.h); NULL for unknown. */
+const struct tt__cc_ops *tt__cc_module(unsigned id);
+/* A connection becomes synchronized: initial window (RFC 6928), ssthresh
+ * infinite, module init. */
+void tt__cc_init(struct tt_tcp *t);
+/* Switch module on a live connection (TT_TCP_OPT_CONGESTION): cwnd and
+ * ssthresh stay, the new module starts from them. TT_EINVAL when unknown. */
+int tt__cc_select(struct tt_tcp *t, unsigned id);
+/* New data acknowledged outside recovery. */
+void tt__cc_ack(struct tt_tcp *t, struct tt__cc_ack *a, tt_time now);
+/* A loss event: saves cwnd/ssthresh for undo, then the module sets ssthresh. */
+void tt__cc_loss(struct tt_tcp *t, tt_time now);
+/* RTO. new_episode: this timeout starts a reduction (not a repeated RTO of
+ * the same episode, nor one during a recovery that already reduced): save
+ * for undo and let the module set ssthresh (on_loss). Then on_rto sets the
+ * loss window. */
+void tt__cc_rto(struct tt_tcp *t, int new_episode, tt_time now);
+/* Undo the last reduction: cwnd = max(cwnd, prior cwnd), ssthresh =
+ * max(ssthresh, prior ssthresh) (RFC 4015 §3.2 response; Linux
+ * tcp_undo_cwnd_reduction), then the module's on_undo. No-op without one. */
+void tt__cc_undo(struct tt_tcp *t, tt_time now);
+/* Before sending new data with nothing in flight: RFC 5681 §4.1. */
+void tt__cc_tx_start(struct tt_tcp *t, tt_time now);
+void tt__cc_recovery_end(struct tt_tcp *t, tt_time now);
+/* The one way loss recovery (NewReno inflation, PRR) sets cwnd; traced. */
+void tt__cc_set_cwnd(struct tt_tcp *t, uint32_t cwnd, tt_time now);
+/* A TT_TRACE_TCP_CWND event with the current cwnd/ssthresh. */
+void tt__cc_trace(struct tt_tcp *t, tt_time now);
+/* Slow start by bytes acked up to ssthresh (cc_reno.c, for every module):
+ * returns the part of acked left over once cwnd reached ssthresh. */
+uint32_t tt__cc_slow_start(struct tt_tcp *t, uint32_t acked);
+/* HyStart++ (cc_hystart.c): start of the initial slow start; one ACK in slow
+ * start, returning the bytes slow start may add to cwnd. */
+void tt__hyspp_init(struct tt_tcp *t);
+/* End HyStart++ for good (loss, RTO, CSS done): congestion avoidance may
+ * start an epoch. */
+void tt__hyspp_done(struct tt_tcp *t);
+uint32_t tt__hyspp_ack(struct tt_tcp *t, const struct tt__cc_ack *a);
+/* CUBIC's arithmetic (cc_cubic.c), exposed for the unit tests: floor of
+ * the cube root, and W_cubic(t) in bytes for t in ms since the epoch. */
+uint32_t tt__icbrt64(uint64_t x);
+uint32_t tt__cubic_w(const struct tt__cc_cubic *c, uint32_t t_ms, uint32_t mss);
 
 /* ---- timers: every object with deadlines embeds one heap node ---- */
 
@@ -144,10 +260,13 @@ struct tt_tcp {
     uint8_t ws_ok, ts_ok, sack_ok;
     uint8_t snd_ws, rcv_ws;
     uint32_t ts_recent, ts_off;
-    uint16_t peer_mss; /* as received (536 when none) */
-    uint16_t adv_mss;  /* what we advertise (MTU - 40, or TT_TCP_OPT_MAXSEG) */
-    uint16_t user_mss; /* TT_TCP_OPT_MAXSEG before connect/listen, 0 = none */
-    uint16_t snd_mss;  /* effective: min(peer, ours) - timestamps */
+    uint16_t peer_mss;   /* as received (536 when none) */
+    uint16_t adv_mss;    /* what we advertise (MTU - 40, or TT_TCP_OPT_MAXSEG) */
+    uint16_t user_mss;   /* TT_TCP_OPT_MAXSEG before connect/listen, 0 = none */
+    uint16_t snd_mss;    /* effective: min(peer, ours, path MTU - 40) - timestamps */
+    uint16_t pmtu;       /* learned path MTU (RFC 1191), 0 = none: the interface's */
+    uint8_t pmtu_nodf;   /* the path is below cfg.pmtu_min: send without DF (Linux lock) */
+    tt_time pmtu_expire; /* when pmtu is forgotten (cfg.pmtu_expires) */
 
     /* Queues: sndq starts at snd_una (after the SYN); rcvq holds in-order
      * data not yet read. */
@@ -164,19 +283,20 @@ struct tt_tcp {
     uint32_t ts_rto;    /* our TSval when the latest RTO fired (ack.c rtt_sample) */
     uint8_t backoff, retries;
     uint32_t cwnd, ssthresh;
-    tt_time rexmit_start; /* first RTO of this episode (Linux retrans_stamp) */
+    uint32_t prior_cwnd, prior_ssthresh; /* before the last reduction (undo); 0 = none */
+    tt_time rexmit_start;                /* first RTO of this episode (Linux retrans_stamp) */
 
     /* Congestion control and loss recovery (ack.c, cc_*.c). */
-    const struct tt__cc_ops *cc;
-    uint32_t cc_acc;      /* congestion avoidance: bytes acked towards +1 MSS */
-    uint32_t dupacks;     /* duplicate ACKs in a row (RFC 5681 §2) */
-    uint32_t lt_bytes;    /* sent by limited transmit since the last new ACK */
-    tt_seq sack_high;     /* highest SACK right edge seen (new SACK information) */
-    tt_seq recover;       /* RFC 6582 "recover" */
-    uint8_t in_recovery;  /* NewReno fast recovery in progress */
-    uint8_t cwnd_limited; /* cwnd stopped a send in this window (Linux rule) */
-    uint32_t max_flight;  /* most bytes in flight in this window */
-    tt_seq flight_mark;   /* end of the window max_flight belongs to */
+    union tt__cc_state ccs; /* the module's own state */
+    uint32_t dupacks;       /* duplicate ACKs in a row (RFC 5681 §2) */
+    uint32_t lt_bytes;      /* sent by limited transmit since the last new ACK */
+    tt_seq sack_high;       /* highest SACK right edge seen (new SACK information) */
+    tt_seq recover;         /* RFC 6582 "recover" */
+    uint8_t in_recovery;    /* NewReno fast recovery in progress */
+    uint8_t cwnd_limited;   /* cwnd stopped a send in this window (Linux rule) */
+    uint8_t cc_id;          /* TT_TCP_CC_*: the module (tt__cc_module) */
+    uint32_t max_flight;    /* most bytes in flight in this window */
+    tt_seq flight_mark;     /* end of the window max_flight belongs to */
 
     /* Receive side (rcv.c): out-of-order queue, delayed ACKs, urgent data. */
     struct tt__ooo *ooo;
@@ -207,6 +327,8 @@ struct tt_tcp {
     uint8_t chrono;        /* enum tt__chrono: what the sender waits on since chrono_at */
     tt_time ts_recent_age; /* when ts_recent was taken (RFC 7323 §5.5 24 days) */
     tt_time last_rcv;      /* any segment accepted (keepalive idle) */
+    tt_time chack_last;    /* our last challenge ACK (per-connection limit, output.c) */
+    uint8_t chack_sent;    /* chack_last holds a value */
     /* Deadlines (absolute; TT_TIME_NEVER when off). */
     tt_time t_rexmit, t_wait, t_delack, t_keep;
     tt_time t_push; /* 0 = push held data at the next poll (cork off, no-delay on) */
@@ -282,8 +404,9 @@ struct tt__tcp {
     uint32_t next_ephemeral; /* RFC 6056 algorithm 3 "next_ephemeral" */
     uint32_t synq_total;
     struct tt_tcp_stats st;
-    tt_time chack_start; /* challenge-ACK rate limit window (RFC 5961 §7) */
-    uint32_t chack_count;
+    tt_time chack_start;  /* stack-wide challenge-ACK budget (RFC 5961 §7): this second's */
+    uint32_t chack_count; /* ACKs left in it (randomized, output.c) */
+    uint8_t chack_drawn;
     uint8_t payload[TT_FRAME_MAX]; /* output scratch: payload, then segment */
     uint8_t seg[TT_FRAME_MAX];
 };
@@ -329,6 +452,8 @@ void tt__tcb_notify(struct tt_tcp *t, unsigned ev);
 void tt__tcb_arm(struct tt_tcp *t);
 /* Negotiated options -> snd_mss, window scales. */
 void tt__tcb_set_mss(struct tt_tcp *t);
+/* The send MSS from the peer's, ours, the path MTU and the floors. */
+uint16_t tt__tcb_mss_calc(const struct tt_tcp *t);
 uint8_t tt__tcp_wscale_for(uint32_t rcvbuf_max);
 /* The MSS we advertise towards raddr: the route MTU minus 40, or user_mss. */
 uint16_t tt__tcp_adv_mss(const struct tt_stack *s, uint32_t raddr, uint16_t user_mss);
@@ -341,6 +466,10 @@ void tt__tcb_trace_seg(struct tt_stack *s, enum tt_trace_kind kind, const struct
                        uint32_t plen, int accepted, enum tt_drop_reason why,
                        enum tt_rexmit_cause cause, tt_time now);
 
+/* ---- tcp.c ---- */
+/* A learned path MTU past its time is forgotten (RFC 1191 §6.3). */
+void tt__tcp_pmtu_age(struct tt_tcp *t, tt_time now);
+
 /* ---- input.c ---- */
 void tt__tcp_input_tcb(struct tt_tcp *t, struct tt__seg *sg, tt_time now);
 int tt__tcp_seq_acceptable(const struct tt_tcp *t, const struct tt__seg *sg);
@@ -352,7 +481,7 @@ void tt__tcp_output(struct tt_tcp *t, tt_time now);
 void tt__tcp_output_force(struct tt_tcp *t, tt_time now);
 /* A bare ACK <SEQ=SND.NXT><ACK=RCV.NXT> now. */
 void tt__tcp_send_ack(struct tt_tcp *t, tt_time now);
-/* An RFC 5961 challenge ACK, subject to the stack-wide rate limit. */
+/* An RFC 5961 challenge ACK, subject to the per-connection and stack-wide limits. */
 void tt__tcp_challenge_ack(struct tt_tcp *t, tt_time now);
 /* An RST from a control block: <SEQ=SND.NXT><CTL=RST,ACK>. */
 void tt__tcp_send_rst_tcb(struct tt_tcp *t, tt_time now);
@@ -392,8 +521,6 @@ void tt__tcp_delack_arm(struct tt_tcp *t, tt_time now);
 void tt__tcp_ack_input(struct tt_tcp *t, struct tt__seg *sg, tt_time now);
 /* The transmit side took a send decision: keep the cwnd-limited state. */
 void tt__tcp_cwnd_track(struct tt_tcp *t, int cwnd_blocked);
-/* RFC 5681 §4.1 restart window when nothing was sent for more than an RTO. */
-void tt__tcp_idle_restart(struct tt_tcp *t, tt_time now);
 /* SACK blocks of the receiver (sack.c): an out-of-order arrival at seq (now
  * held), RCV.NXT moved, a duplicate [seq, end) arrived; and the blocks for
  * the next ACK (at most room; the D-SACK is reported once). */

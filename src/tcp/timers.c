@@ -223,7 +223,7 @@ static void rto_data(struct tt_tcp *t, tt_time now)
     t->ts_rto_set = 1;
     /* RFC 5681 §3.1 eq. 4 and cwnd = LW through the ops table; RFC 6582 §4:
      * recovery ends and "recover" moves to the highest sequence sent. */
-    t->cc->on_rto(t, now);
+    tt__cc_rto(t, 1, now);
     t->in_recovery = 0;
     t->dupacks = 0;
     t->recover = t->snd_max;
@@ -273,7 +273,9 @@ static void tcb_timer(struct tt_tcp *t, tt_time now)
     }
     if (t->t_rexmit <= now) {
         t->t_rexmit = TT_TIME_NEVER;
-        if (t->state == TT_SYN_SENT || t->state == TT_SYN_RECEIVED)
+        /* Our SYN unacknowledged (also after a close in SYN-RECEIVED): the
+         * handshake's retransmission and retry count. */
+        if (t->state < TT_ESTABLISHED || tt_seq_eq(t->snd_una, t->iss))
             rto_handshake(t, now);
         else
             rto_data(t, now);

@@ -11,6 +11,8 @@ void tt_config_default(struct tt_config *cfg)
     cfg->ipfrag_max_datagrams = 64;
     cfg->ipfrag_max_bytes = 4u << 20;
     cfg->ipfrag_timeout = TT_SEC(30);
+    cfg->pmtu_min = 552;
+    cfg->pmtu_expires = TT_SEC(600);
     cfg->arp_cache_size = 256;
     cfg->arp_reachable_time = TT_SEC(30);
     cfg->arp_retrans_time = TT_SEC(1);
@@ -37,6 +39,11 @@ void tt_config_default(struct tt_config *cfg)
     t->wmem_default = 16384;
     t->wmem_max = 4194304;
     t->init_cwnd = 10;
+    t->congestion_control = TT_TCP_CC_CUBIC;
+    t->cubic_beta = 717;
+    t->cubic_fast_conv = 1;
+    t->cubic_friendliness = 1;
+    t->hystart = TT_TCP_HYSTART_PP;
     t->slow_start_after_idle = 1;
     t->min_tso_segs = 2;
     t->sack = 1;
@@ -44,6 +51,8 @@ void tt_config_default(struct tt_config *cfg)
     t->window_scaling = 1;
     t->rfc1337 = 0;
     t->challenge_ack_limit = 1000;
+    t->invalid_ratelimit = TT_MSEC(500);
+    t->min_snd_mss = 48;
     t->ephemeral_lo = 32768;
     t->ephemeral_hi = 60999;
     t->max_syn_backlog = 4096;

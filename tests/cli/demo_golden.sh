@@ -2,7 +2,8 @@
 # `tether demo` for fixed scenarios and seeds against tests/golden/demo_*.txt
 # (plain text: output piped, so no colour). TT_UPDATE_GOLDEN=1 rewrites them.
 # Also: bad arguments give one line and exit 2; --svg is well-formed XML;
-# --pcap is read by tshark (when installed) with no malformed packet.
+# --pcap is read by tshark with no malformed packet. Without xmllint or
+# tshark (scripts/deps.sh installs both) the test skips whole.
 set -u
 TETHER=${1:?usage: demo_golden.sh /path/to/tether}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -10,6 +11,9 @@ GOLDEN=$HERE/../golden
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+for tool in xmllint tshark; do
+    command -v "$tool" >/dev/null || { echo "skipped: $tool is not installed (scripts/deps.sh test)"; exit 77; }
+done
 
 check() { # name, args...
     name=$1; shift
@@ -17,7 +21,7 @@ check() { # name, args...
     if [ -n "${TT_UPDATE_GOLDEN:-}" ]; then cp "$TMP/$name.txt" "$GOLDEN/demo_$name.txt"; return; fi
     diff -u "$GOLDEN/demo_$name.txt" "$TMP/$name.txt" || fail "demo $* differs from demo_$name.txt"
     while IFS= read -r line; do
-        [ ${#line} -le 80 ] || fail "demo $* is wider than 80 columns: $line"
+        [ ${#line} -le "${WIDTH:-80}" ] || fail "demo $* is wider than ${WIDTH:-80} columns: $line"
     done <"$TMP/$name.txt"
 }
 
@@ -31,6 +35,13 @@ check reset --reset
 check loss --loss 0.3 --seed 3
 check bulk --bytes 200000
 check explain --explain
+# Times past 99999.999 ms widen the time column (and the lines) by as much.
+WIDTH=81 check long_time --loss 0.5 --seed 5
+grep -q '^1[0-9]\{5\}\.[0-9]\{3\} ' "$GOLDEN/demo_long_time.txt" || fail "demo_long_time.txt has no time past 100 s"
+# No connection at all: the summary says so, and who gave up why.
+WIDTH=81 check no_connection --loss 0.9 --seed 1
+grep -q 'no connection' "$TMP/no_connection.txt" || fail "--loss 0.9 --seed 1: no 'no connection'"
+grep -q 'TIME-WAIT' "$TMP/no_connection.txt" && fail "--loss 0.9 --seed 1 speaks of TIME-WAIT"
 
 if grep -q $'\033' "$TMP/client_close.txt"; then fail "colour escapes in piped output"; fi
 for args in "--bogus" "--loss" "--loss 2" "--loss x" "--bytes 0" "--rtt -1" "--seed"; do
@@ -41,12 +52,10 @@ for args in "--bogus" "--loss" "--loss 2" "--loss x" "--bytes 0" "--rtt -1" "--s
 done
 
 "$TETHER" demo --svg "$TMP/d.svg" --pcap "$TMP/d.pcap" >/dev/null || fail "demo --svg --pcap"
-if command -v xmllint >/dev/null; then xmllint --noout "$TMP/d.svg" || fail "SVG not well-formed"; fi
-if command -v tshark >/dev/null; then
-    n=$(tshark -r "$TMP/d.pcap" -Y tcp 2>/dev/null | wc -l)
-    [ "$n" -ge 10 ] || fail "tshark sees $n TCP packets in the demo capture"
-    bad=$(tshark -r "$TMP/d.pcap" -Y '_ws.malformed' 2>/dev/null | wc -l)
-    [ "$bad" -eq 0 ] || fail "tshark: $bad malformed packets"
-    "$TETHER" ladder "$TMP/d.pcap" >/dev/null || fail "tether ladder cannot read the demo capture"
-fi
+xmllint --noout "$TMP/d.svg" || fail "SVG not well-formed"
+n=$(tshark -r "$TMP/d.pcap" -Y tcp 2>/dev/null | wc -l)
+[ "$n" -ge 10 ] || fail "tshark sees $n TCP packets in the demo capture"
+bad=$(tshark -r "$TMP/d.pcap" -Y '_ws.malformed' 2>/dev/null | wc -l)
+[ "$bad" -eq 0 ] || fail "tshark: $bad malformed packets"
+"$TETHER" ladder "$TMP/d.pcap" >/dev/null || fail "tether ladder cannot read the demo capture"
 echo ok

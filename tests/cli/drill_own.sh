@@ -26,12 +26,26 @@ fi
 listed=$(sed -n "/<!-- $section -->/,/<!-- \/$section -->/p" "$doc" |
     sed -n 's/^| *`\([^`]*\)`.*/\1/p')
 
+# 0: all passed, 1: some did not; anything else (a crash, a signal, a usage
+# error) means the run stopped partway and the table cannot be trusted.
 table=$("$tether" drill --table "$dir")
+rc=$?
 status=0
+if [ "$rc" -gt 1 ]; then
+    echo "ERROR: '$tether drill --table' exited with status $rc (crashed or killed partway)"
+    status=1
+fi
+# Every script under the folder must have reported exactly once: a runner
+# that dies after 5 of 52 scripts must not pass (the drill runs *.pkt in
+# name order and skips dot-names, as find does here).
+expected=$(cd "$dir" && find -L . -mindepth 1 -name '.*' -prune -o -type f -name '*.pkt' -print |
+    sed 's|^\./||' | LC_ALL=C sort)
+reported=
 printf '%-6s %-70s %s\n' RESULT SCRIPT REASON
 while IFS=$'\t' read -r result path reason; do
     case "$result" in PASS|FAIL|SKIP) ;; *) echo "$result"; continue ;; esac
     rel=${path#"$dir"/}
+    reported+=$rel$'\n'
     printf '%-6s %-70s %s\n' "$result" "$rel" "$reason"
     if grep -qxF -- "$rel" <<<"$listed"; then
         if [ "$result" = PASS ]; then
@@ -43,6 +57,26 @@ while IFS=$'\t' read -r result path reason; do
         status=1
     fi
 done <<<"$table"
+
+nexp=$(grep -c . <<<"$expected")
+nrep=$(grep -c . <<<"$reported")
+missing=$(LC_ALL=C comm -23 <(printf '%s\n' "$expected") <(printf '%s' "$reported" | LC_ALL=C sort))
+dups=$(printf '%s' "$reported" | LC_ALL=C sort | uniq -d)
+while read -r rel; do
+    [ -z "$rel" ] && continue
+    echo "ERROR: $rel reported no result"
+    status=1
+done <<<"$missing"
+while read -r rel; do
+    [ -z "$rel" ] && continue
+    echo "ERROR: $rel reported more than once"
+    status=1
+done <<<"$dups"
+if [ "$nexp" -eq 0 ]; then
+    echo "ERROR: no script found under $dir"
+    status=1
+fi
+echo "drill check: $nrep of $nexp scripts reported"
 
 # Every listed script must exist.
 while read -r rel; do

@@ -3,13 +3,13 @@
 # Linux interop: the kernel pings `tether serve` over a TAP device, inside a
 # network namespace this script creates (nothing leaves it). 20 of 20 echo
 # requests must be answered, and large pings (fragmented both ways) too.
-# Needs root, /dev/net/tun, ip and ping; exits 77 (skip) without them.
+# Needs root, /dev/net/tun, ip, ping and tshark; exits 77 (skip) without them.
 # Usage: ping.sh /path/to/tether
 set -u
 TETHER=${1:?usage: $0 /path/to/tether}
 # shellcheck source=SCRIPTDIR/../support/interop.sh
 source "$(dirname "$0")/../support/interop.sh"
-tt_interop_require ip ping
+tt_interop_require ip ping tshark
 tt_interop_setup ping
 tap="ttp$$"
 tap=${tap:0:15}
@@ -47,10 +47,8 @@ reps=$(awk '$1 == "icmp_out_echo_reps" { print $2 }' "$dir/out")
 reasm=$(awk '$1 == "ip_reasm_oks" { print $2 }' "$dir/out")
 [ "${reasm:-0}" -ge 3 ] || { echo "FAIL: ip_reasm_oks=${reasm:-0}, expected >= 3"; fail=1; }
 [ -s "$dir/serve.pcap" ] || { echo "FAIL: empty capture"; fail=1; }
-if command -v tshark >/dev/null 2>&1; then
-    n=$(tshark -r "$dir/serve.pcap" -Y 'icmp.type == 0' 2>/dev/null | wc -l)
-    [ "$n" -ge 23 ] || { echo "FAIL: capture holds $n echo replies, expected >= 23"; fail=1; }
-fi
+n=$(tshark -r "$dir/serve.pcap" -Y 'icmp.type == 0' 2>/dev/null | wc -l)
+[ "$n" -ge 23 ] || { echo "FAIL: capture holds $n echo replies, expected >= 23"; fail=1; }
 # The same over TUN (raw IPv4, point-to-point: no ARP), in the same namespace.
 tun="ttu$$"
 tun=${tun:0:15}

@@ -13,13 +13,13 @@
 #                 other's: CLOSING -> TIME-WAIT on the tether side, and TIME-WAIT
 #                 on both sides;
 # plus four concurrent linux-first clients and one through socat.
-# Needs root, /dev/net/tun, ip, ss, nft, socat and python3; exits 77 without.
+# Needs root, /dev/net/tun, ip, ss, nft, socat, python3 and tshark; exits 77 without.
 # Usage: tcp_echo.sh /path/to/tether
 set -u
 TETHER=${1:?usage: $0 /path/to/tether}
 # shellcheck source=SCRIPTDIR/../support/interop.sh
 source "$(dirname "$0")/../support/interop.sh"
-tt_interop_require ip ss nft socat python3 timeout
+tt_interop_require ip ss nft socat python3 timeout tshark
 tt_interop_setup echo
 tapa="tea$$"; tapa=${tapa:0:15}
 tapb="teb$$"; tapb=${tapb:0:15}
@@ -132,10 +132,8 @@ grep -q "^tether: echo on port 7: 6 accepted, 6 finished, 0 failed, 0 open; 0 in
     "$dir/a.out" || { echo "FAIL: server A report:"; cat "$dir/a.out"; fail=1; }
 grep -q "^tether: echo on port 7: 2 accepted, 2 finished, 0 failed, 0 open; 2 in TIME-WAIT$" \
     "$dir/b.out" || { echo "FAIL: server B report:"; cat "$dir/b.out"; fail=1; }
-if command -v tshark >/dev/null 2>&1; then
-    n=$(tshark -r "$dir/a.pcap" -Y 'tcp.flags.fin == 1' 2>/dev/null | wc -l)
-    [ "$n" -ge 12 ] || { echo "FAIL: capture A holds $n FINs, expected >= 12"; fail=1; }
-fi
+n=$(tshark -r "$dir/a.pcap" -Y 'tcp.flags.fin == 1' 2>/dev/null | wc -l)
+[ "$n" -ge 12 ] || { echo "FAIL: capture A holds $n FINs, expected >= 12"; fail=1; }
 secs=$(tt_interop_secs)
 if [ "$fail" -eq 0 ]; then
     echo "PASS: tcp_echo (linux-first x6 incl. 4 concurrent and socat, tether-first, both;" \

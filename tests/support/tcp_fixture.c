@@ -57,6 +57,7 @@ static int fx_tx(void *ctx, const uint8_t *frame, size_t len, tt_time now)
     assert_true(th >= 20);
     g->src = ip.src;
     g->dst = ip.dst;
+    g->df = ip.df;
     g->dlen = (uint32_t)(slen - (size_t)th);
     assert_true(g->dlen <= sizeof g->data);
     memcpy(g->data, seg + th, g->dlen);

@@ -30,6 +30,7 @@
 struct fx_seg {
     struct tt_tcp_hdr h;
     uint32_t src, dst;
+    uint8_t df; /* the IPv4 header's DF bit */
     uint8_t data[2048];
     uint32_t dlen;
     tt_time at;

@@ -137,6 +137,32 @@ static void test_run_failures(void **state)
     assert_string_equal(res.reason, "assert tcpi_snd_mss == 999 failed: 1000");
 }
 
+/* Outbound TS ecr values are compared as packetdrill does: the remote's
+ * TS val, as the script wrote it. */
+#define HANDSHAKE_TS                                                                               \
+    "0 socket(..., SOCK_STREAM, IPPROTO_TCP) = 3\n"                                                \
+    "+0 bind(3, ..., ...) = 0\n"                                                                   \
+    "+0 listen(3, 1) = 0\n"                                                                        \
+    "+0 < S 0:0(0) win 32792 <mss 1000,sackOK,TS val 100 ecr 0,nop,wscale 7>\n"                    \
+    "+0 > S. 0:0(0) ack 1 <mss 1460,sackOK,TS val 100 ecr 100,nop,wscale 8>\n"                     \
+    "+.1 < . 1:1(0) ack 1 win 257 <nop,nop,TS val 200 ecr 100>\n"                                  \
+    "+0 accept(3, ..., ...) = 4\n"                                                                 \
+    "+0 write(4, ..., 100) = 100\n"
+
+static void test_run_ts_ecr(void **state)
+{
+    (void)state;
+    struct tt_drill_result res;
+    assert_int_equal(
+        run(HANDSHAKE_TS "+0 > P. 1:101(100) ack 1 <nop,nop,TS val 200 ecr 200>\n", &res),
+        TT_DRILL_PASS);
+    assert_int_equal(
+        run(HANDSHAKE_TS "+0 > P. 1:101(100) ack 1 <nop,nop,TS val 200 ecr 199>\n", &res),
+        TT_DRILL_FAIL);
+    assert_int_equal(res.line, 9);
+    assert_string_equal(res.reason, "TS ecr 199 expected, 200 sent");
+}
+
 static void test_run_blocking(void **state)
 {
     (void)state;
@@ -159,7 +185,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_encode_golden), cmocka_unit_test(test_decode_match),
         cmocka_unit_test(test_run_pass),      cmocka_unit_test(test_run_failures),
-        cmocka_unit_test(test_run_blocking),
+        cmocka_unit_test(test_run_ts_ecr),    cmocka_unit_test(test_run_blocking),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -89,6 +89,18 @@ static void send_n(struct tt_memlink *ml, size_t n, size_t len, tt_time t0, tt_t
     }
 }
 
+/* A memlink with faults `f` from A to B, its fates recorded, after sending
+ * n frames of len bytes, one every gap µs from 0. */
+static struct rec *recorded(const struct tt_memlink_faults *f, uint64_t seed, size_t n, size_t len,
+                            tt_time gap, struct tt_memlink **ml)
+{
+    *ml = make(f, seed);
+    struct rec *r = calloc(1, sizeof *r);
+    tt_memlink_set_fate_hook(*ml, on_fate, r);
+    send_n(*ml, n, len, 0, gap);
+    return r;
+}
+
 static uint64_t run_mixed(uint64_t seed)
 {
     struct tt_memlink_faults f = {.loss = 0.1,
@@ -168,10 +180,8 @@ static void test_jitter_bounds(void **state)
 {
     (void)state;
     struct tt_memlink_faults f = {.delay = 1000, .jitter = 500};
-    struct tt_memlink *ml = make(&f, 3);
-    struct rec *r = calloc(1, sizeof *r);
-    tt_memlink_set_fate_hook(ml, on_fate, r);
-    send_n(ml, 5000, 60, 0, 1);
+    struct tt_memlink *ml;
+    struct rec *r = recorded(&f, 3, 5000, 60, 1, &ml);
     tt_time lo = TT_TIME_NEVER, hi = 0;
     for (size_t i = 0; i < r->n; i++) {
         tt_time d = r->ev[i].deliver_at - r->ev[i].sent;
@@ -206,6 +216,58 @@ static void test_reordering(void **state)
     assert_in_range(c->reordered, 140, 260);
     assert_true(inversions > 100);
     free(a);
+    tt_memlink_destroy(ml);
+}
+
+/* Bursty loss: the long-run rate stays `loss`, the losses come in runs of
+ * loss_burst frames on average (Gilbert model). */
+static void test_loss_burst(void **state)
+{
+    (void)state;
+    struct tt_memlink_faults f = {.loss = 0.05, .loss_burst = 4.0};
+    struct tt_memlink *ml;
+    struct rec *r = recorded(&f, 11, 40000, 60, 10, &ml);
+    size_t lost = 0, runs = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (r->ev[i].fate != TT_MEMLINK_LOST)
+            continue;
+        lost++;
+        if (i == 0 || r->ev[i - 1].fate != TT_MEMLINK_LOST)
+            runs++;
+    }
+    assert_int_equal(r->n, 40000);
+    assert_int_equal(lost, tt_memlink_counters(ml, TT_MEMLINK_A_TO_B)->lost);
+    /* 2000 expected; bursts make the count vary more than a binomial's. */
+    assert_in_range(lost, 1600, 2400);
+    assert_true(runs > 0);
+    double mean = (double)lost / (double)runs;
+    assert_true(mean > 3.2 && mean < 4.8);
+    free(r);
+    tt_memlink_destroy(ml);
+}
+
+/* reorder_spread: a held-back frame's extra delay is uniform in [1, reorder_delay]. */
+static void test_reorder_spread(void **state)
+{
+    (void)state;
+    struct tt_memlink_faults f = {
+        .delay = 1000, .reorder = 0.5, .reorder_delay = 4000, .reorder_spread = 1};
+    struct tt_memlink *ml;
+    struct rec *r = recorded(&f, 9, 4000, 60, 10, &ml);
+    size_t held = 0, low = 0, high = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        tt_time extra = r->ev[i].deliver_at - r->ev[i].sent - 1000;
+        assert_true(extra <= 4000);
+        held += extra > 0;
+        low += extra > 0 && extra <= 1000;
+        high += extra > 3000;
+    }
+    assert_int_equal(held, tt_memlink_counters(ml, TT_MEMLINK_A_TO_B)->reordered);
+    assert_in_range(held, 1800, 2200);
+    /* Each quarter of the range holds about a quarter of them. */
+    assert_in_range(low, held / 4 - 120, held / 4 + 120);
+    assert_in_range(high, held / 4 - 120, held / 4 + 120);
+    free(r);
     tt_memlink_destroy(ml);
 }
 
@@ -418,7 +480,8 @@ int main(void)
         cmocka_unit_test(test_reordering),     cmocka_unit_test(test_duplication),
         cmocka_unit_test(test_corruption),     cmocka_unit_test(test_rate_limit),
         cmocka_unit_test(test_queue_limit),    cmocka_unit_test(test_hard_cap_and_errors),
-        cmocka_unit_test(test_reentrant_echo),
+        cmocka_unit_test(test_reentrant_echo), cmocka_unit_test(test_loss_burst),
+        cmocka_unit_test(test_reorder_spread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

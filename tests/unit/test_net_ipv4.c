@@ -339,6 +339,100 @@ static void test_raw_ip_iface(void **state)
     nt_teardown(&f);
 }
 
+/* A stack on a raw-IP interface whose gateway reaches every address. */
+static void raw_setup(struct nt_fix *f)
+{
+    nt_config(f);
+    assert_int_equal(tt_stack_create(&f->cfg, &f->s), 0);
+    struct tt_iface_config ic = nt_iface_eth(&f->cap);
+    ic.link.framing = TT_FRAMING_RAW_IP;
+    ic.prefix_len = 32;
+    ic.gateway = NT_PEER;
+    f->ifi = tt_stack_add_iface(f->s, &ic);
+    assert_int_equal(f->ifi, 0);
+}
+
+/* The IP ID of our echo reply to one ping from src. */
+static uint16_t ping_id(struct nt_fix *f, uint32_t src)
+{
+    uint8_t msg[64], d[128];
+    size_t ml = nt_echo(msg, sizeof msg, TT_ICMP_ECHO, 3, 4, "id", 2);
+    size_t n = nt_ip(d, nt_iph(src, NT_US, TT_IPPROTO_ICMP, 1), msg, ml);
+    nt_cap_clear(&f->cap);
+    assert_int_equal(tt_stack_input(f->s, f->ifi, d, n, 0), 0);
+    assert_int_equal(f->cap.n, 1);
+    struct tt_ipv4_hdr h;
+    enum tt_drop_reason why;
+    assert_int_equal(tt__ipv4_parse(f->cap.f[0], f->cap.len[0], &h, &why), 20);
+    assert_int_equal(h.dst, src);
+    return h.id;
+}
+
+/*
+ * RFC 7739 §4 (idle scan): a prober samples our IP ID, lets us talk to
+ * others, samples again. With per-destination counters its own replies step
+ * by exactly one, whatever we sent elsewhere in between (a stack-wide counter
+ * steps by 1 + the traffic, and so tells it).
+ */
+static void test_ipid_idle_scan(void **state)
+{
+    (void)state;
+    struct nt_fix f;
+    raw_setup(&f);
+    const uint32_t prober = TT_IPV4(198, 51, 100, 7);
+    for (int round = 0; round < 5; round++) {
+        uint16_t a = ping_id(&f, prober);
+        for (int k = 0; k < 10 * round; k++)
+            ping_id(&f, TT_IPV4(203, 0, 113, 10 + k));
+        uint16_t b = ping_id(&f, prober);
+        assert_int_equal((uint16_t)(b - a), 1);
+    }
+    nt_cap_clear(&f.cap);
+    nt_teardown(&f);
+}
+
+/* RFC 6864 §4: atomic datagrams (DF, unfragmented) carry IDs that follow no
+ * counter; the others count per destination. */
+static void test_ipid_atomic_unpredictable(void **state)
+{
+    (void)state;
+    struct nt_fix f;
+    raw_setup(&f);
+    const uint32_t dst = TT_IPV4(203, 0, 113, 1);
+    struct tt_ip_out o;
+    memset(&o, 0, sizeof o);
+    o.dst = dst;
+    o.proto = 253; /* RFC 3692 experimentation */
+    uint16_t id[32];
+    for (int df = 1; df >= 0; df--) {
+        o.df = (uint8_t)df;
+        nt_cap_clear(&f.cap);
+        for (int k = 0; k < 32; k++)
+            assert_int_equal(tt__ip_output(f.s, &o, (const uint8_t *)"x", 1, 0), 0);
+        assert_int_equal(f.cap.n, 32);
+        int steps = 0, same = 0;
+        for (int k = 0; k < 32; k++) {
+            struct tt_ipv4_hdr h;
+            enum tt_drop_reason why;
+            assert_int_equal(tt__ipv4_parse(f.cap.f[k], f.cap.len[k], &h, &why), 20);
+            assert_int_equal(h.df, df);
+            id[k] = h.id;
+            if (k > 0) {
+                steps += (uint16_t)(id[k] - id[k - 1]) == 1;
+                same += id[k] == id[k - 1];
+            }
+        }
+        if (df) {
+            assert_true(steps <= 1);
+            assert_int_equal(same, 0);
+        } else {
+            assert_int_equal(steps, 31);
+        }
+    }
+    nt_cap_clear(&f.cap);
+    nt_teardown(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +444,8 @@ int main(void)
         cmocka_unit_test(test_icmp_errors_in),
         cmocka_unit_test(test_routing_and_output),
         cmocka_unit_test(test_raw_ip_iface),
+        cmocka_unit_test(test_ipid_idle_scan),
+        cmocka_unit_test(test_ipid_atomic_unpredictable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

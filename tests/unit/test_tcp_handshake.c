@@ -270,10 +270,50 @@ static void test_syn_received_close(void **st)
     assert_int_equal(tt_tcp_shutdown(f.t, TT_SHUT_WR, f.now), 0);
     assert_int_equal(tt_tcp_state(f.t), TT_FIN_WAIT_1);
     assert_true(fx_saw(&f, TT_SYN_RECEIVED, TT_FIN_WAIT_1));
-    /* The ACK of our SYN lets the FIN go. */
+    fx_assert_none(&f);
+    /* The peer's ACK is lost: the RTO sends the SYN-ACK again (not a FIN
+     * at ISS), twice, backing off. */
+    fx_advance(&f, TT_SEC(1));
+    fx_expect(fx_pop(&f), TT_TCP_SYN | TT_TCP_ACK, iss, FX_PEER_ISS + 1);
+    fx_assert_none(&f);
+    fx_advance(&f, TT_SEC(2));
+    fx_expect(fx_pop(&f), TT_TCP_SYN | TT_TCP_ACK, iss, FX_PEER_ISS + 1);
+    fx_assert_none(&f);
+    /* The ACK of our SYN lets the FIN go, at ISS + 1. */
     fx_inject(&f, TT_TCP_ACK, FX_PEER_ISS + 1, iss + 1, 65535, NULL, 0, NULL);
     fx_expect(fx_pop(&f), TT_TCP_FIN | TT_TCP_ACK, iss + 1, FX_PEER_ISS + 1);
+    assert_int_equal(tt_tcp_state(f.t), TT_FIN_WAIT_1);
+    /* ...and its ACK ends the half: FIN-WAIT-2. */
+    fx_inject(&f, TT_TCP_ACK, FX_PEER_ISS + 1, iss + 2, 65535, NULL, 0, NULL);
+    assert_int_equal(tt_tcp_state(f.t), TT_FIN_WAIT_2);
     tt_tcp_abort(f.t, f.now);
+    fx_fini(&f);
+}
+
+/* Closed in SYN-RECEIVED and the peer never answers: the SYN-ACK goes
+ * syn_retries times, then the connection ends with ETIMEDOUT. */
+static void test_syn_received_close_gives_up(void **st)
+{
+    (void)st;
+    struct fx f;
+    fx_init(&f, NULL);
+    assert_int_equal(tt_tcp_open(f.s, &f.t), 0);
+    tt_tcp_connect(f.t, FX_PEER, FX_PEER_PORT, f.now);
+    uint32_t iss = fx_pop(&f)->h.seq;
+    fx_inject(&f, TT_TCP_SYN, FX_PEER_ISS, 0, 65535, NULL, 0, NULL);
+    fx_pop(&f);
+    assert_int_equal(tt_tcp_shutdown(f.t, TT_SHUT_WR, f.now), 0);
+    fx_advance(&f, TT_SEC(300));
+    int synacks = 0;
+    struct fx_seg *g;
+    while ((g = fx_try_pop(&f)) != NULL) {
+        fx_expect(g, TT_TCP_SYN | TT_TCP_ACK, iss, FX_PEER_ISS + 1);
+        synacks++;
+    }
+    assert_int_equal(synacks, 6);
+    assert_int_equal(tt_tcp_state(f.t), TT_CLOSED);
+    assert_int_equal(tt_tcp_error(f.t), TT_ETIMEDOUT);
+    tt_tcp_close(f.t, f.now);
     fx_fini(&f);
 }
 
@@ -580,6 +620,7 @@ int main(void)
         cmocka_unit_test(test_simultaneous_open),
         cmocka_unit_test(test_syn_received_rst),
         cmocka_unit_test(test_syn_received_close),
+        cmocka_unit_test(test_syn_received_close_gives_up),
         cmocka_unit_test(test_passive_open),
         cmocka_unit_test(test_synack_retransmit),
         cmocka_unit_test(test_backlog_overflow),

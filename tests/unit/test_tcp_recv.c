@@ -101,6 +101,29 @@ static void test_ooo_fin_and_window(void **st)
     fx_fini(&f);
 }
 
+/* tt_tcp_renege (a test hook): the out-of-order data is gone, so filling
+ * the hole acknowledges only up to it, and the dropped part must come again. */
+static void test_renege(void **st)
+{
+    (void)st;
+    struct fx f;
+    fx_init(&f, NULL);
+    fx_passive_established(&f);
+    assert_int_equal(tt_tcp_renege(f.t), 0); /* nothing held */
+    data_at(&f, 10, 10, 0);
+    expect_ack(&f, 0);
+    assert_int_equal(tt_tcp_renege(f.t), 10);
+    data_at(&f, 0, 10, 0);
+    expect_ack(&f, 10); /* not 20: bytes 10..19 were dropped */
+    data_at(&f, 10, 10, TT_TCP_PSH);
+    struct fx_seg *g = fx_pop(&f);
+    fx_expect(g, TT_TCP_ACK, f.pack, f.pseq + 20);
+    read_all(&f, 0, 20);
+    tt_tcp_close(f.t, f.now);
+    tt_tcp_close(f.l, f.now);
+    fx_fini(&f);
+}
+
 /* Linux's delayed ACK: 16 quick ACKs, then one ACK per two full segments,
  * and a lone segment waits 40 ms. */
 static void test_delayed_ack(void **st)
@@ -292,9 +315,13 @@ int main(void)
 {
     fill();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ooo_overlaps), cmocka_unit_test(test_ooo_fin_and_window),
-        cmocka_unit_test(test_delayed_ack),  cmocka_unit_test(test_window_update_sws),
-        cmocka_unit_test(test_keepalive),    cmocka_unit_test(test_urgent_receive),
+        cmocka_unit_test(test_ooo_overlaps),
+        cmocka_unit_test(test_ooo_fin_and_window),
+        cmocka_unit_test(test_renege),
+        cmocka_unit_test(test_delayed_ack),
+        cmocka_unit_test(test_window_update_sws),
+        cmocka_unit_test(test_keepalive),
+        cmocka_unit_test(test_urgent_receive),
         cmocka_unit_test(test_urgent_send),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

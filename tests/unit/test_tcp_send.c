@@ -338,6 +338,9 @@ static void test_fast_retransmit_newreno(void **st)
     struct fx f;
     fx_init(&f, NULL);
     fx_active_established(&f);
+    /* Reno's numbers (RFC 5681 ssthresh = FlightSize / 2); CUBIC's β is
+     * tested in test_tcp_cc.c. */
+    assert_int_equal(tt_tcp_setopt(f.t, TT_TCP_OPT_CONGESTION, TT_TCP_CC_RENO), 0);
     tt_tcp_setopt(f.t, TT_TCP_OPT_SNDBUF, 200000);
     tt_tcp_setopt(f.t, TT_TCP_OPT_NODELAY, 1);
     assert_int_equal(tt_tcp_send(f.t, pattern, 14600, f.now), 14600);

@@ -208,6 +208,55 @@ static const char *order_words(enum close_order o)
     }
 }
 
+/* Did `side` ever reach ESTABLISHED? */
+static int established(const struct tt_ladder *l, int side)
+{
+    for (size_t i = 0; i < l->nev; i++)
+        if (l->ev[i].kind == TT_LEV_STATE && l->ev[i].side == side &&
+            l->ev[i].new_state == TT_LS_ESTABLISHED)
+            return 1;
+    return 0;
+}
+
+/* SYNs `side` sent, and how many of them reached the other side. */
+static size_t syns(const struct tt_ladder *l, int side, size_t *arrived)
+{
+    size_t n = 0;
+    *arrived = 0;
+    for (size_t i = 0; i < l->nseg; i++)
+        if (l->seg[i].from == side && (l->seg[i].h.flags & TT_TCP_SYN)) {
+            n++;
+            *arrived += l->seg[i].t_recv != TT_TIME_NEVER;
+        }
+    return n;
+}
+
+static const char *times(size_t n)
+{
+    return n == 1 ? "once" : n == 2 ? "twice" : NULL;
+}
+
+/* The handshake never completed: who tried what, and who gave up why. */
+static void no_connection(const struct demo *d, const char *total, FILE *out)
+{
+    size_t c_arr, s_arr, c_syn = syns(&d->lad, TT_LADDER_CLIENT, &c_arr),
+                         s_syn = syns(&d->lad, TT_LADDER_SERVER, &s_arr);
+    char cn[24], sn[24];
+    snprintf(cn, sizeof cn, "%zu times", c_syn);
+    snprintf(sn, sizeof sn, "%zu times", s_syn);
+    fprintf(out, "\n  no connection: the client sent its SYN %s", times(c_syn) ? times(c_syn) : cn);
+    if (s_syn)
+        fprintf(out, ", the server answered %s\n  and %s of its SYN,ACKs reached the client",
+                times(s_syn) ? times(s_syn) : sn, s_arr ? "some" : "none");
+    else
+        fprintf(out, " and no SYN,ACK came back");
+    int err = d->c ? tt_tcp_error(d->c) : 0;
+    if (err)
+        fprintf(out, ";\n  the client gave up after %s: %s\n", total, tt_strerror(err));
+    else
+        fprintf(out, ";\n  the demo stopped after %s with the client still trying\n", total);
+}
+
 static void summary(const struct demo *d, FILE *out)
 {
     struct tt_ladder_stats st;
@@ -216,12 +265,56 @@ static void summary(const struct demo *d, FILE *out)
     tt__ladder_fmt_dur(st.handshake, hs, sizeof(hs));
     tt__ladder_fmt_dur(d->rtt, rtt, sizeof(rtt));
     tt__ladder_fmt_dur(st.t_last - st.t_first, total, sizeof(total));
-    fprintf(out, "\n  handshake %s \u00b7 request %zu B, reply %zu B \u00b7 RTT %s\n", hs, d->s_got,
-            d->c_got, rtt);
+    int connected = established(&d->lad, TT_LADDER_CLIENT);
+    if (connected)
+        fprintf(out, "\n  handshake %s \u00b7 request %zu B, reply %zu B \u00b7 RTT %s\n", hs,
+                d->s_got, d->c_got, rtt);
+    else
+        no_connection(d, total, out);
     fprintf(out, "  %zu segments, %zu retransmitted, %zu lost \u00b7 %s on the virtual clock\n",
             st.segs[0] + st.segs[1], st.rexmits[0] + st.rexmits[1], st.lost[0] + st.lost[1], total);
-    fprintf(out, "  %s\n", order_words(d->o.order));
+    if (connected)
+        fprintf(out, "  %s\n", order_words(d->o.order));
 }
+
+static const char DEMO_HELP[] =
+    "usage: tether demo [--bytes N] [--server-closes-first | --simultaneous-close |\n"
+    "                   --half-close | --reset] [--simultaneous-open] [--loss P]\n"
+    "                   [--seed S] [--rtt MS] [--svg FILE] [--pcap FILE] [--explain]\n"
+    "                   [--absolute] [--color | --no-color]\n"
+    "\n"
+    "Two tether stacks in one process, client 192.0.2.1 and server 192.0.2.2 on an\n"
+    "in-memory link with a virtual clock: the client connects to port 80, sends a\n"
+    "request, the server answers, the connection closes; then the ladder diagram and a\n"
+    "summary. The same options give the same output, byte for byte.\n"
+    "\n"
+    "What happens:\n"
+    "  --bytes N              the client sends N bytes (1..100000000) instead of its\n"
+    "                         small HTTP request\n"
+    "  --server-closes-first  the server closes after its reply (it waits in TIME-WAIT)\n"
+    "  --simultaneous-close   both close at the same instant\n"
+    "  --half-close           the client shuts down its sending side after the request\n"
+    "                         and still reads the reply\n"
+    "  --reset                the client aborts with an RST instead of closing\n"
+    "  (default: the client closes first once it has the reply)\n"
+    "  --simultaneous-open    both ends connect to each other at once (no listener;\n"
+    "                         client port 40112, RFC 9293 section 3.5 figure 7)\n"
+    "\n"
+    "The link:\n"
+    "  --loss P               each frame is lost with probability P, 0 <= P < 1, in each\n"
+    "                         direction (default 0)\n"
+    "  --seed S               seeds the losses and the stacks' secrets (ISNs, ports);\n"
+    "                         default 1\n"
+    "  --rtt MS               round-trip time in ms, 0..10000 (default 10)\n"
+    "\n"
+    "Output:\n"
+    "  --svg FILE             also write the ladder as a self-contained SVG\n"
+    "  --pcap FILE            capture the client's end of the link (classic pcap)\n"
+    "  --explain              a plain-language sentence under each row\n"
+    "  --absolute             raw sequence numbers instead of relative ones\n"
+    "  --color, --no-color    ANSI colours on or off (default: on when stdout is a\n"
+    "                         terminal)\n"
+    "  --help, -h             this text\n";
 
 static int parse_args(int argc, char **argv, struct demo_opts *o)
 {
@@ -300,11 +393,7 @@ int tt_cmd_demo(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            printf("usage: tether demo [--bytes N] [--server-closes-first | --simultaneous-close "
-                   "| --half-close | --reset]\n"
-                   "                   [--simultaneous-open] [--loss P --seed S] [--rtt MS] "
-                   "[--svg FILE] [--pcap FILE]\n"
-                   "                   [--explain] [--absolute] [--color | --no-color]\n");
+            fputs(DEMO_HELP, stdout);
             return TT_CLI_EXIT_OK;
         }
     struct demo *d = calloc(1, sizeof(*d));

@@ -33,11 +33,29 @@ struct drill_opts {
     int pass, fail, skip;
 };
 
-static int usage(void)
+static void usage(FILE *f)
 {
-    fprintf(stderr, "usage: tether drill [--verbose] [--pcap FILE] [--table] [-D NAME=VALUE] "
-                    "[--seed N] [--OPTION=VALUE] SCRIPT|DIR...\n");
-    return TT_CLI_EXIT_USAGE;
+    fprintf(f,
+            "usage: tether drill [--verbose] [--pcap FILE] [--table] [-D NAME=VALUE] [--seed N]\n"
+            "                    [--OPTION=VALUE] SCRIPT|DIR...\n"
+            "\n"
+            "Run packetdrill scripts, each against a fresh tether stack on a virtual clock\n"
+            "(docs/conformance.md). A DIR runs every *.pkt under it, in name order.\n"
+            "\n"
+            "  --verbose, -v     print each event as it runs\n"
+            "  --pcap FILE       record the run as a classic pcap (one script only)\n"
+            "  --table           one line per script: RESULT<TAB>script<TAB>reason, then totals\n"
+            "  -D NAME=VALUE     a define: VALUE replaces NAME where it appears as a word\n"
+            "  --seed N          the stack secret (ISNs and ports replay; default 1)\n"
+            "  --OPTION=VALUE    a script option, as if the script had the line:\n"
+            "                    --tolerance_usecs=N (4000), --tolerance_percent=N (12.5),\n"
+            "                    --tcp_ts_tick_usecs=N, --tcp_ts_ecr_scaled, --strict_segments,\n"
+            "                    --mss=N, --local_ip=A.B.C.D (192.0.2.2),\n"
+            "                    --remote_ip=A.B.C.D (192.0.2.1), --ip_version=ipv4,\n"
+            "                    --bind_port=N (8080), --connect_port=N (8080)\n"
+            "  --help, -h        this text\n"
+            "\n"
+            "Exit status: 0 when every script passes, 1 otherwise, 2 for a usage error.\n");
 }
 
 static void table_row(const char *status, const char *path, const char *reason)
@@ -148,7 +166,7 @@ static int parse_args(struct drill_opts *o, int argc, char **argv, int *first)
         const char *a = argv[i];
         unsigned long v;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            usage();
+            usage(stdout);
             return 1;
         } else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
             o->cfg.verbose = stdout;

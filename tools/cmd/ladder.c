@@ -14,10 +14,21 @@
 
 static int usage(FILE *f)
 {
-    fprintf(f, "usage: tether ladder FILE.pcap [--conn N | --port P] [--svg FILE] [--absolute] "
+    fprintf(f, "usage: tether ladder FILE [--conn N | --port P] [--svg FILE] [--absolute] "
                "[--explain]\n"
-               "Draw one TCP connection of a capture (Ethernet, raw IP or Linux cooked) as a\n"
-               "ladder diagram; states are inferred from the packets.\n");
+               "\n"
+               "Draw one TCP connection of a capture as a ladder diagram; each side's states\n"
+               "are inferred from the packets (and marked so). FILE is a pcap or pcapng capture\n"
+               "(Ethernet, raw IP, Linux cooked SLL or SLL2 as `tcpdump -i any` writes).\n"
+               "\n"
+               "  --conn N      the Nth connection of the file, in order of first packet\n"
+               "  --port P      the connection with port P at either end\n"
+               "                (with neither, the file must hold one connection; otherwise\n"
+               "                the connections are listed)\n"
+               "  --svg FILE    also write the ladder as a self-contained SVG\n"
+               "  --absolute    raw sequence numbers instead of relative ones\n"
+               "  --explain     a plain-language sentence under each row\n"
+               "  --help, -h    this text\n");
     return f == stdout ? TT_CLI_EXIT_OK : TT_CLI_EXIT_USAGE;
 }
 

@@ -266,7 +266,7 @@ static bool opt_equal(const struct tt_drill_opt *w, const struct tt_drill_opt *g
         }
         return true;
     case TT_DRILL_OPT_TS:
-        (void)ts_vals; /* TS val is checked by the runner (tick rule); ecr never */
+        (void)ts_vals; /* TS val and ecr are checked by the runner (check_ts) */
         return true;
     case TT_DRILL_OPT_FO:
     case TT_DRILL_OPT_FOEXP:

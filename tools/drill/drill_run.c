@@ -247,7 +247,19 @@ static void apply_sysctl(struct tt_drill_runner *r, struct tt_config *c, const c
     } else if (n >= 1 && strcmp(name, "tcp_syncookies") == 0) {
         c->tcp.syncookies = (uint8_t)a, state = "applied";
     } else if (n >= 1 && strcmp(name, "tcp_challenge_ack_limit") == 0) {
-        c->tcp.challenge_ack_limit = (uint32_t)a, state = "applied";
+        /* Linux 6.x's default INT_MAX means no stack-wide limit: tether's 0. */
+        c->tcp.challenge_ack_limit = a >= 2147483647 ? 0 : (uint32_t)a, state = "applied";
+    } else if (strcmp(name, "tcp_congestion_control") == 0) {
+        char cc[32] = "";
+        int id = sscanf(value, "%31s", cc) == 1 ? tt_tcp_cc_by_name(cc) : TT_EINVAL;
+        if (id > 0)
+            c->tcp.congestion_control = (uint8_t)id, state = "applied";
+        else
+            state = "ignored (no such module in tether)";
+    } else if (n >= 1 && strcmp(name, "tcp_min_snd_mss") == 0) {
+        c->tcp.min_snd_mss = (uint16_t)a, state = "applied";
+    } else if (n >= 1 && strcmp(name, "tcp_invalid_ratelimit") == 0) {
+        c->tcp.invalid_ratelimit = TT_MSEC(a), state = "applied";
     }
     tt__drill_note(r, "sysctl %s=%s: %s", name, value, state);
 }
@@ -412,6 +424,13 @@ static bool check_ts(struct tt_drill_runner *r, const struct tt_drill_event *ev,
         if (w->opts[i].kind != TT_DRILL_OPT_TS || g->opts[i].kind != TT_DRILL_OPT_TS)
             continue;
         uint32_t sv = w->opts[i].v1, lv = g->opts[i].v1;
+        /* The echo is the remote's TS val, which the script injects as
+         * written: it must come back as written (packetdrill's "bad outbound
+         * TCP timestamp ecr"). */
+        if (!r->cfg.ts_ecr_scaled && w->opts[i].v2 != g->opts[i].v2)
+            return tt__drill_fail(r, ev->line, TT_DRILL_FAIL,
+                                  "TS ecr %" PRIu32 " expected, %" PRIu32 " sent", w->opts[i].v2,
+                                  g->opts[i].v2);
         if (r->cfg.ts_tick_usecs > 0 && r->nts > 0) {
             /* Script vals advance one per tick like the live ones (README: TS mapping). */
             int64_t expect = (int64_t)r->ts_live[0] + ((int64_t)sv - (int64_t)r->ts_script[0]);

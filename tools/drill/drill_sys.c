@@ -45,6 +45,7 @@ static const struct {
     {"TCP_KEEPCNT", 6},
     {"TCP_SYNCNT", 7},
     {"TCP_LINGER2", 8},
+    {"TCP_CONGESTION", 13},
     {"TCP_USER_TIMEOUT", 18},
     {"IP_TOS", 1},
     {"IP_MTU_DISCOVER", 10},
@@ -463,13 +464,14 @@ static int map_opt(int64_t level, int64_t name)
         int64_t level, name;
         int opt;
     } map[] = {
-        {1, 2, TT_TCP_OPT_REUSEADDR}, {1, 9, TT_TCP_OPT_KEEPALIVE},
-        {1, 7, TT_TCP_OPT_SNDBUF},    {1, 8, TT_TCP_OPT_RCVBUF},
-        {1, 13, TT_TCP_OPT_LINGER},   {6, 1, TT_TCP_OPT_NODELAY},
-        {6, 2, TT_TCP_OPT_MAXSEG},    {6, 4, TT_TCP_OPT_KEEPIDLE},
-        {6, 5, TT_TCP_OPT_KEEPINTVL}, {6, 6, TT_TCP_OPT_KEEPCNT},
-        {6, 8, TT_TCP_OPT_LINGER2},   {6, 18, TT_TCP_OPT_USER_TIMEOUT},
-        {0, 1, 0} /* IP_TOS */,       {0, 10, 0} /* IP_MTU_DISCOVER */,
+        {1, 2, TT_TCP_OPT_REUSEADDR},     {1, 9, TT_TCP_OPT_KEEPALIVE},
+        {1, 7, TT_TCP_OPT_SNDBUF},        {1, 8, TT_TCP_OPT_RCVBUF},
+        {1, 13, TT_TCP_OPT_LINGER},       {6, 1, TT_TCP_OPT_NODELAY},
+        {6, 2, TT_TCP_OPT_MAXSEG},        {6, 4, TT_TCP_OPT_KEEPIDLE},
+        {6, 5, TT_TCP_OPT_KEEPINTVL},     {6, 6, TT_TCP_OPT_KEEPCNT},
+        {6, 8, TT_TCP_OPT_LINGER2},       {6, 18, TT_TCP_OPT_USER_TIMEOUT},
+        {6, 13, TT_TCP_OPT_CONGESTION},   {0, 1, 0} /* IP_TOS */,
+        {0, 10, 0} /* IP_MTU_DISCOVER */,
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (map[i].level == level && map[i].name == name)
@@ -503,6 +505,11 @@ static enum call_status sys_setsockopt(struct call *c)
                 return CALL_ERROR;
         }
         v = onoff ? linger : -1;
+    } else if (opt == TT_TCP_OPT_CONGESTION && a->kind == TT_DRILL_ARG_STRING) {
+        /* TCP_CONGESTION takes the module's name; Linux answers ENOENT for
+         * one it does not have. */
+        int id = tt_tcp_cc_by_name(a->text);
+        return result(c, id < 0 ? TT_ENOENT : tt_tcp_setopt(f->t, TT_TCP_OPT_CONGESTION, id));
     } else if (!eval_int(c, a, &v)) {
         return CALL_ERROR;
     }
@@ -519,7 +526,21 @@ static enum call_status sys_getsockopt(struct call *c)
 {
     struct tt_drill_fd *f = arg_fd(c, 0, TT_DRILL_FD_TCP);
     int64_t level, name, want;
-    if (f == NULL || !arg_int(c, 1, &level) || !arg_int(c, 2, &name) || !arg_int(c, 3, &want))
+    if (f == NULL || !arg_int(c, 1, &level) || !arg_int(c, 2, &name))
+        return CALL_ERROR;
+    if (map_opt(level, name) == TT_TCP_OPT_CONGESTION && c->sc->nargs > 3 &&
+        c->sc->args[3]->kind == TT_DRILL_ARG_STRING) {
+        int v = 0;
+        tt_tcp_getopt(f->t, TT_TCP_OPT_CONGESTION, &v);
+        const char *got = tt_tcp_cc_name(v);
+        if (got == NULL || strcmp(got, c->sc->args[3]->text) != 0) {
+            tt__drill_fail(c->r, c->ev->line, TT_DRILL_FAIL, "getsockopt: \"%s\" expected, \"%s\"",
+                           c->sc->args[3]->text, got ? got : "?");
+            return CALL_ERROR;
+        }
+        return result(c, 0);
+    }
+    if (!arg_int(c, 3, &want))
         return CALL_ERROR;
     int v = 0;
     if (level == 1 && name == 4) { /* SO_ERROR */

@@ -336,16 +336,18 @@ int tt_ladder_parse_ip(const uint8_t *ip, size_t len, struct tt_trace_seg *out)
         return -1;
     size_t ihl = (size_t)(ip[0] & 0x0f) * 4;
     size_t tot = rd16(ip + 2);
-    if (ihl < 20 || tot < ihl || tot > len || ip[9] != 6)
+    if (ihl < 20 || tot < ihl || ihl > len || ip[9] != 6)
         return -1;
     if ((rd16(ip + 6) & 0x1fff) != 0 || (rd16(ip + 6) & 0x2000))
         return -1; /* a fragment: not drawn */
     const uint8_t *t = ip + ihl;
     size_t tlen = tot - ihl;
-    if (tlen < 20)
+    if (tlen < 20 || len - ihl < 20)
         return -1;
     size_t doff = (size_t)(t[12] >> 4) * 4;
-    if (doff < 20 || doff > tlen)
+    /* A capture may keep only the first bytes of a packet (its snaplen): the
+     * headers must be there; the payload length comes from the IP header. */
+    if (doff < 20 || doff > tlen || doff > len - ihl)
         return -1;
     out->saddr = rd32(ip + 12);
     out->daddr = rd32(ip + 16);

@@ -97,6 +97,7 @@ struct tt_ladder {
     enum tt_rexmit_cause pending_cause[2]; /* from TCP_RETRANSMIT, for the next SEND */
     int inferred;                          /* states were inferred from packets (pcap) */
     int truncated;                         /* malloc failed: events are missing */
+    size_t cut_at; /* pcap: the file is cut short (or damaged) at this byte offset; 0: whole */
 };
 
 void tt_ladder_init(struct tt_ladder *l);
@@ -147,8 +148,11 @@ int tt_ladder_parse_frame(const uint8_t *frame, size_t len, enum tt_framing fram
                           struct tt_trace_seg *out);
 
 /*
- * Load one TCP connection from a pcap file (Ethernet, raw IP, Linux cooked),
- * inferring each side's states from the packets (l->inferred is set). With
+ * Load one TCP connection from a capture (classic pcap or pcapng; Ethernet,
+ * raw IP, Linux cooked SLL or SLL2, BSD loopback; VLAN tags, IPv4 options and
+ * packets other than IPv4 TCP are passed over), inferring each side's states
+ * from the packets (l->inferred is set). A file cut short keeps what it holds:
+ * the cut is reported on `msgs` and in l->cut_at. With
  * conn (1-based, in order of first packet) or port (either end) non-zero,
  * pick that connection; with neither, the file must hold exactly one. 0, or
  * TT_EINVAL when no single connection matches (the list of connections is

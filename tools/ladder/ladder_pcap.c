@@ -207,8 +207,11 @@ static void print_conns(FILE *f, const struct conn *c, size_t nc)
     }
 }
 
-/* Read every IPv4 TCP packet of the file. */
-static int read_packets(const char *path, struct pkt **out, size_t *n)
+/* Read every IPv4 TCP packet of the file (other packets are skipped). A
+ * file cut short (or corrupt past some point) keeps what came before: *cut
+ * is then the byte offset of the record that could not be read, and
+ * *records the number read before it. */
+static int read_packets(const char *path, struct pkt **out, size_t *n, size_t *cut, size_t *records)
 {
     struct tt_pcap_reader *r;
     int rc = tt_pcap_reader_open(path, &r);
@@ -217,6 +220,7 @@ static int read_packets(const char *path, struct pkt **out, size_t *n)
     struct pkt *v = NULL;
     size_t cap = 0, len = 0;
     struct tt_pcap_frame f;
+    *cut = 0;
     while ((rc = tt_pcap_read(r, &f)) == 1) {
         struct tt_trace_seg h;
         if (f.ethertype != 0x0800 || !f.l3 || tt_ladder_parse_ip(f.l3, f.l3_len, &h) != 0)
@@ -233,6 +237,11 @@ static int read_packets(const char *path, struct pkt **out, size_t *n)
         v[len].ts = f.ts;
         v[len++].h = h;
     }
+    if (rc == TT_EPROTO) {
+        *cut = tt_pcap_reader_offset(r);
+        rc = 0;
+    }
+    *records = tt_pcap_reader_records(r);
     tt_pcap_reader_close(r);
     if (rc < 0) {
         free(v);
@@ -274,10 +283,17 @@ int tt_ladder_load_pcap(const char *path, unsigned conn, unsigned port, struct t
                         FILE *msgs)
 {
     struct pkt *p;
-    size_t n;
-    int rc = read_packets(path, &p, &n);
+    size_t n, cut, records;
+    int rc = read_packets(path, &p, &n, &cut, &records);
     if (rc != 0)
         return rc;
+    if (cut) {
+        fprintf(msgs,
+                "tether ladder: %s is cut short (or damaged) at byte %zu, in record %zu; "
+                "drawing the %zu records before it\n",
+                path, cut, records + 1, records);
+        l->cut_at = cut;
+    }
     struct conn *c;
     size_t nc = find_conns(p, n, &c), pick = nc, matches = 0;
     for (size_t i = 0; i < nc; i++) {

@@ -2,7 +2,8 @@
 /*
  * The terminal ladder, 80 columns:
  *
- *   cols 0-8    time in ms since the first event
+ *   cols 0-8    time in ms since the first event (wider when a time needs
+ *               more than 9 columns: every line then moves right by as much)
  *   cols 10-22  the client's state changes
  *   col  24     the client's lifeline
  *   cols 25-64  arrows and their labels
@@ -40,6 +41,15 @@ struct cell {
 
 struct line {
     struct cell c[W];
+    char time[24]; /* the time column, drawn by emit() in the pen's width */
+};
+
+/* Where and how lines are written: the stream, colours on or off, and the
+ * columns the time needs beyond TIME_W. */
+struct pen {
+    FILE *out;
+    int color;
+    int extra;
 };
 
 static void clear(struct line *ln)
@@ -49,6 +59,7 @@ static void clear(struct line *ln)
         ln->c[i].s[1] = 0;
         ln->c[i].color = C_NONE;
     }
+    ln->time[0] = 0;
 }
 
 /* Put a UTF-8 string at `col`; returns the column after it. */
@@ -88,14 +99,26 @@ static void lifelines(struct line *ln, const char *glyph)
     put(ln, RL, glyph, C_DIM);
 }
 
-static void emit(const struct line *ln, int color, FILE *out)
+static void emit(const struct line *ln, const struct pen *pn)
 {
-    int last = W - 1;
+    FILE *out = pn->out;
+    int last = W - 1, first = 0;
     while (last >= 0 && ln->c[last].s[0] == ' ' && ln->c[last].s[1] == 0)
         last--;
+    if (ln->time[0]) {
+        int pad = TIME_W + pn->extra - (int)strlen(ln->time);
+        fprintf(out, "%*s", pad > 0 ? pad : 0, "");
+        if (pn->color)
+            fprintf(out, "\033[%sm%s\033[0m", sgr[C_DIM], ln->time);
+        else
+            fputs(ln->time, out);
+        first = TIME_W;
+    } else if (last >= 0) {
+        fprintf(out, "%*s", pn->extra, "");
+    }
     unsigned char cur = C_NONE;
-    for (int i = 0; i <= last; i++) {
-        if (color && ln->c[i].color != cur) {
+    for (int i = first; i <= last; i++) {
+        if (pn->color && ln->c[i].color != cur) {
             if (cur != C_NONE)
                 fputs("\033[0m", out);
             if (ln->c[i].color != C_NONE)
@@ -104,16 +127,14 @@ static void emit(const struct line *ln, int color, FILE *out)
         }
         fputs(ln->c[i].s, out);
     }
-    if (color && cur != C_NONE)
+    if (pn->color && cur != C_NONE)
         fputs("\033[0m", out);
     fputc('\n', out);
 }
 
 static void put_time(struct line *ln, tt_time t, tt_time t0)
 {
-    char b[32];
-    tt__ladder_fmt_ms(t, t0, b, sizeof(b));
-    put_right(ln, TIME_W - 1, b, C_DIM);
+    tt__ladder_fmt_ms(t, t0, ln->time, sizeof(ln->time));
 }
 
 static void put_states(struct line *ln, const enum tt_ladder_state st[2])
@@ -125,8 +146,7 @@ static void put_states(struct line *ln, const enum tt_ladder_state st[2])
 }
 
 /* Word-wrap `text` into lines of `width` columns under the arrows. */
-static void wrapped(const char *text, int width, int right, enum color color, int use_color,
-                    FILE *out)
+static void wrapped(const char *text, int width, int right, enum color color, const struct pen *pn)
 {
     const char *p = text;
     while (*p) {
@@ -152,7 +172,7 @@ static void wrapped(const char *text, int width, int right, enum color color, in
             put_right(&ln, RL - 3, buf, color);
         else
             put(&ln, LL + 3, buf, color);
-        emit(&ln, use_color, out);
+        emit(&ln, pn);
         p += n;
         while (*p == ' ')
             p++;
@@ -190,7 +210,7 @@ static void draw_arrow(struct line *ln, const struct tt_ladder_seg *s, const cha
 }
 
 static void seg_row(const struct tt_ladder *l, const struct tt_ladder_opts *o,
-                    const struct tt_ladder_row *r, tt_time t0, FILE *out)
+                    const struct tt_ladder_row *r, tt_time t0, const struct pen *pn)
 {
     const struct tt_ladder_seg *s = &l->seg[r->seg];
     char main_buf[160], sub_buf[160];
@@ -201,12 +221,12 @@ static void seg_row(const struct tt_ladder *l, const struct tt_ladder_opts *o,
     put_states(&ln, r->st);
     lifelines(&ln, "\u2502");
     draw_arrow(&ln, s, main_buf);
-    emit(&ln, o->color, out);
+    emit(&ln, pn);
     if (sub_buf[0])
-        wrapped(sub_buf, SUB_W - 2, s->from == TT_LADDER_SERVER, C_DIM, o->color, out);
+        wrapped(sub_buf, SUB_W - 2, s->from == TT_LADDER_SERVER, C_DIM, pn);
 }
 
-static void run_row(const struct tt_ladder_row *r, tt_time t0, int use_color, FILE *out)
+static void run_row(const struct tt_ladder_row *r, tt_time t0, const struct pen *pn)
 {
     static const char *const arrow[2] = {"\u25b6", "\u25c0"};
     char parts[4][64], text[200], d[32];
@@ -231,7 +251,7 @@ static void run_row(const struct tt_ladder_row *r, tt_time t0, int use_color, FI
     char framed[240];
     snprintf(framed, sizeof(framed), "\u2026 %s \u2026", text);
     put(&ln, (LL + RL + 1) / 2 - (int)tt__ladder_utf8_width(framed) / 2, framed, C_HEAD);
-    emit(&ln, use_color, out);
+    emit(&ln, pn);
     clear(&ln);
     put_time(&ln, r->t_end, t0);
     lifelines(&ln, "\u2502");
@@ -239,10 +259,10 @@ static void run_row(const struct tt_ladder_row *r, tt_time t0, int use_color, FI
     snprintf(framed, sizeof(framed), "(%zu segments, %s)",
              r->run_data[0] + r->run_data[1] + r->run_acks[0] + r->run_acks[1], d);
     put(&ln, (LL + RL + 1) / 2 - (int)tt__ladder_utf8_width(framed) / 2, framed, C_DIM);
-    emit(&ln, use_color, out);
+    emit(&ln, pn);
 }
 
-static void gap_row(const struct tt_ladder_row *r, int use_color, FILE *out)
+static void gap_row(const struct tt_ladder_row *r, const struct pen *pn)
 {
     char d[32], text[64];
     tt__ladder_fmt_dur(r->t_end - r->t, d, sizeof(d));
@@ -251,10 +271,10 @@ static void gap_row(const struct tt_ladder_row *r, int use_color, FILE *out)
     clear(&ln);
     lifelines(&ln, "\u250a");
     put(&ln, (LL + RL + 1) / 2 - (int)tt__ladder_utf8_width(text) / 2, text, C_DIM);
-    emit(&ln, use_color, out);
+    emit(&ln, pn);
 }
 
-static void header(const struct tt_ladder *l, int use_color, FILE *out)
+static void header(const struct tt_ladder *l, const struct pen *pn)
 {
     char ep[64], b[96];
     struct line ln;
@@ -266,21 +286,21 @@ static void header(const struct tt_ladder *l, int use_color, FILE *out)
     tt__ladder_endpoint(l, TT_LADDER_SERVER, ep, sizeof(ep));
     snprintf(b, sizeof(b), "server %s", ep);
     put_right(&ln, W - 1, b, C_HEAD);
-    emit(&ln, use_color, out);
+    emit(&ln, pn);
     if (l->inferred) {
         clear(&ln);
         put(&ln, LL + 3, "(states inferred from the packets)", C_DIM);
-        emit(&ln, use_color, out);
+        emit(&ln, pn);
     }
     enum tt_ladder_state init[2];
     tt__ladder_initial(l, init);
     clear(&ln);
     put_states(&ln, init);
     lifelines(&ln, "\u2502");
-    emit(&ln, use_color, out);
+    emit(&ln, pn);
 }
 
-static void legend(const struct tt_ladder *l, int use_color, FILE *out)
+static void legend(const struct tt_ladder *l, const struct pen *pn)
 {
     int lost = 0, rex = 0;
     for (size_t i = 0; i < l->nseg; i++) {
@@ -295,13 +315,38 @@ static void legend(const struct tt_ladder *l, int use_color, FILE *out)
             : lost      ? "\u2715 lost on the link"
                         : "\u21bb retransmission, with its cause",
             C_DIM);
-        emit(&ln, use_color, out);
+        emit(&ln, pn);
     }
     if (l->truncated) {
         clear(&ln);
         put(&ln, 2, "(out of memory: some events are missing)", C_LOST);
-        emit(&ln, use_color, out);
+        emit(&ln, pn);
     }
+    if (l->cut_at) {
+        char b[96];
+        snprintf(b, sizeof b, "(the capture is cut short at byte %zu: what follows is missing)",
+                 l->cut_at);
+        clear(&ln);
+        put(&ln, 2, b, C_LOST);
+        emit(&ln, pn);
+    }
+}
+
+/* Columns the longest time of the rows needs beyond TIME_W (a run row also
+ * shows its end time). */
+static int time_extra(const struct tt_ladder_row *rows, size_t n, tt_time t0)
+{
+    char b[24];
+    int w = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].kind == TT_LROW_GAP)
+            continue;
+        tt__ladder_fmt_ms(rows[i].kind == TT_LROW_RUN ? rows[i].t_end : rows[i].t, t0, b,
+                          sizeof(b));
+        if ((int)strlen(b) > w)
+            w = (int)strlen(b);
+    }
+    return w > TIME_W ? w - TIME_W : 0;
 }
 
 int tt_ladder_render_text(const struct tt_ladder *l, const struct tt_ladder_opts *o, FILE *out)
@@ -312,36 +357,37 @@ int tt_ladder_render_text(const struct tt_ladder *l, const struct tt_ladder_opts
     if (tt__ladder_begin(l, &o, &def, &rows, &n) != 0)
         return TT_ENOMEM;
     tt_time t0 = tt__ladder_t0(l);
-    header(l, o->color, out);
+    struct pen pn = {out, o->color, time_extra(rows, n, t0)};
+    header(l, &pn);
     for (size_t i = 0; i < n; i++) {
         const struct tt_ladder_row *r = &rows[i];
         struct line ln;
         switch (r->kind) {
         case TT_LROW_SEG:
-            seg_row(l, o, r, t0, out);
+            seg_row(l, o, r, t0, &pn);
             break;
         case TT_LROW_STATE:
             clear(&ln);
             put_time(&ln, r->t, t0);
             put_states(&ln, r->st);
             lifelines(&ln, "\u2502");
-            emit(&ln, o->color, out);
+            emit(&ln, &pn);
             break;
         case TT_LROW_RUN:
-            run_row(r, t0, o->color, out);
+            run_row(r, t0, &pn);
             break;
         case TT_LROW_GAP:
-            gap_row(r, o->color, out);
+            gap_row(r, &pn);
             break;
         }
         if (o->explain) {
             char sentence[400];
             tt__ladder_explain(l, o, rows, i, sentence, sizeof(sentence));
             if (sentence[0])
-                wrapped(sentence, SUB_W, 0, C_DIM, o->color, out);
+                wrapped(sentence, SUB_W, 0, C_DIM, &pn);
         }
     }
-    legend(l, o->color, out);
+    legend(l, &pn);
     free(rows);
     return ferror(out) ? TT_ENOSPC : 0;
 }

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * HyStart++ (RFC 9406), CUBIC's slow start (RFC 9438 §4.10 SHOULD): leave
+ * slow start when the least RTT of a round rises by a threshold over the
+ * last round's, first into Conservative Slow Start (CSS, a quarter of the
+ * growth) for up to CSS_ROUNDS rounds, back to slow start if the RTT falls
+ * again, else into congestion avoidance with ssthresh = cwnd.
+ *
+ * Chosen over Linux's HyStart (ACK trains plus delay, the default of Linux's
+ * CUBIC): HyStart++ is the one standardised (RFC 9438 names it, Windows
+ * ships it), it needs only RTT samples (no ACK-spacing measurement, which a
+ * host that batches its input or runs on a virtual clock cannot take
+ * faithfully), and its delay test is Linux's own delay test. Off
+ * (cfg.tcp.hystart = TT_TCP_HYSTART_OFF) it is RFC 5681 slow start.
+ *
+ * Used for the initial slow start only (§4.3 SHOULD): once ssthresh is set
+ * the slow start ends there anyway. RTT samples come from timestamps on
+ * every ACK; without timestamps a round seldom has N_RTT_SAMPLE of them,
+ * and slow start then ends as RFC 5681's does.
+ */
+#include "tcp/tcp_int.h"
+
+/* RFC 9406 §4.3 constants (RECOMMENDED values). */
+#define MIN_RTT_THRESH 4000u  /* µs */
+#define MAX_RTT_THRESH 16000u /* µs */
+#define MIN_RTT_DIVISOR 8u
+#define N_RTT_SAMPLE 8u
+#define CSS_GROWTH_DIVISOR 4u
+#define CSS_ROUNDS 5u
+
+void tt__hyspp_init(struct tt_tcp *t)
+{
+    struct tt__cc_cubic *c = &t->ccs.cubic;
+    if (t->s->cfg.tcp.hystart != TT_TCP_HYSTART_PP || t->ssthresh != UINT32_MAX || c->epoch_start) {
+        tt__hyspp_done(t);
+        return;
+    }
+    c->hs = (struct tt__hyspp){.end = t->snd_nxt}; /* windowEnd = SND.NXT */
+    c->hs.last_min = c->hs.cur_min = c->hs.base_min = UINT32_MAX;
+    c->hs_samples = 0;
+    c->hs_css_rounds = 0;
+    c->hs_state = TT__HS_SS;
+}
+
+void tt__hyspp_done(struct tt_tcp *t)
+{
+    struct tt__cc_cubic *c = &t->ccs.cubic;
+    c->hs_state = TT__HS_DONE;
+    c->epoch_start = 0;
+    c->ca = (struct tt__cubic_ca){0};
+}
+
+/* §4.2: when windowEnd is acknowledged a round ends. */
+static void round_end(struct tt_tcp *t)
+{
+    struct tt__cc_cubic *c = &t->ccs.cubic;
+    c->hs.end = t->snd_nxt;
+    c->hs.last_min = c->hs.cur_min;
+    c->hs.cur_min = UINT32_MAX;
+    c->hs_samples = 0;
+    if (c->hs_state == TT__HS_CSS && ++c->hs_css_rounds >= CSS_ROUNDS) {
+        /* CSS_ROUNDS complete: congestion avoidance. */
+        t->ssthresh = t->cwnd;
+        tt__hyspp_done(t);
+    }
+}
+
+/* Exit tests of §4.2 once the round has N_RTT_SAMPLE samples. */
+static void delay_test(struct tt_tcp *t)
+{
+    struct tt__cc_cubic *c = &t->ccs.cubic;
+    if (c->hs_samples < N_RTT_SAMPLE || c->hs.cur_min == UINT32_MAX)
+        return;
+    if (c->hs_state == TT__HS_CSS) {
+        if (c->hs.cur_min < c->hs.base_min) {
+            /* The RTT fell again: the exit was spurious, resume slow start. */
+            c->hs.base_min = UINT32_MAX;
+            c->hs_state = TT__HS_SS;
+        }
+        return;
+    }
+    if (c->hs.last_min == UINT32_MAX)
+        return;
+    uint32_t thresh = c->hs.last_min / MIN_RTT_DIVISOR;
+    thresh = thresh > MAX_RTT_THRESH ? MAX_RTT_THRESH : thresh;
+    thresh = thresh < MIN_RTT_THRESH ? MIN_RTT_THRESH : thresh;
+    if (c->hs.cur_min >= c->hs.last_min + thresh) {
+        c->hs.base_min = c->hs.cur_min;
+        c->hs_state = TT__HS_CSS;
+        c->hs_css_rounds = 0; /* this partial round counts towards CSS_ROUNDS */
+    }
+}
+
+/*
+ * One ACK in slow start: track the round's least RTT, run the tests, and
+ * return how many of the acknowledged bytes slow start may add to cwnd:
+ * all of them in slow start (L = infinity: Linux applies no per-ACK cap
+ * either, conformance README 1d.14; cfg.tcp.hystart_limit sets L in
+ * segments), a quarter in CSS.
+ */
+uint32_t tt__hyspp_ack(struct tt_tcp *t, const struct tt__cc_ack *a)
+{
+    struct tt__cc_cubic *c = &t->ccs.cubic;
+    uint32_t n = a->acked;
+    if (c->hs_state == TT__HS_DONE)
+        return n;
+    if (tt_seq_ge(t->snd_una, c->hs.end))
+        round_end(t);
+    if (c->hs_state == TT__HS_DONE)
+        return n;
+    /* The growth is decided before the tests, as in §4.2's order: the ACK
+     * that ends slow start still grows cwnd as slow start does. */
+    int css = c->hs_state == TT__HS_CSS;
+    if (a->rtt) {
+        if (a->rtt < c->hs.cur_min)
+            c->hs.cur_min = a->rtt;
+        if (c->hs_samples < UINT8_MAX)
+            c->hs_samples++;
+    }
+    delay_test(t);
+    uint32_t l = t->s->cfg.tcp.hystart_limit;
+    if (l && n > l * tt__tcp_mss(t))
+        n = l * tt__tcp_mss(t);
+    if (!css)
+        return n;
+    /* CSS growth: min(N, L * SMSS) / CSS_GROWTH_DIVISOR; the remainder is
+     * kept so that small ACKs still add up. */
+    c->hs.acc += n;
+    n = c->hs.acc / CSS_GROWTH_DIVISOR;
+    c->hs.acc -= n * CSS_GROWTH_DIVISOR;
+    return n;
+}
