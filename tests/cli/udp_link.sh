@@ -4,7 +4,8 @@
 # on 127.0.0.1; no root, no device): `serve --http` and `get` (a 3 MB file
 # by SHA-256, a 404's exit status 4), `serve --echo` and `connect` (stdin
 # echoed back, half-close at end of input, exit 0), SIGINT's clean end
-# (serve exits 0 with its report), and --pcap readable by `tether ladder`.
+# (serve exits 0 with its report), --pcap readable by `tether ladder`, and
+# connect --listen against connect (both ways, half-close; refused: exit 3).
 # Usage: udp_link.sh /path/to/tether
 set -u
 TETHER=${1:?usage: $0 /path/to/tether}
@@ -55,5 +56,34 @@ rc=$?
 kill -INT "$epid"
 wait "$epid"
 
+# connect --listen against connect: data both ways at once, each side's FIN
+# at the end of its input (half-close), both exit 0 with the other's bytes.
+head -c 100000 /dev/urandom >"$dir/a.in"
+head -c 150000 /dev/urandom >"$dir/b.in"
+timeout 60 "$TETHER" connect --listen 5000 --udp "$p3:127.0.0.1:$p4" --addr 192.0.2.2/24 \
+    <"$dir/a.in" >"$dir/a.out" 2>"$dir/a.err" &
+lpid=$!
+pids+=($lpid)
+sleep 0.3
+timeout 60 "$TETHER" connect 192.0.2.2:5000 --udp "$p4:127.0.0.1:$p3" --addr 192.0.2.1/24 \
+    <"$dir/b.in" >"$dir/b.out" 2>"$dir/b.err"
+rc=$?
+wait "$lpid"
+lrc=$?
+[ "$rc" -eq 0 ] && [ "$lrc" -eq 0 ] && cmp -s "$dir/a.in" "$dir/b.out" &&
+    cmp -s "$dir/b.in" "$dir/a.out" ||
+    { echo "FAIL: connect --listen: exits $lrc/$rc or bytes differ"; cat "$dir/a.err" "$dir/b.err"; fail=1; }
+# Nobody listening: the handshake is refused, exit 3.
+timeout 60 "$TETHER" serve --udp "$p3:127.0.0.1:$p4" --addr 192.0.2.2/24 >/dev/null 2>&1 &
+rpid=$!
+pids+=($rpid)
+timeout 60 "$TETHER" connect 192.0.2.2:5001 --udp "$p4:127.0.0.1:$p3" --addr 192.0.2.1/24 \
+    </dev/null >/dev/null 2>"$dir/r.err"
+rc=$?
+[ "$rc" -eq 3 ] && grep -q "refused" "$dir/r.err" ||
+    { echo "FAIL: refused: exit $rc, want 3"; cat "$dir/r.err"; fail=1; }
+kill -INT "$rpid"
+wait "$rpid"
+
 [ "$fail" -eq 0 ] || exit 1
-echo "PASS: udp_link (get 3 MB, 404, echo 200 kB, clean SIGINT)"
+echo "PASS: udp_link (get 3 MB, 404, echo 200 kB, clean SIGINT, connect --listen both ways, refused)"
