@@ -70,8 +70,10 @@ bench:
 	cmake --build build-bench -j $(JOBS)
 	@for b in build-bench/bench/bench_*; do [ -x "$$b" ] && "$$b"; done
 
+# PREFIX=/some/where installs there instead of the configured prefix
+# (/usr/local); DESTDIR=/stage puts everything under /stage (for packaging).
 install: build
-	cmake --install $(BUILD)
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) $(if $(PREFIX),--prefix "$(PREFIX)")
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) $(TEST_BUILD)-gcc $(FUZZ_BUILD) build-bench
