@@ -7,7 +7,7 @@ TEST_BUILD ?= build-test
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build test fuzz demo bench install clean deps soak
+.PHONY: all build test fuzz demo bench bench-instr bench-build install clean deps soak
 
 all: build
 
@@ -64,11 +64,19 @@ fuzz:
 demo: build
 	$(BUILD)/tether demo
 
-bench:
+# Benchmarks (bench/run.sh lists them with their sizes): `make bench` times
+# them; `make bench-instr` counts instructions under callgrind (the figures
+# of record), at shorter sizes, when valgrind is installed.
+bench: bench-build
+	bench/run.sh build-bench
+
+bench-instr: bench-build
+	bench/run.sh --instr build-bench
+
+bench-build:
 	@scripts/deps.sh build
 	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTETHER_TESTS=OFF
 	cmake --build build-bench -j $(JOBS)
-	@for b in build-bench/bench/bench_*; do [ -x "$$b" ] && "$$b"; done
 
 # PREFIX=/some/where installs there instead of the configured prefix
 # (/usr/local); DESTDIR=/stage puts everything under /stage (for packaging).

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Bulk TCP throughput between two stacks on the virtual clock over a clean
- * memlink (100 µs one-way, no loss), both directions at once, 4 MiB buffers.
- * The figure is CPU time, not virtual time: how many MiB per second of CPU
- * each direction moves through both stacks (sender and receiver, the sim and
- * the copies in and out included), and how many segments per CPU second the
- * two stacks emit. Median of 5 runs. Prints one JSON line.
+ * memlink (100 µs one-way, no loss), both directions at once, with send and
+ * receive buffers (so the window) of --buf bytes (4 MiB). The figure is CPU
+ * time, not virtual time: how many MiB per second of CPU each direction moves
+ * through both stacks (sender and receiver, the sim and the copies in and out
+ * included), and how many segments per CPU second the two stacks emit; the
+ * median of --runs runs (5) of --bytes per direction (32 MiB). Under callgrind
+ * (bench/run.sh --instr) one run, and the instructions per byte delivered
+ * (both directions, both stacks, everything included). Prints one JSON line.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -18,8 +21,6 @@
 #include "bench.h"
 #include "sim.h"
 
-#define RUNS 5
-#define BYTES (32ull << 20) /* per direction per run */
 #define PORT 5001
 #define CHUNK 65536
 
@@ -28,6 +29,7 @@ struct end {
     uint64_t sent, rcvd;
 };
 
+static uint64_t BYTES = 32ull << 20, BUF = 4 << 20, RUNS = 5; /* the options */
 static uint8_t out_buf[CHUNK], in_buf[CHUNK];
 
 static void pump(struct end *e, tt_time now)
@@ -51,12 +53,16 @@ static int done(const struct end *e)
 
 static void big_bufs(struct tt_tcp *t)
 {
-    tt_tcp_setopt(t, TT_TCP_OPT_SNDBUF, 4 << 20);
-    tt_tcp_setopt(t, TT_TCP_OPT_RCVBUF, 4 << 20);
+    tt_tcp_setopt(t, TT_TCP_OPT_SNDBUF, (int)BUF);
+    tt_tcp_setopt(t, TT_TCP_OPT_RCVBUF, (int)BUF);
 }
 
-/* One run: returns CPU seconds, and the segments both stacks sent. */
-static double run(uint64_t seed, uint64_t *segs)
+static double segs_per_s[99]; /* per run */
+static int nrun;
+
+/* One run: returns CPU seconds and the instructions it took (-1 outside
+ * callgrind); notes the segments both stacks sent per CPU second. */
+static double run(uint64_t seed, double *instr)
 {
     struct tt_memlink_config lc;
     tt_memlink_config_default(&lc);
@@ -79,6 +85,7 @@ static double run(uint64_t seed, uint64_t *segs)
         if (tt_sim_step(p.sim) == TT_TIME_NEVER)
             exit(1);
     uint64_t segs0 = tt_stack_counters(p.a)->tcp_out_segs + tt_stack_counters(p.b)->tcp_out_segs;
+    bench_instr_begin();
     double t0 = bench_cpu_now();
     tt_time limit = tt_sim_now(p.sim) + TT_SEC(3600);
     while (!done(e)) {
@@ -92,26 +99,31 @@ static double run(uint64_t seed, uint64_t *segs)
         }
     }
     double cpu = bench_cpu_now() - t0;
-    *segs = tt_stack_counters(p.a)->tcp_out_segs + tt_stack_counters(p.b)->tcp_out_segs - segs0;
+    *instr = bench_instr_end();
+    uint64_t segs =
+        tt_stack_counters(p.a)->tcp_out_segs + tt_stack_counters(p.b)->tcp_out_segs - segs0;
+    segs_per_s[nrun++] = (double)segs / cpu;
     tt_sim_pair_destroy(&p);
     return cpu;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    const struct bench_opt opts[] = {
+        {"bytes", &BYTES, NULL}, {"buf", &BUF, NULL}, {"runs", &RUNS, NULL}, {NULL, NULL, NULL}};
+    bench_options(argc, argv, opts);
+    if (BYTES == 0 || BUF < 4096 || BUF > (1u << 30))
+        bench_die("bad options");
     for (size_t i = 0; i < CHUNK; i++)
         out_buf[i] = (uint8_t)(i * 131 + 7);
-    double cpu[RUNS], segs_s[RUNS];
-    for (int i = 0; i < RUNS; i++) {
-        uint64_t segs;
-        cpu[i] = run((uint64_t)i + 1, &segs);
-        segs_s[i] = (double)segs / cpu[i];
-    }
-    double med = bench_median(cpu, RUNS), med_segs = bench_median(segs_s, RUNS);
+    double instr = -1, med = bench_runs(RUNS, run, &instr);
+    double med_segs = bench_median(segs_per_s, nrun);
     double mib = (double)BYTES / (1 << 20);
-    printf("{\"bench\":\"tcp_xfer\",\"bytes_per_direction\":%llu,\"runs\":%d,"
+    printf("{\"bench\":\"tcp_xfer\",\"bytes_per_direction\":%llu,\"buf\":%llu,\"runs\":%d,"
            "\"cpu_s_median\":%.4f,\"mib_per_cpu_s_per_direction\":%.1f,"
-           "\"segments_per_cpu_s\":%.0f}\n",
-           (unsigned long long)BYTES, RUNS, med, mib / med, med_segs);
+           "\"segments_per_cpu_s\":%.0f",
+           (unsigned long long)BYTES, (unsigned long long)BUF, nrun, med, mib / med, med_segs);
+    bench_print_instr("instr_per_byte", instr, 2.0 * (double)BYTES);
+    printf("}\n");
     return 0;
 }

@@ -79,6 +79,9 @@ struct tt_tcp_config {
                                       writer then gets TT_EAGAIN, a segment is dropped */
     uint32_t ofo_max;              /* 0 = the receive buffer: bytes of out-of-order pieces
                                       (2 KiB chunks, at least 8) one connection may hold */
+    uint32_t chunk_cache;          /* 1024: emptied 2 KiB send/receive chunks the stack keeps
+                                      for reuse instead of freeing them (2 MiB), never more than
+                                      its queues hold, so with every queue empty none; 0 = off */
     uint32_t isn_test;             /* 0 = RFC 6528 ISNs; else every ISN is this value (tests of
                                       sequence-number wrap only: never in production) */
 };

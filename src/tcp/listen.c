@@ -17,7 +17,7 @@
 static uint64_t req_hash(const struct tt_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
                          uint16_t rport)
 {
-    return tt__hash_tuple(tt__tcpm(s)->hkey, laddr, lport, raddr, rport);
+    return tt__tcp_tuple_hash(s, laddr, lport, raddr, rport);
 }
 
 #define HN_REQ(n) ((struct tt__synreq *)((char *)(n)-offsetof(struct tt__synreq, hn)))
@@ -43,6 +43,8 @@ struct tt__synreq *tt__synreq_lookup(struct tt_stack *s, uint32_t laddr, uint16_
  */
 static void req_trace_state(struct tt_stack *s, uint32_t id, int os, int ns, tt_time now)
 {
+    if (!s->trace_fn)
+        return;
     struct tt_trace_event ev;
     tt__tcb_event(&ev, TT_TRACE_TCP_STATE, NULL, id, now);
     ev.old_state = os;

@@ -55,6 +55,8 @@ int tt__tcb_set_state(struct tt_tcp *t, enum tt_tcp_state ns, tt_time now)
         m->st.time_wait--;
     if (ns == TT_TIME_WAIT)
         m->st.time_wait++;
+    if (!t->s->trace_fn)
+        return 0; /* no hook: no event to build */
     struct tt_trace_event ev;
     tt__tcb_event(&ev, TT_TRACE_TCP_STATE, t, t->id, now);
     ev.old_state = (int)os;
@@ -76,6 +78,8 @@ void tt__tcb_event(struct tt_trace_event *ev, enum tt_trace_kind kind, const str
 
 static void trace_life(struct tt_tcp *t, enum tt_trace_kind kind, int err, tt_time now)
 {
+    if (!t->s->trace_fn)
+        return;
     struct tt_trace_event ev;
     tt__tcb_event(&ev, kind, t, t->id, now);
     ev.err = err;
@@ -143,10 +147,30 @@ struct tt_tcp *tt__tcb_new(struct tt_stack *s, uint32_t id, tt_time now)
     return t;
 }
 
-static uint64_t tuple_hash(const struct tt_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                           uint16_t rport)
+/*
+ * A segment's tuple is looked up in the connection table, then the SYN queue,
+ * then inserted: the last tuple hashed is remembered, so each segment's
+ * 4-tuple is hashed once.
+ */
+uint64_t tt__tcp_tuple_hash(const struct tt_stack *s, uint32_t laddr, uint16_t lport,
+                            uint32_t raddr, uint16_t rport)
 {
-    return tt__hash_tuple(tt__tcpm(s)->hkey, laddr, lport, raddr, rport);
+    struct tt__tcp *m = tt__tcpm(s);
+    struct tt__tuple_memo *c = &m->hmemo;
+    if (c->valid && c->laddr == laddr && c->raddr == raddr && c->lport == lport &&
+        c->rport == rport)
+        return c->hash;
+    c->hash = tt__hash_tuple_table(m->hkey, laddr, lport, raddr, rport);
+    c->laddr = laddr, c->raddr = raddr, c->lport = lport, c->rport = rport;
+    c->valid = 1;
+    return c->hash;
+}
+
+/* Listeners are keyed by the local port alone (not remembered: the segment's
+ * own tuple is wanted next). */
+static uint64_t port_hash(const struct tt_stack *s, uint16_t lport)
+{
+    return tt__hash_tuple_table(tt__tcpm(s)->hkey, 0, lport, 0, 0);
 }
 
 /* Grow a table when it is fuller than one entry per bucket. Failure to grow
@@ -168,12 +192,13 @@ void tt__tcb_hash(struct tt_tcp *t)
     struct tt__tcp *m = tt__tcpm(t->s);
     if (t->state == TT_LISTEN) {
         maybe_grow(t->s, &m->listeners);
-        tt__htable_insert(&m->listeners, &t->hn, tuple_hash(t->s, 0, t->lport, 0, 0));
+        tt__htable_insert(&m->listeners, &t->hn, port_hash(t->s, t->lport));
         t->listening_hashed = 1;
         return;
     }
     maybe_grow(t->s, &m->conns);
-    tt__htable_insert(&m->conns, &t->hn, tuple_hash(t->s, t->laddr, t->lport, t->raddr, t->rport));
+    tt__htable_insert(&m->conns, &t->hn,
+                      tt__tcp_tuple_hash(t->s, t->laddr, t->lport, t->raddr, t->rport));
     t->hashed = 1;
 }
 
@@ -193,7 +218,7 @@ struct tt_tcp *tt__tcb_lookup(struct tt_stack *s, uint32_t laddr, uint16_t lport
                               uint16_t rport)
 {
     struct tt__tcp *m = tt__tcpm(s);
-    uint64_t h = tuple_hash(s, laddr, lport, raddr, rport);
+    uint64_t h = tt__tcp_tuple_hash(s, laddr, lport, raddr, rport);
     for (struct tt__hnode *n = tt__htable_first(&m->conns, h); n; n = tt__htable_next(n, h)) {
         struct tt_tcp *t = HN_TCB(n);
         if (t->laddr == laddr && t->lport == lport && t->raddr == raddr && t->rport == rport)
@@ -206,7 +231,7 @@ struct tt_tcp *tt__tcb_lookup(struct tt_stack *s, uint32_t laddr, uint16_t lport
 struct tt_tcp *tt__listener_lookup(struct tt_stack *s, uint32_t laddr, uint16_t lport)
 {
     struct tt__tcp *m = tt__tcpm(s);
-    uint64_t h = tuple_hash(s, 0, lport, 0, 0);
+    uint64_t h = port_hash(s, lport);
     struct tt_tcp *any = NULL;
     for (struct tt__hnode *n = tt__htable_first(&m->listeners, h); n; n = tt__htable_next(n, h)) {
         struct tt_tcp *t = HN_TCB(n);

@@ -45,6 +45,7 @@ void tt__tcp_fini(struct tt_stack *s)
         if (t->state == TT_LISTEN)
             tt__listen_free_quiet(t);
     tt__tcb_free_all(s);
+    tt__bufq_cache_free(s);
     tt__free(s, m->conns.bucket, m->conns.nbuckets * sizeof *m->conns.bucket);
     tt__free(s, m->listeners.bucket, m->listeners.nbuckets * sizeof *m->listeners.bucket);
     tt__free(s, m->synq.bucket, m->synq.nbuckets * sizeof *m->synq.bucket);

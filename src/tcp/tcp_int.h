@@ -47,22 +47,31 @@ struct tt__chunk {
 };
 
 /* Bytes in a chain of chunks; chunks come from tt__alloc on demand and go back
- * as soon as they are consumed, so an empty queue holds no memory. */
+ * as soon as they are consumed, so an empty queue holds no memory. A read
+ * cursor remembers the chunk where the last tt__bufq_copy ended, so that
+ * reading the queue front to back (segments sent one after another) costs
+ * O(bytes read), not O(offset) per read. */
 struct tt__bufq {
     struct tt__chunk *head, *tail;
-    size_t head_off; /* bytes already consumed in head */
-    size_t tail_len; /* bytes used in tail */
-    size_t len;      /* bytes queued */
+    struct tt__chunk *cur; /* chunk of the last read's end, or NULL */
+    size_t len;            /* bytes queued */
+    uint32_t cur_pos;      /* position of cur's first byte, counted from head's */
+    uint16_t head_off;     /* bytes already consumed in head (< TT__CHUNK_DATA) */
+    uint16_t tail_len;     /* bytes used in tail (<= TT__CHUNK_DATA) */
 };
 
 /* Append up to n bytes; returns the count taken (short when memory runs out
  * or the stack-wide buffer limit, cfg.tcp.mem_max, is reached). */
 size_t tt__bufq_append(struct tt_stack *s, struct tt__bufq *q, const void *src, size_t n);
-/* Copy n bytes starting `off` bytes into the queue (off + n <= len). */
-void tt__bufq_copy(const struct tt__bufq *q, size_t off, void *dst, size_t n);
+/* Copy n bytes starting `off` bytes into the queue (off + n <= len). Any
+ * offset works (retransmissions); reading on from where the last copy ended,
+ * or from a later offset, walks no chunk twice. */
+void tt__bufq_copy(struct tt__bufq *q, size_t off, void *dst, size_t n);
 /* Consume n bytes (n <= len) from the front, freeing emptied chunks. */
 void tt__bufq_drop(struct tt_stack *s, struct tt__bufq *q, size_t n);
 void tt__bufq_clear(struct tt_stack *s, struct tt__bufq *q);
+/* Free the chunks kept for reuse (stack teardown). */
+void tt__bufq_cache_free(struct tt_stack *s);
 
 /* ---- out-of-order queue (rcv.c) ---- */
 
@@ -392,6 +401,14 @@ struct tt__synreq {
 };
 
 /* Per-stack TCP state (stack->tcp). */
+/* The last 4-tuple hashed for the tables, and its hash (tcb.c). */
+struct tt__tuple_memo {
+    uint64_t hash;
+    uint32_t laddr, raddr;
+    uint16_t lport, rport;
+    int valid;
+};
+
 struct tt__tcp {
     struct tt__htable conns;     /* full control blocks by 4-tuple */
     struct tt__htable listeners; /* listeners by local port */
@@ -400,6 +417,10 @@ struct tt__tcp {
     struct tt_tcp *all;  /* every control block */
     struct tt_tcp *reap; /* closed and unowned, freed at the end of the entry */
     uint64_t hkey[2];    /* hash-table key, derived from the stack secret */
+    struct tt__tuple_memo hmemo;
+    struct tt__chunk *chunk_free; /* emptied chunks kept for reuse (bufq.c) */
+    uint32_t chunk_nfree;         /* chunks in chunk_free */
+    uint32_t chunks_used;         /* chunks the byte queues hold */
     uint32_t next_id;
     uint32_t next_ephemeral; /* RFC 6056 algorithm 3 "next_ephemeral" */
     uint32_t synq_total;
@@ -430,6 +451,10 @@ struct tt__seg {
 };
 
 /* ---- tcb.c ---- */
+/* The hash-table hash of a 4-tuple (SipHash-1-3 under hkey), remembered for
+ * the next call with the same tuple. */
+uint64_t tt__tcp_tuple_hash(const struct tt_stack *s, uint32_t laddr, uint16_t lport,
+                            uint32_t raddr, uint16_t rport);
 /* A new CLOSED control block; id 0 = the next serial. NULL when out of memory
  * or past max_connections. */
 struct tt_tcp *tt__tcb_new(struct tt_stack *s, uint32_t id, tt_time now);

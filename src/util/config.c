@@ -37,6 +37,7 @@ void tt_config_default(struct tt_config *cfg)
     t->rmem_max = 6291456;
     t->wmem_default = 16384;
     t->wmem_max = 4194304;
+    t->chunk_cache = 1024;
     t->init_cwnd = 10;
     t->congestion_control = TT_TCP_CC_CUBIC;
     t->cubic_beta = 717;

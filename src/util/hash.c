@@ -88,3 +88,10 @@ uint64_t tt__hash_tuple(const uint64_t key[2], uint32_t laddr, uint16_t lport, u
     b[11] = (uint8_t)rport;
     return tt__siphash(key, b, sizeof b);
 }
+
+uint64_t tt__hash_tuple_table(const uint64_t key[2], uint32_t laddr, uint16_t lport, uint32_t raddr,
+                              uint16_t rport)
+{
+    return tt__siphash13_12(key, (uint64_t)laddr | (uint64_t)raddr << 32,
+                            (uint32_t)lport | (uint32_t)rport << 16);
+}

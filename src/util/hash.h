@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * An intrusive chained hash table. The owner embeds a struct tt__hnode in each
- * object, computes the hash (tt__hash_tuple for TCP 4-tuples: SipHash keyed by
- * the stack secret, so crafted tuples cannot pile into one bucket) and gives
+ * object, computes the hash (tt__hash_tuple_table for TCP 4-tuples: SipHash-1-3
+ * keyed by the stack secret, so crafted tuples cannot pile into one bucket) and gives
  * the bucket array (a power of two, owner-allocated), so this file allocates
  * nothing. Lookups walk one chain comparing the stored 64-bit hash first.
  */
@@ -39,8 +39,13 @@ struct tt__hnode *tt__htable_next(const struct tt__hnode *n, uint64_t hash);
  * previous array, for the owner to free. */
 struct tt__hnode **tt__htable_rehash(struct tt__htable *t, struct tt__hnode **buckets, size_t n);
 
-/* SipHash-2-4 of a TCP/IPv4 4-tuple under `key`. */
+/* SipHash-2-4 of a TCP/IPv4 4-tuple under `key` (ISNs, ephemeral ports). */
 uint64_t tt__hash_tuple(const uint64_t key[2], uint32_t laddr, uint16_t lport, uint32_t raddr,
                         uint16_t rport);
+
+/* The hash tables' hash of a 4-tuple: SipHash-1-3 under `key` of the 12 bytes
+ * laddr, raddr, lport, rport, each little-endian. */
+uint64_t tt__hash_tuple_table(const uint64_t key[2], uint32_t laddr, uint16_t lport, uint32_t raddr,
+                              uint16_t rport);
 
 #endif

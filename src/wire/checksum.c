@@ -4,12 +4,11 @@
  *
  * Speed comes from RFC 1071 §2: the one's-complement sum is independent of
  * byte order (§2(B)) and may be computed in wider words and folded at the end
- * (§2(C), "parallel summation"). We load 64 bits at a time in host order,
- * accumulate their two 32-bit halves into 64-bit accumulators (no carries are
- * ever lost: each add is below 2^33, and we fold long before 2^31 adds), fold
- * to 16 bits, and swap the two bytes on a little-endian host to obtain the
- * sum of big-endian words. All of this is arithmetic modulo 0xffff, which is
- * what the one's-complement sum is.
+ * (§2(C), "parallel summation"). We load 32 bits at a time in host order,
+ * accumulate them into 64-bit accumulators (no carries are ever lost: each
+ * add is below 2^32, and we fold long before 2^32 adds), fold to 16 bits, and swap the two bytes on
+ * a little-endian host to obtain the sum of big-endian words. All of this is arithmetic modulo
+ * 0xffff, which is what the one's-complement sum is.
  */
 #include <string.h>
 
@@ -40,32 +39,27 @@ static int host_is_little_endian(void)
 }
 
 /* Sum of `len` bytes (len even or not: a trailing byte is summed as the low
- * byte in memory order) as host-order 16-bit words, folded to 16 bits. */
+ * byte in memory order) as host-order 16-bit words, folded to 16 bits. The
+ * main loop adds 32-bit words into a 64-bit sum, no carries to handle: the
+ * plain reduction loop that compilers vectorise (16 or 32 bytes per add, in
+ * several accumulators). 2^28 bytes at most per call: 2^26 adds below 2^32
+ * each cannot overflow 64 bits. */
 static uint32_t sum_host_order(const uint8_t *p, size_t len)
 {
-    uint64_t a0 = 0, a1 = 0;
+    uint64_t acc = 0;
+    size_t n = len / 4;
 
-    while (len >= 32) {
-        uint64_t w[4];
-        memcpy(w, p, sizeof w);
-        a0 += (w[0] & 0xffffffffu) + (w[0] >> 32);
-        a1 += (w[1] & 0xffffffffu) + (w[1] >> 32);
-        a0 += (w[2] & 0xffffffffu) + (w[2] >> 32);
-        a1 += (w[3] & 0xffffffffu) + (w[3] >> 32);
-        p += 32;
-        len -= 32;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t w;
+        memcpy(&w, p + 4 * i, sizeof w);
+        acc += w;
     }
-    while (len >= 8) {
-        uint64_t w;
-        memcpy(&w, p, sizeof w);
-        a0 += (w & 0xffffffffu) + (w >> 32);
-        p += 8;
-        len -= 8;
-    }
-    while (len >= 2) {
+    p += 4 * n;
+    len -= 4 * n;
+    if (len >= 2) {
         uint16_t w;
         memcpy(&w, p, sizeof w);
-        a1 += w;
+        acc += w;
         p += 2;
         len -= 2;
     }
@@ -74,9 +68,24 @@ static uint32_t sum_host_order(const uint8_t *p, size_t len)
         uint8_t last[2] = {p[0], 0};
         uint16_t w;
         memcpy(&w, last, sizeof w);
-        a1 += w;
+        acc += w;
     }
-    return fold64(a0 + a1);
+    return fold64(acc);
+}
+
+/* Host-order 16-bit sum to the big-endian one (RFC 1071 §2(B): swap once). */
+static uint32_t to_net_order(uint32_t s)
+{
+    return host_is_little_endian() ? ((s & 0xffu) << 8) | (s >> 8) : s;
+}
+
+uint16_t tt__cksum_hdr20(const void *hdr)
+{
+    /* Five 32-bit loads, no loop: the IPv4 header without options. */
+    uint32_t w[5];
+    memcpy(w, hdr, sizeof w);
+    uint64_t acc = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+    return (uint16_t)~to_net_order(fold64(acc));
 }
 
 uint32_t tt__cksum_add(uint32_t sum, const void *data, size_t len)
@@ -86,10 +95,7 @@ uint32_t tt__cksum_add(uint32_t sum, const void *data, size_t len)
 
     while (len > 0) {
         size_t n = len < TT_CKSUM_CHUNK ? len : TT_CKSUM_CHUNK;
-        uint32_t s = sum_host_order(p, n);
-        if (host_is_little_endian())
-            s = ((s & 0xffu) << 8) | (s >> 8); /* RFC 1071 §2(B): swap once */
-        acc += s;
+        acc += to_net_order(sum_host_order(p, n));
         p += n;
         len -= n;
     }

@@ -17,6 +17,9 @@ uint32_t tt__cksum_add(uint32_t sum, const void *data, size_t len);
  * (host order). A buffer that includes a correct checksum folds to 0. */
 uint16_t tt__cksum_fold(uint32_t sum);
 
+/* tt__cksum(hdr, 20), for the IPv4 header without options: straight-line. */
+uint16_t tt__cksum_hdr20(const void *hdr);
+
 /* tt__cksum_fold(tt__cksum_add(0, data, len)). */
 uint16_t tt__cksum(const void *data, size_t len);
 

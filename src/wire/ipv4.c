@@ -85,7 +85,7 @@ int tt__ipv4_parse(const uint8_t *buf, size_t len, struct tt_ipv4_hdr *h, enum t
     /* RFC 1122 §3.2.1.2: a host MUST verify the header checksum on every
      * received datagram and silently discard it when bad. A correct header,
      * checksum included, sums to 0xffff and folds to zero. */
-    if (tt__cksum(buf, (size_t)hlen) != 0) {
+    if ((hlen == TT_IPV4_HLEN ? tt__cksum_hdr20(buf) : tt__cksum(buf, (size_t)hlen)) != 0) {
         *why = TT_DROP_IP_BAD_CHECKSUM;
         return TT_EINVAL;
     }
@@ -125,6 +125,6 @@ int tt__ipv4_emit(const struct tt_ipv4_hdr *h, uint8_t *buf, size_t cap)
     tt__wr16(buf + 10, 0);
     tt__wr32(buf + 12, h->src);
     tt__wr32(buf + 16, h->dst);
-    tt__wr16(buf + 10, tt__cksum(buf, TT_IPV4_HLEN));
+    tt__wr16(buf + 10, tt__cksum_hdr20(buf));
     return TT_IPV4_HLEN;
 }

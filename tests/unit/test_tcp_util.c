@@ -164,12 +164,117 @@ static void test_bufq_model(void **st)
     fx_fini(&f);
 }
 
+/*
+ * The read cursor: a sender's pattern of reads, segment after segment from
+ * where the last one ended, mixed with retransmissions from any earlier
+ * offset, drops from the head (ACKs: inside a chunk, whole chunks, the
+ * cursor's own chunk), appends, and reads that end on a chunk boundary. Every
+ * read is checked against the flat model.
+ */
+static void test_bufq_cursor(void **st)
+{
+    (void)st;
+    struct fx f;
+    fx_init(&f, NULL);
+    struct tt__bufq q;
+    memset(&q, 0, sizeof q);
+    static uint8_t model[1 << 17], tmp[1 << 14];
+    size_t mlen = 0, rd = 0; /* rd: the next new byte to "send" */
+    struct tt_rng r;
+    tt_rng_seed(&r, 793);
+    uint8_t next = 0;
+    for (int step = 0; step < 20000; step++) {
+        unsigned op = tt_rng_below(&r, 10);
+        if (op < 2 && mlen < sizeof model - sizeof tmp) {
+            size_t n = tt_rng_below(&r, 6000);
+            for (size_t i = 0; i < n; i++)
+                tmp[i] = next++;
+            assert_int_equal(tt__bufq_append(f.s, &q, tmp, n), n);
+            memcpy(model + mlen, tmp, n);
+            mlen += n;
+        } else if (op < 6 && rd < mlen) {
+            /* The next segment: 1448 B, or up to the next chunk boundary. */
+            size_t n = tt_rng_below(&r, 2) ? 1448 : TT__CHUNK_DATA - (rd + 7) % TT__CHUNK_DATA;
+            if (n > mlen - rd)
+                n = mlen - rd;
+            tt__bufq_copy(&q, rd, tmp, n);
+            assert_memory_equal(tmp, model + rd, n);
+            rd += n;
+        } else if (op < 8 && rd) {
+            /* A retransmission from anywhere already sent. */
+            size_t off = tt_rng_below(&r, rd), n = tt_rng_below(&r, 3000);
+            if (n > mlen - off)
+                n = mlen - off;
+            tt__bufq_copy(&q, off, tmp, n);
+            assert_memory_equal(tmp, model + off, n);
+        } else {
+            /* An ACK: drop up to what was sent (sometimes all of it). */
+            size_t n = tt_rng_below(&r, 4) ? tt_rng_below(&r, rd + 1) : rd;
+            tt__bufq_drop(f.s, &q, n);
+            memmove(model, model + n, mlen - n);
+            mlen -= n;
+            rd -= n;
+        }
+        assert_int_equal(q.len, mlen);
+    }
+    tt__bufq_clear(f.s, &q);
+    assert_null(q.head);
+    assert_null(q.cur);
+    fx_fini(&f);
+}
+
+/*
+ * The chunk cache: emptied chunks are kept while other queues hold data, at
+ * most cfg.tcp.chunk_cache of them and never more than the queues hold, and
+ * all go back to the allocator when every queue is empty.
+ */
+static void test_bufq_chunk_cache(void **st)
+{
+    (void)st;
+    struct tt_config cfg;
+    fx_config(&cfg);
+    cfg.tcp.chunk_cache = 4;
+    struct fx f;
+    fx_init(&f, &cfg);
+    struct tt__bufq a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    static uint8_t data[10 * TT__CHUNK_DATA];
+    size_t base = tt_stack_mem_in_use(f.s), ch = sizeof(struct tt__chunk);
+    assert_int_equal(tt__bufq_append(f.s, &a, data, sizeof data), sizeof data);
+    assert_int_equal(tt__bufq_append(f.s, &b, data, 3 * TT__CHUNK_DATA), 3 * TT__CHUNK_DATA);
+    assert_int_equal(tt_stack_mem_in_use(f.s), base + 13 * ch);
+    /* a empties: 10 chunks freed, 3 kept (no more than b's 3). */
+    tt__bufq_clear(f.s, &a);
+    assert_int_equal(tt_stack_mem_in_use(f.s), base + 6 * ch);
+    /* Drawn back without the allocator. */
+    assert_int_equal(tt__bufq_append(f.s, &a, data, 3 * TT__CHUNK_DATA), 3 * TT__CHUNK_DATA);
+    assert_int_equal(tt_stack_mem_in_use(f.s), base + 6 * ch);
+    /* a at 6 chunks, b at 10, then a empties: the cap keeps 4 of its 6. */
+    assert_int_equal(tt__bufq_append(f.s, &a, data, 3 * TT__CHUNK_DATA), 3 * TT__CHUNK_DATA);
+    assert_int_equal(tt__bufq_append(f.s, &b, data, 7 * TT__CHUNK_DATA), 7 * TT__CHUNK_DATA);
+    tt__bufq_clear(f.s, &a);
+    assert_int_equal(tt_stack_mem_in_use(f.s), base + 14 * ch);
+    /* Every queue empty: nothing kept. */
+    tt__bufq_clear(f.s, &b);
+    assert_int_equal(tt_stack_mem_in_use(f.s), base);
+    /* chunk_cache 0: nothing is ever kept. */
+    f.s->cfg.tcp.chunk_cache = 0;
+    assert_int_equal(tt__bufq_append(f.s, &a, data, sizeof data), sizeof data);
+    assert_int_equal(tt__bufq_append(f.s, &b, data, 1), 1);
+    tt__bufq_clear(f.s, &a);
+    assert_int_equal(tt_stack_mem_in_use(f.s), base + ch);
+    tt__bufq_clear(f.s, &b);
+    assert_int_equal(tt_stack_mem_in_use(f.s), base);
+    fx_fini(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_timer_heap_model),
-        cmocka_unit_test(test_hash_table),
-        cmocka_unit_test(test_bufq_model),
+        cmocka_unit_test(test_timer_heap_model), cmocka_unit_test(test_hash_table),
+        cmocka_unit_test(test_bufq_model),       cmocka_unit_test(test_bufq_cursor),
+        cmocka_unit_test(test_bufq_chunk_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,6 +54,23 @@ static void test_ipv4_header_golden(void **state)
     assert_int_equal(tt__cksum(h, 20), 0); /* a correct header folds to 0 */
     h[10] = h[11] = 0;
     assert_int_equal(tt__cksum(h, 20), 0x0ad8);
+    assert_int_equal(tt__cksum_hdr20(h), 0x0ad8);
+}
+
+/* The 20-byte header path equals the general one, at any alignment. */
+static void test_hdr20_matches(void **state)
+{
+    uint8_t buf[20 + 8];
+    struct tt_rng r;
+
+    (void)state;
+    tt_rng_seed(&r, 791);
+    for (int i = 0; i < 5000; i++) {
+        for (size_t k = 0; k < sizeof buf; k++)
+            buf[k] = (uint8_t)tt_rng_next(&r);
+        size_t off = tt_rng_below(&r, 8);
+        assert_int_equal(tt__cksum_hdr20(buf + off), ref_cksum(buf + off, 20));
+    }
 }
 
 static void test_odd_lengths_and_edges(void **state)
@@ -256,15 +273,11 @@ static void test_incremental32_random(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rfc1071_example),
-        cmocka_unit_test(test_ipv4_header_golden),
-        cmocka_unit_test(test_odd_lengths_and_edges),
-        cmocka_unit_test(test_matches_reference),
-        cmocka_unit_test(test_chaining),
-        cmocka_unit_test(test_pseudo_header),
-        cmocka_unit_test(test_rfc1624_example),
-        cmocka_unit_test(test_incremental_random),
-        cmocka_unit_test(test_incremental32_random),
+        cmocka_unit_test(test_rfc1071_example),    cmocka_unit_test(test_hdr20_matches),
+        cmocka_unit_test(test_ipv4_header_golden), cmocka_unit_test(test_odd_lengths_and_edges),
+        cmocka_unit_test(test_matches_reference),  cmocka_unit_test(test_chaining),
+        cmocka_unit_test(test_pseudo_header),      cmocka_unit_test(test_rfc1624_example),
+        cmocka_unit_test(test_incremental_random), cmocka_unit_test(test_incremental32_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
