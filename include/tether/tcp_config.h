@@ -58,6 +58,8 @@ struct tt_tcp_config {
     uint8_t timestamps;            /* 1: offer timestamps (tcp_timestamps) */
     uint8_t window_scaling;        /* 1 (tcp_window_scaling) */
     uint8_t rfc1337;               /* 0: an RST in TIME-WAIT ends it (tcp_rfc1337) */
+    uint8_t ecn;                   /* 2: RFC 3168 ECN as Linux tcp_ecn: 0 off, 1 ask on
+                                      connect and accept, 2 accept when asked, never ask */
     uint32_t challenge_ack_limit;  /* 1000 per second stack-wide, the budget drawn at random in
                                       [limit/2, 3*limit/2) each second (tcp_challenge_ack_limit as
                                       Linux 4.7-5.x; 6.x disables it); 0 = no stack-wide limit */

@@ -197,7 +197,7 @@ void tt__ip_deliver(struct tt_stack *s, int iface, const struct tt_ipv4_hdr *h,
         return;
     case TT_IPPROTO_TCP:
         s->ctr.ip_in_delivers++;
-        tt__tcp_input(s, iface, h->src, h->dst, payload, plen, now);
+        tt__tcp_input(s, iface, h->src, h->dst, h->tos & 3u, payload, plen, now);
         return;
     default:
         /* RFC 1122 §3.2.2.1: a host SHOULD answer protocol unreachable. */

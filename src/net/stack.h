@@ -112,9 +112,10 @@ struct tt_icmp_err {
 
 int tt__tcp_init(struct tt_stack *s);
 void tt__tcp_fini(struct tt_stack *s);
-/* A TCP segment (header + payload, len bytes) for one of our addresses. */
-void tt__tcp_input(struct tt_stack *s, int iface, uint32_t src, uint32_t dst, const uint8_t *seg,
-                   size_t len, tt_time now);
+/* A TCP segment (header + payload, len bytes) for one of our addresses;
+ * ecn is the datagram's ECN field (RFC 3168 §5, the low bits of TOS). */
+void tt__tcp_input(struct tt_stack *s, int iface, uint32_t src, uint32_t dst, uint8_t ecn,
+                   const uint8_t *seg, size_t len, tt_time now);
 void tt__tcp_icmp_error(struct tt_stack *s, const struct tt_icmp_err *e, tt_time now);
 /* Run due TCP timers; return TCP's next deadline. */
 tt_time tt__tcp_poll(struct tt_stack *s, tt_time now);

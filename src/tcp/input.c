@@ -81,6 +81,7 @@ static void syn_sent(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
     t->irs = sg->seq;
     t->rcv_nxt = tt_seq_add(sg->seq, 1);
     take_syn_options(t, &sg->h);
+    tt__ecn_synack(t, &sg->h);
     /* Our SYN's window was offered from RCV.NXT = 0: move its right edge to
      * the real sequence space now that IRS is known. */
     uint32_t w0 = tt__tcp_rcv_space(t);
@@ -287,6 +288,7 @@ static int step5_ack(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
     }
     tt_seq una_before = t->snd_una;
     tt__tcp_ack_input(t, sg, now);
+    tt__ecn_ack(t, sg, now); /* RFC 3168 §6.1.2: ECE */
     if (tt_seq_gt(t->snd_una, una_before))
         t->soft_err = 0; /* data got through: an earlier ICMP is stale (Linux) */
     /* Window update (MUST-20): only from a segment newer than the last one used. */
@@ -426,6 +428,7 @@ void tt__tcp_input_tcb(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
         if (r == CONT) {
             accepted(t, sg, now);
             t->last_rcv = now;
+            tt__ecn_rcv(t, sg);                         /* RFC 3168 §6.1.3: CE, CWR */
             tt__tcp_rcv_urgent(t, sg);                  /* sixth */
             int fin_now = tt__tcp_rcv_text(t, sg, now); /* seventh */
             step8_fin(t, fin_now, now);

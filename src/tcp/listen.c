@@ -110,6 +110,7 @@ static void req_fill(struct tt_tcp *l, struct tt__synreq *r, struct tt__seg *sg,
     r->ts_recent = o->ts_val;
     r->ts_off = tt__tcp_ts_offset(s, r->laddr, r->lport, r->raddr, r->rport);
     r->sack_ok = c->sack && o->sack_ok;
+    r->ecn_ok = (uint8_t)tt__ecn_syn_ok(s, &sg->h);
     r->sent_at = now;
 }
 
@@ -206,6 +207,7 @@ static void cookie_send(struct tt_tcp *l, struct tt__seg *sg, tt_time now)
         r.ws_ok = r.sack_ok = 0;
         r.snd_ws = r.rcv_ws = 0;
     }
+    r.ecn_ok = 0; /* the cookie keeps no ECN bit (ecn.c) */
     s->ctr.tcp_syncookies_sent++;
     tt__tcb_trace_seg(s, TT_TRACE_TCP_SEG_IN, NULL, 0, sg->src, sg->dst, &sg->h, sg->dlen, 1, 0,
                       TT_REXMIT_NONE, now);
@@ -370,6 +372,7 @@ static struct tt_tcp *req_promote(struct tt__synreq *r, struct tt__seg *sg, int 
     c->ts_recent = r->ts_recent;
     c->ts_off = r->ts_off;
     c->sack_ok = r->sack_ok;
+    c->ecn = r->ecn_ok ? TT__ECN_OK : 0;
     c->peer_mss = r->peer_mss;
     c->adv_mss = r->adv_mss;
     c->user_mss = l->user_mss;

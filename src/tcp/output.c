@@ -18,7 +18,7 @@ uint32_t tt__tcp_ts_now(uint32_t off, tt_time now)
 /* Hand one header (+ payload from the scratch area) to IP, count and trace. */
 static void xmit_raw(struct tt_stack *s, const struct tt_tcp *t, uint32_t id, uint32_t laddr,
                      uint32_t raddr, const struct tt_tcp_hdr *h, uint32_t plen,
-                     enum tt_rexmit_cause cause, tt_time now)
+                     enum tt_rexmit_cause cause, uint8_t tos, tt_time now)
 {
     struct tt__tcp *m = tt__tcpm(s);
     int n = tt__tcp_emit(h, m->payload, plen, laddr, raddr, m->seg, sizeof m->seg);
@@ -38,6 +38,7 @@ static void xmit_raw(struct tt_stack *s, const struct tt_tcp *t, uint32_t id, ui
     o.src = laddr;
     o.dst = raddr;
     o.proto = TT_IPPROTO_TCP;
+    o.tos = tos;
     /* RFC 1191 path MTU discovery, as Linux does, but on a path below
      * cfg.pmtu_min (tcp.c frag_needed). */
     o.df = !(t && t->pmtu_nodf);
@@ -106,6 +107,8 @@ static void xmit(struct tt_tcp *t, uint8_t flags, tt_seq seq, size_t qoff, uint3
         h.opt.sack_ok = t->sack_ok;
         h.opt.has_ws = t->ws_ok;
         h.opt.ws = t->rcv_ws;
+        if (!(flags & TT_TCP_ACK))
+            h.flags |= tt__ecn_syn_flags(t, cause != TT_REXMIT_NONE);
     } else if (!(flags & TT_TCP_RST)) {
         h.wnd = tt__tcp_wnd_field(t);
     }
@@ -148,7 +151,8 @@ static void xmit(struct tt_tcp *t, uint8_t flags, tt_seq seq, size_t qoff, uint3
         if (t->quick)
             t->quick--;
     }
-    xmit_raw(s, t, t->id, t->laddr, t->raddr, &h, len, cause, now);
+    uint8_t tos = tt__ecn_out(t, &h, len, cause != TT_REXMIT_NONE); /* RFC 3168 */
+    xmit_raw(s, t, t->id, t->laddr, t->raddr, &h, len, cause, tos, now);
 }
 
 /*
@@ -241,7 +245,7 @@ void tt__tcp_reply_rst(struct tt_stack *s, const struct tt__seg *sg, tt_time now
         h.ack = tt_seq_add(sg->seq, sg->len).v;
         h.flags = TT_TCP_RST | TT_TCP_ACK;
     }
-    xmit_raw(s, NULL, 0, sg->dst, sg->src, &h, 0, TT_REXMIT_NONE, now);
+    xmit_raw(s, NULL, 0, sg->dst, sg->src, &h, 0, TT_REXMIT_NONE, 0, now);
 }
 
 /* The SYN-ACK of a SYN-queue entry mirrors the options of the peer's SYN
@@ -255,7 +259,7 @@ void tt__tcp_send_synack_req(struct tt_stack *s, const struct tt__synreq *r, int
     h.dport = r->rport;
     h.seq = r->iss.v;
     h.ack = tt_seq_add(r->irs, 1).v;
-    h.flags = TT_TCP_SYN | TT_TCP_ACK;
+    h.flags = TT_TCP_SYN | TT_TCP_ACK | (r->ecn_ok ? TT_TCP_ECE : 0); /* RFC 3168 §6.1.1 */
     uint32_t w = r->listener ? r->listener->rcvbuf : s->cfg.tcp.rmem_default;
     h.wnd = (uint16_t)(w > 65535 ? 65535 : w);
     h.opt.has_mss = 1;
@@ -268,7 +272,7 @@ void tt__tcp_send_synack_req(struct tt_stack *s, const struct tt__synreq *r, int
         h.opt.ts_val = tt__tcp_ts_now(r->ts_off, now);
         h.opt.ts_ecr = r->ts_recent;
     }
-    xmit_raw(s, NULL, r->id, r->laddr, r->raddr, &h, 0, rexmit ? TT_REXMIT_SYN : TT_REXMIT_NONE,
+    xmit_raw(s, NULL, r->id, r->laddr, r->raddr, &h, 0, rexmit ? TT_REXMIT_SYN : TT_REXMIT_NONE, 0,
              now);
 }
 

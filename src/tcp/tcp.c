@@ -78,14 +78,15 @@ static int parse(struct tt__seg *sg, uint32_t src, uint32_t dst, const uint8_t *
     return 0;
 }
 
-void tt__tcp_input(struct tt_stack *s, int iface, uint32_t src, uint32_t dst, const uint8_t *seg,
-                   size_t len, tt_time now)
+void tt__tcp_input(struct tt_stack *s, int iface, uint32_t src, uint32_t dst, uint8_t ecn,
+                   const uint8_t *seg, size_t len, tt_time now)
 {
     struct tt__seg sg;
     enum tt_drop_reason why = TT_DROP_TCP_TRUNCATED;
     s->ctr.tcp_in_segs++;
     memset(&sg, 0, sizeof sg);
     sg.iface = iface;
+    sg.ecn = ecn;
     if (parse(&sg, src, dst, seg, len, &why) < 0) {
         tt__drop(s, why, iface, seg, len, now);
         return;

@@ -18,6 +18,7 @@
  *   cc_cubic.c RFC 9438 CUBIC (the default)
  *   cc_hystart.c RFC 9406 HyStart++, CUBIC's initial slow start
  *   listen.c  SYN queue, accept queue, backlog
+ *   ecn.c     RFC 3168 ECN: negotiation, ECT/CE/ECE/CWR
  *   isn.c     RFC 6528 ISNs, RFC 6056 ephemeral ports
  *   bufq.c    chunked byte queues for send and receive data
  *   tcp.c     the entry points from IP: parse, checksum, demultiplex
@@ -267,6 +268,8 @@ struct tt_tcp {
 
     /* Negotiated options. */
     uint8_t ws_ok, ts_ok, sack_ok;
+    uint8_t ecn;     /* TT__ECN_* (ecn.c) */
+    tt_seq ecn_high; /* TT__ECN_WND: no new ECE reduction before SND.UNA passes it */
     uint8_t snd_ws, rcv_ws;
     uint32_t ts_recent, ts_off;
     uint16_t peer_mss;   /* as received (536 when none) */
@@ -395,7 +398,7 @@ struct tt__synreq {
     uint32_t ts_recent, ts_off;
     uint16_t peer_mss, adv_mss;
     uint16_t peer_wnd;
-    uint8_t ws_ok, snd_ws, rcv_ws, ts_ok, sack_ok, has_peer_mss;
+    uint8_t ws_ok, snd_ws, rcv_ws, ts_ok, sack_ok, has_peer_mss, ecn_ok;
     uint8_t retries;
     tt_time sent_at; /* first SYN-ACK, for the handshake RTT sample */
 };
@@ -446,6 +449,7 @@ struct tt__seg {
     uint32_t dlen;
     tt_seq seq, ack;
     uint32_t len; /* SEG.LEN: data + SYN + FIN */
+    uint8_t ecn;  /* the IP header's ECN field (RFC 3168 §5) */
     const uint8_t *raw;
     size_t raw_len;
 };
@@ -602,6 +606,21 @@ void tt__listen_flush(struct tt_tcp *l, tt_time now);
 void tt__listen_free_quiet(struct tt_tcp *l);
 /* A new connection from a SYN: when iss_hint != 0 use it (TIME-WAIT reuse). */
 void tt__tcp_listen_syn(struct tt_tcp *l, struct tt__seg *sg, uint32_t iss_hint, tt_time now);
+
+/* ---- ecn.c (RFC 3168) ---- */
+enum {
+    TT__ECN_OK = 1,  /* negotiated (while SYN-SENT: asked for) */
+    TT__ECN_ECE = 2, /* receiver: CE seen, ECE on every ACK until CWR */
+    TT__ECN_CWR = 4, /* sender: CWR on the next new data */
+    TT__ECN_WND = 8, /* sender: reduced for ECE, until SND.UNA passes ecn_high */
+};
+uint8_t tt__ecn_syn_flags(const struct tt_tcp *t, int rexmit);
+void tt__ecn_synack(struct tt_tcp *t, const struct tt_tcp_hdr *h);
+int tt__ecn_syn_ok(const struct tt_stack *s, const struct tt_tcp_hdr *h);
+/* Flags on an outgoing segment; returns the IP ECN field. */
+uint8_t tt__ecn_out(struct tt_tcp *t, struct tt_tcp_hdr *h, uint32_t len, int rexmit);
+void tt__ecn_rcv(struct tt_tcp *t, const struct tt__seg *sg);
+void tt__ecn_ack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now);
 
 /* ---- isn.c ---- */
 tt_seq tt__tcp_isn(const struct tt_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,

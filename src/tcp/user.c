@@ -93,6 +93,7 @@ static void connect_setup(struct tt_tcp *t, const struct tt_route *r, tt_time no
     t->rcv_ws = t->ws_ok ? tt__tcp_wscale_for(t->rcvbuf_set ? t->rcvbuf : c->rmem_max) : 0;
     t->ts_ok = c->timestamps;
     t->sack_ok = c->sack;
+    t->ecn = c->ecn == 1 ? TT__ECN_OK : 0; /* RFC 3168: ask only with tcp_ecn = 1 */
     t->ts_off = tt__tcp_ts_offset(s, t->laddr, t->lport, t->raddr, t->rport);
     t->peer_mss = 536;
     tt__tcb_set_mss(t);

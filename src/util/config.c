@@ -44,6 +44,7 @@ void tt_config_default(struct tt_config *cfg)
     t->cubic_fast_conv = 1;
     t->cubic_friendliness = 1;
     t->hystart = TT_TCP_HYSTART_PP;
+    t->ecn = 2;
     t->slow_start_after_idle = 1;
     t->min_tso_segs = 2;
     t->sack = 1;

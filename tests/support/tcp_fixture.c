@@ -58,6 +58,7 @@ static int fx_tx(void *ctx, const uint8_t *frame, size_t len, tt_time now)
     g->src = ip.src;
     g->dst = ip.dst;
     g->df = ip.df;
+    g->tos = ip.tos;
     g->dlen = (uint32_t)(slen - (size_t)th);
     assert_true(g->dlen <= sizeof g->data);
     memcpy(g->data, seg + th, g->dlen);
@@ -164,6 +165,8 @@ void fx_inject_ports(struct fx *f, uint16_t sport, uint16_t dport, uint8_t flags
     ip.src = FX_PEER;
     ip.dst = FX_US;
     ip.df = 1;
+    ip.tos = f->next_tos;
+    f->next_tos = 0;
     assert_int_equal(tt__ipv4_emit(&ip, pkt, 20), 20);
     assert_int_equal(tt_stack_input(f->s, f->iface, pkt, (size_t)(20 + n), f->now), 0);
 }
@@ -247,7 +250,8 @@ void fx_active_established(struct fx *f)
     assert_int_equal(tt_tcp_open(f->s, &f->t), 0);
     assert_int_equal(tt_tcp_connect(f->t, FX_PEER, f->pport, f->now), TT_EINPROGRESS);
     struct fx_seg *syn = fx_pop(f);
-    assert_int_equal(syn->h.flags, TT_TCP_SYN);
+    uint8_t ecn = f->ecn_syn ? TT_TCP_ECE : 0;
+    assert_int_equal(syn->h.flags, TT_TCP_SYN | (ecn ? TT_TCP_ECE | TT_TCP_CWR : 0));
     f->iss = syn->h.seq;
     uint16_t lport;
     tt_tcp_local(f->t, NULL, &lport);
@@ -256,8 +260,8 @@ void fx_active_established(struct fx *f)
     memset(&o, 0, sizeof o);
     o.has_mss = 1;
     o.mss = 1460;
-    fx_inject_ports(f, f->pport, lport, TT_TCP_SYN | TT_TCP_ACK, FX_PEER_ISS, f->iss + 1, 65535,
-                    NULL, 0, &o);
+    fx_inject_ports(f, f->pport, lport, TT_TCP_SYN | TT_TCP_ACK | ecn, FX_PEER_ISS, f->iss + 1,
+                    65535, NULL, 0, &o);
     f->pseq = FX_PEER_ISS + 1;
     f->pack = f->iss + 1;
     assert_int_equal(tt_tcp_state(f->t), TT_ESTABLISHED);
@@ -273,9 +277,10 @@ void fx_passive_established(struct fx *f)
     memset(&o, 0, sizeof o);
     o.has_mss = 1;
     o.mss = 1460;
-    fx_inject_ports(f, f->pport, FX_PORT, TT_TCP_SYN, FX_PEER_ISS, 0, 65535, NULL, 0, &o);
+    uint8_t ecn = f->ecn_syn ? TT_TCP_ECE | TT_TCP_CWR : 0;
+    fx_inject_ports(f, f->pport, FX_PORT, TT_TCP_SYN | ecn, FX_PEER_ISS, 0, 65535, NULL, 0, &o);
     struct fx_seg *sa = fx_pop(f);
-    fx_expect(sa, TT_TCP_SYN | TT_TCP_ACK, sa->h.seq, FX_PEER_ISS + 1);
+    fx_expect(sa, TT_TCP_SYN | TT_TCP_ACK | (ecn & TT_TCP_ECE), sa->h.seq, FX_PEER_ISS + 1);
     f->iss = sa->h.seq;
     fx_inject_ports(f, f->pport, FX_PORT, TT_TCP_ACK, FX_PEER_ISS + 1, f->iss + 1, 65535, NULL, 0,
                     NULL);

@@ -30,7 +30,8 @@
 struct fx_seg {
     struct tt_tcp_hdr h;
     uint32_t src, dst;
-    uint8_t df; /* the IPv4 header's DF bit */
+    uint8_t df;  /* the IPv4 header's DF bit */
+    uint8_t tos; /* and its TOS byte (ECN in the low two bits) */
     uint8_t data[2048];
     uint32_t dlen;
     tt_time at;
@@ -64,6 +65,12 @@ struct fx {
     uint32_t iss;
     /* The urgent pointer of the next injected segment (then reset to 0). */
     uint16_t next_urp;
+    /* The IPv4 TOS byte of the next injected segment (then reset to 0). */
+    uint8_t next_tos;
+    /* The handshake helpers negotiate ECN (RFC 3168 §6.1.1): the active
+     * open expects our SYN to ask (cfg.tcp.ecn = 1) and answers with ECE;
+     * the passive one asks and expects ECE in the SYN-ACK. */
+    uint8_t ecn_syn;
 };
 
 /* Create the stack; cfg NULL = defaults (timestamps off unless asked: see

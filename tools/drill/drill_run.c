@@ -240,6 +240,8 @@ static void apply_sysctl(struct tt_drill_runner *r, struct tt_config *c, const c
         c->tcp.slow_start_after_idle = a != 0, state = "applied";
     } else if (n >= 1 && strcmp(name, "tcp_min_tso_segs") == 0) {
         c->tcp.min_tso_segs = (uint32_t)(a ? a : 1), state = "applied";
+    } else if (n >= 1 && strcmp(name, "tcp_ecn") == 0) {
+        c->tcp.ecn = (uint8_t)(a > 2 ? 2 : a), state = "applied";
     } else if (n >= 1 && strcmp(name, "tcp_rfc1337") == 0) {
         c->tcp.rfc1337 = a != 0, state = "applied";
     } else if (n >= 1 && strcmp(name, "tcp_max_syn_backlog") == 0) {
