@@ -69,6 +69,8 @@ demo: build
 # of record), at shorter sizes, when valgrind is installed.
 bench: bench-build
 	bench/run.sh build-bench
+	@# SYN flood against tether serve with Linux clients (root, namespaces; 77 = skipped).
+	@bash bench/syn_flood.sh build-bench/tether build-bench/bench/synflood_gen; rc=$$?; [ $$rc = 0 ] || [ $$rc = 77 ]
 
 bench-instr: bench-build
 	bench/run.sh --instr build-bench

@@ -62,6 +62,8 @@ static void test_ooo_flood(void **st)
     assert_int_equal(ct->drops[TT_DROP_TCP_OFO_LIMIT], (uint64_t)(n - (int)held));
     assert_int_equal(ct->drops[TT_DROP_TCP_OUT_OF_WINDOW], 0);
     size_t grown = tt_stack_mem_in_use(f.s) - base;
+    print_message("ooo flood: %d segments, %u pieces held, %zu bytes held, %llu dropped\n", n, held,
+                  grown, (unsigned long long)ct->drops[TT_DROP_TCP_OFO_LIMIT]);
     assert_true(grown <= WIN);          /* within the receive limit in bytes */
     assert_true(grown >= held * 2000u); /* each piece is a chunk: metadata counted */
     assert_int_equal(i.bytes_received, 0);
@@ -107,6 +109,8 @@ static void test_syn_flood(void **st)
     tt_tcp_stats(f.s, &ts);
     assert_true(ts.syn_queue <= 256);
     size_t grown = tt_stack_mem_in_use(f.s) - base;
+    print_message("syn flood: 20000 SYNs, %u in the SYN queue, %zu bytes held\n", ts.syn_queue,
+                  grown);
     assert_true(grown <= 256u * 256u); /* a SYN-queue entry is well under 256 bytes */
     assert_true(tt_stack_counters(f.s)->tcp_syncookies_sent >= 20000 - 256);
     /* The legitimate client. */
