@@ -25,7 +25,8 @@
  * with a target says "pass": true/false; one without, null.
  *
  * Usage: bench_recovery [--bytes N] [--rate-mbit R] [--seed S] [--only SUBSTR]
- *                       [--limit SECONDS]
+ *                       [--limit SECONDS]   (virtual time per cell, default 1200)
+ *                       [--trace]   (cwnd changes and retransmissions on stderr)
  * The default (32 MiB per flow, 10 Mbit/s, seed 1) takes some 10 s of CPU.
  */
 #include <math.h>
@@ -50,6 +51,7 @@ struct opts {
     uint64_t seed;
     const char *only; /* run only cells whose name contains this */
     tt_time limit;    /* virtual time per cell */
+    int trace;        /* --trace: cwnd changes and retransmissions on stderr */
 };
 
 enum rcv_mode { RCV_NORMAL, RCV_SHRINK, RCV_RENEGE };
@@ -122,6 +124,13 @@ static int cc_select(struct tt_config *cfg, const char *name)
 static void on_trace(void *ctx, const struct tt_trace_event *ev)
 {
     struct run *r = ctx;
+    if (r->o->trace && ev->kind == TT_TRACE_TCP_CWND)
+        fprintf(stderr, "%.6f conn %u cwnd %u ssthresh %u\n", (double)ev->now / 1e6,
+                (unsigned)ev->conn_id, (unsigned)ev->cwnd, (unsigned)ev->ssthresh);
+    if (r->o->trace && ev->kind == TT_TRACE_TCP_RETRANSMIT)
+        fprintf(stderr, "%.6f conn %u retransmit seq %u len %u cause %d\n", (double)ev->now / 1e6,
+                (unsigned)ev->conn_id, (unsigned)ev->seg.seq, (unsigned)ev->seg.len,
+                (int)ev->cause);
     if (ev->kind != TT_TRACE_TCP_RETRANSMIT || (unsigned)ev->cause >= 8)
         return;
     r->causes[ev->cause]++;
@@ -369,6 +378,7 @@ struct figures {
     double secs, goodput_frac, efficiency, jain, spur_frac;
     uint64_t rcvd, data_segs, retx_segs, retx_bytes, spur_segs, drop_segs, drop_bytes;
     uint64_t beyond_new, beyond_retx;
+    uint64_t stack_retx_bytes; /* what the sender's tcp_info says, for comparison */
 };
 
 static double jain(const struct run *r)
@@ -392,6 +402,11 @@ static void figures(const struct run *r, int completed, struct figures *g)
         const struct app *p = &r->app[i];
         g->rcvd += p->rcvd;
         g->bad |= p->bad;
+        if (p->snd) {
+            struct tt_tcp_info ti;
+            tt_tcp_info(p->snd, &ti);
+            g->stack_retx_bytes += ti.bytes_retrans;
+        }
         last = (p->done ? p->done : tt_sim_now(r->sim)) > last
                    ? (p->done ? p->done : tt_sim_now(r->sim))
                    : last;
@@ -497,16 +512,21 @@ static void print_cell(const struct run *r, const struct figures *g, const struc
            (unsigned long long)r->causes[TT_REXMIT_SACK],
            (unsigned long long)r->causes[TT_REXMIT_RACK],
            (unsigned long long)r->causes[TT_REXMIT_TLP]);
-    printf(",\"stall_ms\":%.1f", (double)r->stall_max / 1e3);
+    printf(",\"stack_retx_bytes\":%llu,\"stall_ms\":%.1f", (unsigned long long)g->stack_retx_bytes,
+           (double)r->stall_max / 1e3);
     if (r->c->nflows > 1)
         print_num("jain", g->jain);
     if (r->c->rcv == RCV_SHRINK)
         printf(",\"acks_rewritten\":%llu,\"beyond_edge_new\":%llu,\"beyond_edge_retx\":%llu",
                (unsigned long long)r->rewritten, (unsigned long long)g->beyond_new,
                (unsigned long long)g->beyond_retx);
-    if (r->c->rcv == RCV_RENEGE)
+    if (r->c->rcv == RCV_RENEGE) {
         printf(",\"renege_events\":%llu,\"reneged_bytes\":%llu",
                (unsigned long long)r->renege_events, (unsigned long long)r->renege_bytes);
+        /* What had to go again: dropped by the link or by the receiver. */
+        uint64_t lost = g->drop_bytes + r->renege_bytes;
+        print_num("efficiency_with_reneged", lost ? (double)g->retx_bytes / (double)lost : NAN);
+    }
     printf(",\"targets\":\"%s\"", v->targets);
     if (v->pass < 0)
         printf(",\"pass\":null}\n");
@@ -628,12 +648,17 @@ static void parse(int argc, char **argv, struct opts *o)
     o->bytes = 32u << 20;
     o->rate = 10000000 / 8;
     o->seed = 1;
-    o->limit = TT_SEC(300);
+    o->limit = TT_SEC(1200);
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--trace") == 0) {
+            o->trace = 1;
+            i--;
+            continue;
+        }
         if (!val)
             bench_die("usage: bench_recovery [--bytes N[K|M]] [--rate-mbit R] [--seed S] "
-                      "[--only SUBSTR] [--limit SECONDS]");
+                      "[--only SUBSTR] [--limit SECONDS] [--trace]");
         if (strcmp(a, "--bytes") == 0)
             o->bytes = num(val, "bad --bytes");
         else if (strcmp(a, "--rate-mbit") == 0)
