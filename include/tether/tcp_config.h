@@ -18,8 +18,9 @@ enum tt_tcp_cc {
 
 /* Slow start of CUBIC (cfg.tcp.hystart). */
 enum tt_tcp_hystart {
-    TT_TCP_HYSTART_OFF = 0, /* RFC 5681 slow start */
-    TT_TCP_HYSTART_PP = 1,  /* HyStart++, RFC 9406 (the default) */
+    TT_TCP_HYSTART_OFF = 0,   /* RFC 5681 slow start */
+    TT_TCP_HYSTART_PP = 1,    /* HyStart++, RFC 9406 (the default) */
+    TT_TCP_HYSTART_LINUX = 2, /* Linux's HyStart: ACK train and delay (Ha and Rhee) */
 };
 
 struct tt_tcp_config {

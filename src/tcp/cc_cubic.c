@@ -5,8 +5,8 @@
  * bytes, times in milliseconds, C = 0.4 segments/s^3, β = 717/1024 (Linux's
  * 0.7), K by an integer cube root. Slow start uses HyStart++ (RFC 9406) for
  * the initial slow start (RFC 9438 §4.10 SHOULD; cc_hystart.c) when
- * cfg.tcp.hystart is TT_TCP_HYSTART_PP (the default), plain RFC 5681 slow
- * start when it is TT_TCP_HYSTART_OFF.
+ * cfg.tcp.hystart is TT_TCP_HYSTART_PP (the default), Linux's HyStart with
+ * TT_TCP_HYSTART_LINUX, plain RFC 5681 slow start with TT_TCP_HYSTART_OFF.
  *
  * Where RFC 9438 leaves room this follows Linux's defaults: ssthresh is
  * computed from cwnd (not FlightSize; §4.6 allows it when cwnd grows only
@@ -199,7 +199,7 @@ static void cubic_on_ack(struct tt_tcp *t, const struct tt__cc_ack *a, tt_time n
 {
     uint32_t acked = a->acked;
     if (t->cwnd < t->ssthresh) {
-        acked = tt__hyspp_ack(t, a);
+        acked = tt__hyspp_ack(t, a, now);
         if (!a->limited || !acked)
             return;
         if (t->cwnd < t->ssthresh) {

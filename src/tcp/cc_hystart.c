@@ -10,8 +10,9 @@
  * CUBIC): HyStart++ is the one standardised (RFC 9438 names it, Windows
  * ships it), it needs only RTT samples (no ACK-spacing measurement, which a
  * host that batches its input or runs on a virtual clock cannot take
- * faithfully), and its delay test is Linux's own delay test. Off
- * (cfg.tcp.hystart = TT_TCP_HYSTART_OFF) it is RFC 5681 slow start.
+ * faithfully), and its delay test is Linux's own delay test. Linux's
+ * HyStart is here too (TT_TCP_HYSTART_LINUX, linux_hystart below); off
+ * (TT_TCP_HYSTART_OFF) slow start is RFC 5681's.
  *
  * Used for the initial slow start only (§4.3 SHOULD): once ssthresh is set
  * the slow start ends there anyway. RTT samples come from timestamps on
@@ -31,8 +32,17 @@
 void tt__hyspp_init(struct tt_tcp *t)
 {
     struct tt__cc_cubic *c = &t->ccs.cubic;
-    if (t->s->cfg.tcp.hystart != TT_TCP_HYSTART_PP || t->ssthresh != UINT32_MAX || c->epoch_start) {
+    uint8_t mode = t->s->cfg.tcp.hystart;
+    if ((mode != TT_TCP_HYSTART_PP && mode != TT_TCP_HYSTART_LINUX) || t->ssthresh != UINT32_MAX ||
+        c->epoch_start) {
         tt__hyspp_done(t);
+        return;
+    }
+    if (mode == TT_TCP_HYSTART_LINUX) {
+        c->hl = (struct tt__hystart){.end = t->snd_nxt, .delay_min = UINT32_MAX};
+        c->hl.curr_rtt = UINT32_MAX;
+        c->hs_samples = 0;
+        c->hs_state = TT__HS_LINUX;
         return;
     }
     c->hs = (struct tt__hyspp){.end = t->snd_nxt}; /* windowEnd = SND.NXT */
@@ -92,17 +102,68 @@ static void delay_test(struct tt_tcp *t)
 }
 
 /*
+ * Linux's HyStart (the "older HyStart" of RFC 9406; cfg.tcp.hystart =
+ * TT_TCP_HYSTART_LINUX), as Linux's CUBIC runs it by default, once cwnd has
+ * 16 segments: slow start ends (ssthresh = cwnd) when the ACKs of a round
+ * keep coming less than 2 ms apart for longer than half the least RTT (the
+ * ACK train has reached the path's capacity; tether does not pace, so half,
+ * as Linux without pacing), or when the least of a round's first 8 RTT
+ * samples exceeds the least RTT seen by max(4 ms, min(RTT / 8, 16 ms)).
+ */
+#define HL_LOW_WINDOW 16u  /* segments (Linux hystart_low_window) */
+#define HL_ACK_DELTA 2000u /* µs (Linux hystart_ack_delta_us) */
+#define HL_MIN_SAMPLES 8u
+
+static void linux_hystart(struct tt_tcp *t, uint32_t rtt, uint32_t now)
+{
+    struct tt__cc_cubic *c = &t->ccs.cubic;
+    struct tt__hystart *h = &c->hl;
+    if (rtt && rtt < h->delay_min)
+        h->delay_min = rtt;
+    if (t->cwnd < HL_LOW_WINDOW * tt__tcp_mss(t))
+        return;
+    if (tt_seq_gt(t->snd_una, h->end)) { /* a new round */
+        h->end = t->snd_nxt;
+        h->round_start = h->last_ack = now;
+        h->curr_rtt = UINT32_MAX;
+        c->hs_samples = 0;
+    }
+    int found = 0;
+    if (now - h->last_ack <= HL_ACK_DELTA) {
+        h->last_ack = now;
+        if (h->delay_min != UINT32_MAX && now - h->round_start > h->delay_min / 2)
+            found = 1;
+    }
+    if (rtt && c->hs_samples < HL_MIN_SAMPLES) {
+        if (rtt < h->curr_rtt)
+            h->curr_rtt = rtt;
+        c->hs_samples++;
+    } else if (rtt && h->delay_min != UINT32_MAX) {
+        uint32_t th = h->delay_min / MIN_RTT_DIVISOR;
+        th = th > MAX_RTT_THRESH ? MAX_RTT_THRESH : th < MIN_RTT_THRESH ? MIN_RTT_THRESH : th;
+        if (h->curr_rtt != UINT32_MAX && h->curr_rtt > h->delay_min + th)
+            found = 1;
+    }
+    if (found) {
+        t->ssthresh = t->cwnd;
+        tt__hyspp_done(t);
+    }
+}
+
+/*
  * One ACK in slow start: track the round's least RTT, run the tests, and
  * return how many of the acknowledged bytes slow start may add to cwnd:
  * all of them in slow start (L = infinity: Linux applies no per-ACK cap
  * either, conformance README 1d.14; cfg.tcp.hystart_limit sets L in
  * segments), a quarter in CSS.
  */
-uint32_t tt__hyspp_ack(struct tt_tcp *t, const struct tt__cc_ack *a)
+uint32_t tt__hyspp_ack(struct tt_tcp *t, const struct tt__cc_ack *a, tt_time now)
 {
     struct tt__cc_cubic *c = &t->ccs.cubic;
     uint32_t n = a->acked;
-    if (c->hs_state == TT__HS_DONE)
+    if (c->hs_state == TT__HS_LINUX)
+        linux_hystart(t, a->rtt, (uint32_t)now);
+    if (c->hs_state == TT__HS_DONE || c->hs_state == TT__HS_LINUX)
         return n;
     if (tt_seq_ge(t->snd_una, c->hs.end))
         round_end(t);

@@ -156,6 +156,16 @@ struct tt__hyspp {
     uint32_t acc;      /* CSS: bytes not yet turned into cwnd (a quarter counts) */
 };
 
+/* Linux HyStart's state (cc_hystart.c; Ha and Rhee's names as Linux keeps
+ * them), live only during the initial slow start. Times in µs, mod 2^32. */
+struct tt__hystart {
+    tt_seq end;           /* the round ends when SND.UNA passes this */
+    uint32_t delay_min;   /* least RTT sample (UINT32_MAX = none) */
+    uint32_t curr_rtt;    /* least RTT of this round's first 8 samples */
+    uint32_t round_start; /* when this round began */
+    uint32_t last_ack;    /* the latest ACK of the current train */
+};
+
 /* CUBIC's congestion-avoidance state (cc_cubic.c, RFC 9438 §4.1.2 names),
  * set up afresh at each epoch start, so it shares memory with HyStart++'s. */
 struct tt__cubic_ca {
@@ -176,14 +186,15 @@ struct tt__cc_cubic {
     uint32_t w_max;       /* W_max, bytes; 0 = unknown (initial, after an RTO) */
     uint32_t epoch_start; /* t_epoch, ms + 1 (0 = no epoch: one starts at the next ACK) */
     union {
-        struct tt__hyspp hs;    /* hs_state != TT__HS_DONE */
+        struct tt__hyspp hs;    /* hs_state TT__HS_SS or TT__HS_CSS */
+        struct tt__hystart hl;  /* hs_state TT__HS_LINUX */
         struct tt__cubic_ca ca; /* hs_state == TT__HS_DONE */
     };
     uint8_t hs_state;   /* TT__HS_* */
     uint8_t hs_samples; /* rttSampleCount (saturates at 255) */
     uint8_t hs_css_rounds;
 };
-enum { TT__HS_SS, TT__HS_CSS, TT__HS_DONE }; /* struct tt__cc_cubic.hs_state */
+enum { TT__HS_SS, TT__HS_CSS, TT__HS_DONE, TT__HS_LINUX }; /* tt__cc_cubic.hs_state */
 
 /* The congestion-control part of the control block. */
 union tt__cc_state {
@@ -222,13 +233,14 @@ void tt__cc_trace(struct tt_tcp *t, tt_time now);
 /* Slow start by bytes acked up to ssthresh (cc_reno.c, for every module):
  * returns the part of acked left over once cwnd reached ssthresh. */
 uint32_t tt__cc_slow_start(struct tt_tcp *t, uint32_t acked);
-/* HyStart++ (cc_hystart.c): start of the initial slow start; one ACK in slow
- * start, returning the bytes slow start may add to cwnd. */
+/* HyStart++ or Linux HyStart (cc_hystart.c, cfg.tcp.hystart): start of the
+ * initial slow start; one ACK in slow start, returning the bytes slow start
+ * may add to cwnd. */
 void tt__hyspp_init(struct tt_tcp *t);
 /* End HyStart++ for good (loss, RTO, CSS done): congestion avoidance may
  * start an epoch. */
 void tt__hyspp_done(struct tt_tcp *t);
-uint32_t tt__hyspp_ack(struct tt_tcp *t, const struct tt__cc_ack *a);
+uint32_t tt__hyspp_ack(struct tt_tcp *t, const struct tt__cc_ack *a, tt_time now);
 /* CUBIC's arithmetic (cc_cubic.c), exposed for the unit tests: floor of
  * the cube root, and W_cubic(t) in bytes for t in ms since the epoch. */
 uint32_t tt__icbrt64(uint64_t x);

@@ -355,6 +355,76 @@ static void test_hystart_exit(void **st)
     done(&f);
 }
 
+/* Slow start ACK by ACK every `gap` µs (0: spread over the RTT, cwnd's
+ * ACKs per RTT), each with an RTT sample of rtt(i) µs, the sender keeping
+ * cwnd in flight; stops when slow start ends or after n ACKs. Returns the
+ * ACKs taken. */
+static int acks(struct fx *f, int n, tt_time gap, uint32_t (*rtt)(int))
+{
+    struct tt_tcp *t = f->t;
+    int i = 0;
+    for (; i < n && t->cwnd < t->ssthresh; i++) {
+        f->now += gap ? gap : rtt(i) / (t->cwnd / MSS);
+        ack(t, MSS, rtt(i), f->now);
+        t->snd_nxt = tt_seq_add(t->snd_una, t->cwnd);
+    }
+    return i;
+}
+
+static uint32_t rtt_100(int i)
+{
+    (void)i;
+    return 100000;
+}
+
+static uint32_t rtt_rise(int i)
+{
+    return i < 40 ? 100000 : 120000;
+}
+
+/*
+ * Linux's HyStart (cfg.tcp.hystart = TT_TCP_HYSTART_LINUX): from 16 segments
+ * on, ACKs of one round coming < 2 ms apart for longer than half the least
+ * RTT end slow start (the ACK train); spaced ACKs whose RTT rose by more
+ * than max(4 ms, RTT/8) end it too (the delay test); below 16 nothing does.
+ */
+static void test_hystart_linux(void **st)
+{
+    (void)st;
+    struct tt_config cfg;
+    fx_config(&cfg);
+    cfg.tcp.hystart = TT_TCP_HYSTART_LINUX;
+    struct fx f;
+    conn(&f, &cfg, TT_TCP_CC_CUBIC, 16 * MSS, UINT32_MAX);
+    start_ss(&f);
+    assert_int_equal(f.t->ccs.cubic.hs_state, TT__HS_LINUX);
+    /* ACKs spread over a 100 ms RTT: rounds of 16 and 32 segments space
+     * them more than 2 ms apart; in the round that starts at 64 they come
+     * 1.6 ms apart or less, and 50 ms into it slow start ends. */
+    int n = acks(&f, 1000, 0, rtt_100);
+    assert_int_equal(f.t->ccs.cubic.hs_state, TT__HS_DONE);
+    assert_int_equal(f.t->ssthresh, f.t->cwnd);
+    assert_true(n > 16 + 32 + 25 && n < 16 + 32 + 64);
+    assert_true(f.t->cwnd > 64 * MSS + 25 * MSS && f.t->cwnd < 128 * MSS);
+    done(&f);
+
+    /* Spaced 5 ms apart (no train): the delay test after the RTT rises. */
+    conn(&f, &cfg, TT_TCP_CC_CUBIC, 16 * MSS, UINT32_MAX);
+    start_ss(&f);
+    n = acks(&f, 1000, 5000, rtt_rise);
+    assert_true(n > 40 && n <= 40 + 16 + 9); /* within the round after the rise */
+    assert_int_equal(f.t->ssthresh, f.t->cwnd);
+    done(&f);
+
+    /* Below 16 segments the train ends nothing. */
+    conn(&f, &cfg, TT_TCP_CC_CUBIC, 4 * MSS, UINT32_MAX);
+    start_ss(&f);
+    assert_int_equal(acks(&f, 11, 1000, rtt_100), 11);
+    assert_int_equal(f.t->cwnd, 15 * MSS);
+    assert_int_equal(f.t->ssthresh, UINT32_MAX);
+    done(&f);
+}
+
 /* RFC 3465 appropriate byte counting (Reno): slow start adds the bytes an
  * ACK covers (2 segments at once: +2 SMSS, no L cap as Linux); congestion
  * avoidance adds one SMSS per cwnd of bytes, however small the ACKs. */
@@ -448,10 +518,11 @@ static void test_select(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_icbrt),        cmocka_unit_test(test_cubic_curve),
-        cmocka_unit_test(test_cubic_growth), cmocka_unit_test(test_reno_friendly),
-        cmocka_unit_test(test_cubic_loss),   cmocka_unit_test(test_hystart_exit),
-        cmocka_unit_test(test_reno_abc),     cmocka_unit_test(test_select),
+        cmocka_unit_test(test_icbrt),         cmocka_unit_test(test_cubic_curve),
+        cmocka_unit_test(test_cubic_growth),  cmocka_unit_test(test_reno_friendly),
+        cmocka_unit_test(test_cubic_loss),    cmocka_unit_test(test_hystart_exit),
+        cmocka_unit_test(test_hystart_linux), cmocka_unit_test(test_reno_abc),
+        cmocka_unit_test(test_select),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
