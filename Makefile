@@ -52,6 +52,7 @@ fuzz:
 	@set -e; rc=0; for f in $(FUZZ_BUILD)/tests/fuzz_*; do \
 		[ -x "$$f" ] || continue; n=$$(basename $$f); mkdir -p fuzz-corpus/$$n; \
 		seeds=; [ -d tests/fuzz/corpus/$$n ] && seeds=tests/fuzz/corpus/$$n; \
+		[ $$n = fuzz_drill_parse ] && seeds="$$seeds tests/conformance"; \
 		dict=; case $$n in fuzz_wire_tcp|fuzz_stack_input|fuzz_tcp_conn) dict=-dict=tests/fuzz/tcp_options.dict;; esac; \
 		echo "== $$n ($(FUZZ_SECONDS) s)"; \
 		$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1 $$dict \

@@ -145,13 +145,13 @@ static void frag_needed(struct tt_tcp *t, uint32_t mtu, tt_time now)
             if (pmtu_plateaus[i] < cur)
                 mtu = pmtu_plateaus[i];
     }
-    if (mtu < floor) {
+    int below = mtu < floor;
+    if (below)
         mtu = floor;
-        t->pmtu_nodf = 1;
-    }
     if (mtu >= cur)
         return;
     t->pmtu = (uint16_t)mtu;
+    t->pmtu_nodf = (uint8_t)below;
     t->pmtu_expire = now + c->pmtu_expires;
     uint16_t mss = tt__tcb_mss_calc(t);
     if (t->state >= TT_ESTABLISHED && mss < t->snd_mss) {

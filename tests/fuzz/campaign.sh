@@ -22,6 +22,7 @@ for f in "$out"/bin/fuzz_*; do
     mkdir -p "$out/$n"
     seeds=
     [ -d "$root/tests/fuzz/corpus/$n" ] && seeds=$root/tests/fuzz/corpus/$n
+    [ "$n" = fuzz_drill_parse ] && seeds="$seeds $root/tests/conformance"
     dict=
     case $n in fuzz_wire_tcp | fuzz_stack_input | fuzz_tcp_conn) dict=-dict=$root/tests/fuzz/tcp_options.dict ;; esac
     maxlen=

@@ -245,6 +245,14 @@ static void check_tcb(const struct side *sd)
     CHECK(t->sndq.len <= (size_t)t->sndbuf + 0);
     CHECK(t->rcvq.len + t->ooo_bytes <= (size_t)t->rcvbuf + 65535u);
     CHECK(tt_seq_ge(t->rcv_adv, t->rcv_nxt) || t->state < TT_ESTABLISHED);
+    if (t->state < TT_ESTABLISHED)
+        return;
+    /* What the sender put in sequence space never exceeds what was written
+     * (+ SYN + FIN), and RCV.NXT counts exactly the bytes read or queued in
+     * order (+ the peer's FIN). */
+    CHECK(tt_seq_diff(t->snd_max, t->iss) <= (int64_t)sd->sent + 2);
+    CHECK((uint32_t)(t->rcv_nxt.v - t->irs.v - 1) ==
+          (uint32_t)(sd->read + t->rcvq.len + (t->fin_rcvd ? 1 : 0)));
 }
 
 static void check_all(void)
