@@ -106,6 +106,7 @@ struct tt_counters {
     uint64_t tcp_in_segs;
     uint64_t tcp_out_segs;
     uint64_t tcp_retrans_segs;
+    uint64_t tcp_sack_forgotten; /* SACK marks dropped to keep the scoreboard bounded */
     uint64_t tcp_out_rsts;
     uint64_t tcp_challenge_acks;
     uint64_t

@@ -279,6 +279,18 @@ struct tt_tcp_info {
      * parts of it held back by the peer's window or by the send buffer
      * (Linux tcpi_busy_time, tcpi_rwnd_limited, tcpi_sndbuf_limited). */
     tt_time busy_time, rwnd_limited, sndbuf_limited;
+    /* Loss recovery (Linux tcpi_ca_state, tcpi_lost, tcpi_sacked,
+     * tcpi_reordering, tcpi_delivered, tcpi_delivery_rate): the state (0 Open,
+     * 1 Disorder, 2 CWR, 3 Recovery, 4 Loss), segments deemed lost and SACKed
+     * now, the reordering degree (segments, 3 until reordering is seen), the
+     * RACK reordering window (µs), segments delivered ever, and the delivery
+     * rate (bytes per second over the connection's busy time). */
+    uint8_t ca_state;
+    uint32_t lost, sacked, reordering;
+    uint32_t reo_wnd;
+    uint64_t delivered, delivery_rate;
+    /* Retransmissions by cause (RTO, fast/SACK, RACK, TLP). */
+    uint32_t rexmit_rto, rexmit_fast, rexmit_rack, rexmit_tlp;
 };
 
 /* Fill *info. Always succeeds for a valid handle. tt_tcp_info counts the

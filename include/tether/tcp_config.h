@@ -80,6 +80,12 @@ struct tt_tcp_config {
                                       writer then gets TT_EAGAIN, a segment is dropped */
     uint32_t ofo_max;              /* 0 = the receive buffer: bytes of out-of-order pieces
                                       (2 KiB chunks, at least 8) one connection may hold */
+    uint32_t sack_records;         /* 0 = 256: scoreboard records per connection (each a run of
+                                      SACKed, lost or in-flight bytes); bounds memory and CPU
+                                      against any SACK pattern */
+    uint8_t rack_off;              /* 0 = RACK time-based loss detection on (RFC 8985, Linux
+                                      tcp_recovery=1); 1 = RFC 6675 duplicate-ACK rule only */
+    uint8_t tlp_off;               /* 0 = tail loss probes on (RFC 8985 §7, tcp_early_retrans=3) */
     uint32_t chunk_cache;          /* 1024: emptied 2 KiB send/receive chunks the stack keeps
                                       for reuse instead of freeing them (2 MiB), never more than
                                       its queues hold, so with every queue empty none; 0 = off */

@@ -116,6 +116,7 @@ uint32_t tt__tcp_flightsize(const struct tt_tcp *t)
 
 static void new_ack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
 {
+    tt_seq una = t->snd_una;
     struct tt__cc_ack a = {.in_flight = (uint32_t)tt_seq_diff(t->snd_max, t->snd_una)};
     uint32_t acked = take_acked(t, sg->ack);
     t->lt_bytes = 0;
@@ -124,7 +125,15 @@ static void new_ack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
     t->retries = 0;
     t->rexmit_start = 0;
     t->probes = 0;
-    if (t->in_recovery) {
+    if (t->sack_ok) {
+        struct tt__sb_ack sa = {0};
+        struct tt__ack_info ai = {.acked = acked,
+                                  .advanced = tt_seq_gt(t->snd_una, una),
+                                  .in_flight = a.in_flight,
+                                  .rtt = rtt > 0 && rtt < UINT32_MAX ? rtt : 0};
+        t->dupacks = 0;
+        tt__recovery_on_ack(t, sg, &sa, &ai, now);
+    } else if (t->in_recovery) {
         recovery_ack(t, acked, now);
     } else {
         t->dupacks = 0;
@@ -136,6 +145,7 @@ static void new_ack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
      * else restart it. */
     t->t_rexmit = tt_seq_eq(t->snd_una, t->snd_max) ? TT_TIME_NEVER : now + t->rto;
     t->persist = 0;
+    tt__tlp_arm(t, now); /* RFC 8985 §7.2: on an ACK, the probe is rescheduled */
     t->last_ack_recv = now;
     if (acked)
         tt__tcb_notify(t, TT_TCP_EV_WRITABLE);
@@ -196,8 +206,18 @@ static void dupack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
 
 void tt__tcp_ack_input(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
 {
-    if (tt_seq_gt(sg->ack, t->snd_una))
+    if (tt_seq_gt(sg->ack, t->snd_una)) {
         new_ack(t, sg, now);
-    else if (is_dupack(t, sg))
+    } else if (t->sack_ok && tt_seq_eq(sg->ack, t->snd_una) && !tt_seq_eq(t->snd_una, t->snd_max)) {
+        /* SACK recovery (recovery.c) reads every ACK at SND.UNA: its
+         * blocks count even on a segment that is no RFC 5681 duplicate. */
+        struct tt__sb_ack sa = {0};
+        struct tt__ack_info ai = {.dup = (uint8_t)is_dupack(t, sg),
+                                  .in_flight = tt__recovery_in_flight(t)};
+        if (ai.dup)
+            t->dupacks++;
+        tt__recovery_on_ack(t, sg, &sa, &ai, now);
+    } else if (is_dupack(t, sg)) {
         dupack(t, sg, now);
+    }
 }

@@ -334,6 +334,24 @@ static int step5_ack(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
     return CONT;
 }
 
+/*
+ * Between the fifth and seventh steps: new data for a connection the
+ * application has closed (FIN-WAIT-1/2 after close or shutdown(read)) can
+ * never be read. RFC 9293 §3.6.1 and RFC 1122 §4.2.2.13 have such a
+ * connection answer with RST, as Linux does (tcp_rcv_state_process,
+ * "abort on data"): <SEQ=SEG.ACK><CTL=RST>, and the connection is gone.
+ */
+static int data_after_close(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
+{
+    if ((t->state != TT_FIN_WAIT_1 && t->state != TT_FIN_WAIT_2) || sg->dlen == 0 ||
+        (t->app_owned && !t->rd_shut) || !tt_seq_gt(tt_seq_add(sg->seq, sg->dlen), t->rcv_nxt))
+        return CONT;
+    accepted(t, sg, now);
+    tt__tcp_reply_rst(t->s, sg, now);
+    tt__tcb_closed(t, TT_ECONNRESET, now);
+    return DONE;
+}
+
 /* Eighth: the FIN bit. */
 static void step8_fin(struct tt_tcp *t, int fin_now, tt_time now)
 {
@@ -354,7 +372,8 @@ static void step8_fin(struct tt_tcp *t, int fin_now, tt_time now)
     case TT_ESTABLISHED:
         /* Linux: the peer is done; its FIN's ACK waits for the delayed-ACK
          * timer (40 ms), unless more than a segment is unacknowledged,
-         * in case our reply or FIN can carry it (conformance README 1d.12). */
+         * in case our reply or FIN can carry it (conformance README 1d.12;
+         * tcp_basic_server.pkt: a bare FIN after ACKed data waits too). */
         t->pingpong = 1;
         if (!t->ack_force &&
             (uint32_t)tt_seq_diff(t->rcv_nxt, t->rcv_wup) <= (uint32_t)t->rcv_mss + 1u) {
@@ -425,6 +444,8 @@ void tt__tcp_input_tcb(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
             r = step4_syn(t, sg, now);
         if (r == CONT)
             r = step5_ack(t, sg, now);
+        if (r == CONT)
+            r = data_after_close(t, sg, now);
         if (r == CONT) {
             accepted(t, sg, now);
             t->last_rcv = now;

@@ -288,7 +288,16 @@ static void send_seg(struct tt_tcp *t, tt_seq seq, uint32_t n, int fin, int psh,
         t->rtt_time = now;
     }
     xmit(t, flags, seq, off, n, cause, now);
+    tt__recovery_sent(t, seq, n, cause != TT_REXMIT_NONE, now);
     if (cause != TT_REXMIT_NONE) {
+        if (cause == TT_REXMIT_RTO)
+            t->rexmit_rto++;
+        else if (cause == TT_REXMIT_RACK)
+            t->rexmit_rack++;
+        else if (cause == TT_REXMIT_TLP)
+            t->rexmit_tlp++;
+        else
+            t->rexmit_fast++;
         t->bytes_retrans += n;
         t->total_retrans++;
         t->rtt_active = 0; /* Karn's rule: the timing is ambiguous now */
@@ -297,6 +306,29 @@ static void send_seg(struct tt_tcp *t, tt_seq seq, uint32_t n, int fin, int psh,
     }
     if (n)
         t->last_data_sent = now;
+}
+
+/*
+ * The payload room of a segment: the send MSS less the SACK option the
+ * segment will carry. While we hold out-of-order data (or owe a D-SACK),
+ * data segments carry the blocks too, as Linux's (tcp_current_mss counts
+ * them): 4 + 8 bytes per block (RFC 2018 §3), at most 3 beside timestamps.
+ */
+static uint32_t seg_room(const struct tt_tcp *t)
+{
+    uint32_t k = t->sack_ok ? (uint32_t)t->nsacks + t->dsack_on : 0;
+    uint32_t cap = t->ts_ok ? 3 : 4;
+    if (k > cap)
+        k = cap;
+    uint32_t opt = k ? 4 + 8 * k : 0;
+    return t->snd_mss > opt + 64 ? t->snd_mss - opt : t->snd_mss;
+}
+
+/* Our FIN is queued and not sent yet. */
+static int fin_unsent(const struct tt_tcp *t)
+{
+    return t->fin_queued && !t->fin_acked &&
+           !tt_seq_gt(t->snd_max, tt_seq_add(t->snd_una, (uint32_t)t->sndq.len));
 }
 
 /* PSH on a segment that reaches the end of the last pushed write (RFC 9293
@@ -323,13 +355,27 @@ static uint32_t data_sent(const struct tt_tcp *t)
  */
 void tt__tcp_retransmit_head(struct tt_tcp *t, enum tt_rexmit_cause cause, tt_time now)
 {
-    uint32_t sent = data_sent(t);
-    uint32_t n = sent < t->snd_mss ? sent : t->snd_mss;
-    int fin = t->fin_queued && n == t->sndq.len && !t->fin_acked &&
-              tt_seq_gt(t->snd_max, tt_seq_add(t->snd_una, n));
+    tt__tcp_retransmit(t, t->snd_una, seg_room(t), cause, now);
+}
+
+/* Retransmit up to n bytes from seq (within what was sent); the FIN goes
+ * along when the piece reaches the end of the data and the FIN was sent. */
+void tt__tcp_retransmit(struct tt_tcp *t, tt_seq seq, uint32_t n, enum tt_rexmit_cause cause,
+                        tt_time now)
+{
+    uint32_t sent = data_sent(t), off = (uint32_t)tt_seq_diff(seq, t->snd_una);
+    uint32_t room = seg_room(t);
+    if (off > sent)
+        return;
+    if (n > sent - off)
+        n = sent - off;
+    if (n > room)
+        n = room;
+    int fin = t->fin_queued && off + n == t->sndq.len && !t->fin_acked &&
+              tt_seq_gt(t->snd_max, tt_seq_add(seq, n));
     if (n == 0 && !fin)
         return;
-    send_seg(t, t->snd_una, n, fin, reaches_push(t, t->snd_una, n), cause, now);
+    send_seg(t, seq, n, fin, reaches_push(t, seq, n), cause, now);
     tt__tcp_rexmit_arm(t, now);
 }
 
@@ -425,6 +471,16 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         uint32_t off = (uint32_t)tt_seq_diff(t->snd_nxt, t->snd_una);
         uint32_t avail = (uint32_t)t->sndq.len - off;
         int re = tt_seq_lt(t->snd_nxt, t->snd_max);
+        tt_seq sacked_end;
+        if (re && tt__sb_sacked_at(t, t->snd_nxt, &sacked_end)) {
+            /* Go-back-N after an RTO skips what the peer SACKed since. */
+            t->snd_nxt = tt_seq_lt(sacked_end, t->snd_max) ? sacked_end : t->snd_max;
+            continue;
+        }
+        /* The cwnd test counts what is in flight: RFC 6675 pipe with SACK
+         * (SACKed and lost bytes are not), else SND.NXT - SND.UNA. A tail
+         * loss probe of new data (force 2) may exceed cwnd by a segment. */
+        uint32_t flight = tt__recovery_in_flight(t);
         if (!re && avail && tt_seq_eq(t->snd_una, t->snd_max))
             tt__cc_tx_start(t, now); /* RFC 5681 §4.1, before sending */
         /* RFC 3042 limited transmit (RFC 5681 §3.2 SHOULD): on each of the
@@ -433,22 +489,31 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         uint32_t cw = t->cwnd;
         if (!t->in_recovery && t->dupacks && t->dupacks < 3 && t->lt_ok && !re)
             cw += t->dupacks * t->snd_mss;
-        uint32_t wnd = t->snd_wnd < cw ? t->snd_wnd : cw;
-        uint32_t usable = wnd > off ? wnd - off : 0;
+        if (force == 2)
+            cw = flight + t->snd_mss;
+        uint32_t usable = t->snd_wnd > off ? t->snd_wnd - off : 0;
+        if (usable > (cw > flight ? cw - flight : 0))
+            usable = cw > flight ? cw - flight : 0;
         uint32_t n = avail < usable ? avail : usable;
         if (re && n == 0 && tt_seq_eq(t->snd_nxt, t->snd_una))
             n = data_sent(t); /* the head after an RTO goes even past a shut window (above) */
-        if (n > t->snd_mss)
-            n = t->snd_mss;
-        int fin = t->fin_queued && n == avail;
-        uint32_t need = avail < t->snd_mss ? avail : t->snd_mss;
+        uint32_t room = seg_room(t);
+        if (n > room)
+            n = room;
+        /* The FIN takes a sequence number as a byte does: a new FIN waits
+         * for room in the peer's window (a zero window is probed, never
+         * overrun). A FIN alone is not held by cwnd, as Linux's
+         * tcp_cwnd_test ("don't be strict about the congestion window for
+         * the final FIN"); one riding on data goes when the data does. */
+        int fin = t->fin_queued && n == avail && (re || off + n < t->snd_wnd);
+        uint32_t need = avail < room ? avail : room;
         if (n < need && t->cwnd <= t->snd_wnd)
             cwnd_blocked = 1;
         else if (n < need && !re)
             rwnd_blocked = 1; /* the peer's window holds data back */
         if (n == 0 && !fin)
             break;
-        if (!re && !force && n < t->snd_mss && !fin && !short_ok(t, n, avail))
+        if (!re && !force && n < room && !fin && !short_ok(t, n, avail))
             break;
         if (burst == 0) {
             uint32_t b = burst_bytes(t);
@@ -462,13 +527,15 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         tt_seq end = tt_seq_add(t->snd_nxt, n);
         /* A limited-transmit segment (beyond cwnd) has PSH only when it ends
          * a write, as Linux's; so has a retransmission. */
-        int beyond_cwnd = !re && off + n > t->cwnd;
+        int beyond_cwnd = !re && off + n > t->cwnd && force != 2;
         int psh = re || beyond_cwnd ? reaches_push(t, t->snd_nxt, n)
                                     : force || (burst == 0 && tt_seq_le(end, t->psh_seq));
         send_seg(t, t->snd_nxt, n, fin, psh, re ? TT_REXMIT_RTO : TT_REXMIT_NONE, now);
+        if (fin && !re)
+            t->fin_alone = n == 0; /* a FIN of its own: a probe resends it alone */
         if (beyond_cwnd)
             t->lt_bytes += off + n - (off > t->cwnd ? off : t->cwnd);
-        if (n < t->snd_mss && !re)
+        if (n < room && !re)
             t->snd_sml = end;
         t->snd_nxt = tt_seq_add(end, fin ? 1u : 0u);
         t->snd_max = tt_seq_max(t->snd_max, t->snd_nxt);
@@ -477,6 +544,8 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         if (fin || force)
             break;
     }
+    if (sent && force != 2)
+        tt__tlp_arm(t, now); /* RFC 8985 §7.2: after new data is sent */
     tt__tcp_cwnd_track(t, cwnd_blocked);
     tt__tcp_chrono_update(t, rwnd_blocked && tt__tcp_unsent(t), now);
     return sent;
@@ -513,16 +582,28 @@ void tt__tcp_output(struct tt_tcp *t, tt_time now)
         t->ack_now = 0;
         return;
     }
+    tt__recovery_output(t, now); /* what is deemed lost goes first (RFC 6675 §5) */
     int sent = send_data(t, 0, now);
     if (!sent && t->ack_now)
         tt__tcp_send_ack(t, now);
     /* Data waiting with nothing in flight (a zero window, or a short segment
      * held by cork or SWS): the persist timer (RFC 9293 §3.8.6.1) probes or
      * releases it. */
-    if (tt__tcp_unsent(t) && tt_seq_eq(t->snd_una, t->snd_max))
+    if ((tt__tcp_unsent(t) || fin_unsent(t)) && tt_seq_eq(t->snd_una, t->snd_max))
         tt__tcp_persist_arm(t, now);
     t->ack_now = 0;
     tt__tcb_arm(t);
+}
+
+/* A tail loss probe of new data (RFC 8985 §7.3): one segment beyond cwnd
+ * when the peer's window has room; 0 when none could go. */
+int tt__tcp_output_probe(struct tt_tcp *t, tt_time now)
+{
+    if (tt__tcp_unsent(t) == 0 || tt_seq_lt(t->snd_nxt, t->snd_max))
+        return 0;
+    int sent = send_data(t, 2, now);
+    tt__tcb_arm(t);
+    return sent;
 }
 
 /* The persist timer fired: a zero-window probe, or held data forced out. */

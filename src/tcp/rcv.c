@@ -93,7 +93,8 @@ static struct tt__ooo *piece_new(struct tt_tcp *t, tt_seq seq, const uint8_t *da
  * sequence numbers SHOULD be held"). Returns 0 when all of it is held now,
  * -1 when a limit refused some.
  */
-static int ooo_insert(struct tt_tcp *t, tt_seq seq, const uint8_t *data, uint32_t len)
+static int ooo_insert(struct tt_tcp *t, tt_seq seq, const uint8_t *data, uint32_t len,
+                      struct tt__sack_blk *dup)
 {
     struct tt__ooo **pp = &t->ooo;
     tt_seq cur = seq, end = tt_seq_add(seq, len);
@@ -104,7 +105,12 @@ static int ooo_insert(struct tt_tcp *t, tt_seq seq, const uint8_t *data, uint32_
             continue;
         }
         if (p && tt_seq_le(p->seq, cur)) {
-            cur = tt_seq_add(p->seq, p->len); /* held already: skip it */
+            tt_seq pend = tt_seq_add(p->seq, p->len);
+            if (!tt_seq_lt(dup->l, dup->r)) { /* the first part held already */
+                dup->l = cur;
+                dup->r = tt_seq_lt(pend, end) ? pend : end;
+            }
+            cur = pend; /* held already: skip it */
             pp = &p->next;
             continue;
         }
@@ -215,8 +221,12 @@ int tt__tcp_rcv_text(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
     /* Out of order (step 1 trimmed it to the window): keep it, ACK at once. */
     t->ack_now = 1;
     t->ack_force = 1;
-    int full = ooo_insert(t, sg->seq, sg->data, sg->dlen);
+    struct tt__sack_blk dup = {sg->seq, sg->seq};
+    int full = ooo_insert(t, sg->seq, sg->data, sg->dlen, &dup);
     tt__tcp_sack_ooo(t, sg->seq); /* what of it is held leads the SACK blocks */
+    /* RFC 2883 §4.1.2: a duplicate of data held out of order is reported as
+     * a D-SACK, followed by the block holding it. */
+    tt__tcp_sack_dup(t, dup.l, dup.r);
     if (full < 0) {
         tt__drop(t->s, TT_DROP_TCP_OFO_LIMIT, sg->iface, sg->raw, sg->raw_len, now);
         return 0;

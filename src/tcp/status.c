@@ -266,6 +266,20 @@ void tt_tcp_info_at(const struct tt_tcp *t, tt_time now, struct tt_tcp_info *i)
     uint32_t flight = (uint32_t)tt_seq_diff(t->snd_max, t->snd_una);
     i->unacked = (flight + mss - 1) / mss;
     i->retrans = t->retries ? i->unacked : 0;
+    if (t->sb && t->ca_state != TT__CA_LOSS)
+        i->retrans = tt__sb_count(t, TT__SB_RETRANS);
+    i->ca_state = t->ca_state;
+    if (t->ca_state == TT__CA_OPEN && (t->dupacks || t->in_recovery))
+        i->ca_state = t->in_recovery ? TT__CA_RECOVERY : TT__CA_DISORDER;
+    i->lost = tt__sb_count(t, TT__SB_LOST);
+    i->sacked = tt__sb_count(t, TT__SB_SACKED);
+    i->reordering = t->reordering;
+    i->reo_wnd = tt__rack_reo_wnd(t);
+    i->delivered = t->delivered / mss;
+    i->rexmit_rto = t->rexmit_rto;
+    i->rexmit_fast = t->rexmit_fast;
+    i->rexmit_rack = t->rexmit_rack;
+    i->rexmit_tlp = t->rexmit_tlp;
     i->total_retrans = t->total_retrans;
     i->bytes_sent = t->bytes_sent;
     i->bytes_acked = t->bytes_acked;
@@ -286,6 +300,7 @@ void tt_tcp_info_at(const struct tt_tcp *t, tt_time now, struct tt_tcp_info *i)
     if (t->chrono != TT__CHRONO_NONE && now > t->chrono_at)
         run[t->chrono - 1] += now - t->chrono_at;
     i->busy_time = run[0] + run[1] + run[2];
+    i->delivery_rate = i->busy_time ? t->delivered * 1000000u / i->busy_time : 0;
     i->rwnd_limited = run[1];
     i->sndbuf_limited = run[2];
 }

@@ -137,6 +137,9 @@ struct tt_tcp *tt__tcb_new(struct tt_stack *s, uint32_t id, tt_time now)
     t->peer_mss = 536;
     t->cc_id = tt__cc_module(c->congestion_control) ? c->congestion_control : TT_TCP_CC_CUBIC;
     t->t_rexmit = t->t_wait = t->t_delack = t->t_keep = t->t_push = TT_TIME_NEVER;
+    t->t_reo = t->t_tlp = TT_TIME_NEVER;
+    t->reordering = 3; /* Linux tcp_reordering */
+    t->reo_steps = 1;
     t->all_next = m->all;
     if (m->all)
         m->all->all_prev = t;
@@ -256,6 +259,10 @@ void tt__tcb_arm(struct tt_tcp *t)
         w = t->t_keep;
     if (t->t_push < w)
         w = t->t_push;
+    if (t->t_reo < w)
+        w = t->t_reo;
+    if (t->t_tlp < w)
+        w = t->t_tlp;
     tt__theap_set(&tt__tcpm(t->s)->timers, &t->tm.node, w);
 }
 
@@ -291,6 +298,7 @@ void tt__tcb_set_mss(struct tt_tcp *t)
     /* The connection's sequence spaces are known by now: start loss
      * recovery and the ACK policy from them, and the initial window. */
     t->recover = t->iss;
+    t->sack_high = t->iss; /* not 0: half of all ISNs made every block look old */
     t->flight_mark = t->snd_una;
     t->rcv_wup = t->rcv_nxt;
     t->psh_seq = t->snd_una;
@@ -308,6 +316,8 @@ void tt__tcb_closed(struct tt_tcp *t, int err, tt_time now)
     tt__tcb_set_state(t, TT_CLOSED, now);
     tt__tcb_unhash(t);
     t->t_rexmit = t->t_wait = t->t_delack = t->t_keep = t->t_push = TT_TIME_NEVER;
+    t->t_reo = t->t_tlp = TT_TIME_NEVER;
+    tt__sb_free(t);
     tt__theap_remove(&tt__tcpm(s)->timers, &t->tm.node);
     tt__bufq_clear(s, &t->sndq);
     tt__tcp_ooo_clear(t);
@@ -334,6 +344,7 @@ static void tcb_free(struct tt_tcp *t, tt_time now)
     tt__bufq_clear(s, &t->sndq);
     tt__bufq_clear(s, &t->rcvq);
     tt__tcp_ooo_clear(t);
+    tt__sb_free(t);
     if (t->all_prev)
         t->all_prev->all_next = t->all_next;
     else

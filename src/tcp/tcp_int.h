@@ -246,6 +246,98 @@ uint32_t tt__hyspp_ack(struct tt_tcp *t, const struct tt__cc_ack *a, tt_time now
 uint32_t tt__icbrt64(uint64_t x);
 uint32_t tt__cubic_w(const struct tt__cc_cubic *c, uint32_t t_ms, uint32_t mss);
 
+struct tt__seg;
+
+/* ---- loss recovery (recovery.c, scoreboard.c, rack.c, prr.c, newreno.c) ---- */
+
+/* Linux's congestion-avoidance states (tcpi_ca_state), same numbers. */
+enum tt__ca_state {
+    TT__CA_OPEN = 0,     /* no loss suspected */
+    TT__CA_DISORDER = 1, /* SACKs or duplicate ACKs seen, nothing deemed lost */
+    TT__CA_CWR = 2,      /* cwnd reduced without recovery (TLP-repaired loss) */
+    TT__CA_RECOVERY = 3, /* fast recovery (RFC 6675 / RFC 6582) with PRR */
+    TT__CA_LOSS = 4,     /* after an RTO: go-back-N from SND.UNA */
+};
+
+/* Marks of a scoreboard record (scoreboard.c). */
+#define TT__SB_SACKED 0x1  /* the peer holds it (SACK), not yet cumulatively acked */
+#define TT__SB_LOST 0x2    /* deemed lost (RACK, RFC 6675 IsLost, RTO) */
+#define TT__SB_RETRANS 0x4 /* retransmitted; that copy not deemed lost */
+#define TT__SB_EVER 0x8    /* retransmitted at least once (RACK and reordering ignore it) */
+#define TT__SB_DEFAULT 256 /* records per connection by default (cfg.tcp.sack_records) */
+
+/* [l, r) sent at xmit with the same marks. */
+struct tt__sb_rec {
+    tt_seq l, r;
+    tt_time xmit;
+    uint8_t flags;
+};
+
+struct tt__sb {
+    uint16_t n, cap;
+    struct tt__sb_rec rec[];
+};
+
+/* What the scoreboard learnt from one ACK. */
+struct tt__sb_ack {
+    uint32_t delivered;    /* bytes newly delivered: acked (not SACKed before) + newly SACKed */
+    uint32_t acked_sacked; /* bytes cumulatively acked that were SACKed before */
+    uint32_t sacked;       /* bytes newly SACKed */
+    uint32_t tsecr;        /* the ACK's timestamp echo (0 = none) */
+    tt_time now;
+    uint8_t dsack;     /* the first block was a D-SACK (RFC 2883) */
+    uint8_t reordered; /* a never-retransmitted hole below the highest SACK was delivered */
+    tt_seq dsack_l, dsack_r, reord_low;
+};
+
+void tt__sb_sent(struct tt_tcp *t, tt_seq seq, uint32_t n, int rexmit, tt_time now);
+void tt__sb_cumack(struct tt_tcp *t, tt_seq ack, struct tt__sb_ack *a);
+void tt__sb_sack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__sb_ack *a);
+/* An RTO: SACK marks forgotten (RFC 2018 §8), everything deemed lost. */
+void tt__sb_forget(struct tt_tcp *t);
+void tt__sb_free(struct tt_tcp *t);
+uint32_t tt__sb_next_lost(const struct tt_tcp *t, tt_seq *seq, uint32_t max);
+int tt__sb_sacked_at(const struct tt_tcp *t, tt_seq seq, tt_seq *end);
+void tt__sb_mark_lost(struct tt_tcp *t, struct tt__sb_rec *r);
+uint32_t tt__sb_count(const struct tt_tcp *t, uint8_t flags);
+uint32_t tt__sb_pipe(const struct tt_tcp *t);
+
+/* rack.c (RFC 8985) */
+void tt__rack_delivered(struct tt_tcp *t, const struct tt__sb_rec *r, const struct tt__sb_ack *a);
+uint32_t tt__rack_reo_wnd(const struct tt_tcp *t);
+/* Mark what RACK deems lost; arms the reordering timer. Returns bytes newly lost. */
+uint32_t tt__rack_detect(struct tt_tcp *t, tt_time now);
+void tt__rack_dsack(struct tt_tcp *t);
+void tt__tlp_arm(struct tt_tcp *t, tt_time now);
+void tt__tlp_fire(struct tt_tcp *t, tt_time now);
+/* An ACK: ends a probe episode; returns 1 when the probe repaired a loss. */
+int tt__tlp_ack(struct tt_tcp *t, const struct tt__sb_ack *a);
+
+/* prr.c (RFC 6937) */
+void tt__prr_start(struct tt_tcp *t);
+void tt__prr_ack(struct tt_tcp *t, uint32_t delivered, uint32_t newly_lost, int una_advanced,
+                 tt_time now);
+
+/* recovery.c: the one entry point of ack.c into loss recovery. */
+struct tt__ack_info {
+    uint32_t acked;     /* bytes of data newly acknowledged cumulatively */
+    uint8_t advanced;   /* SND.UNA moved */
+    uint8_t dup;        /* an RFC 5681 duplicate ACK */
+    uint32_t in_flight; /* before the ACK */
+    tt_time rtt;        /* RTT sample of the ACK, 0 = none */
+};
+void tt__recovery_on_ack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__sb_ack *a,
+                         const struct tt__ack_info *ai, tt_time now);
+void tt__recovery_on_rto(struct tt_tcp *t, tt_time now);
+/* A segment went out: scoreboard, PRR and TLP bookkeeping. */
+void tt__recovery_sent(struct tt_tcp *t, tt_seq seq, uint32_t n, int rexmit, tt_time now);
+/* Bytes in flight for the cwnd test: pipe with a scoreboard, else SND.NXT - SND.UNA. */
+uint32_t tt__recovery_in_flight(const struct tt_tcp *t);
+/* Retransmit what is deemed lost while cwnd allows (RFC 6675 NextSeg rule 1). */
+void tt__recovery_output(struct tt_tcp *t, tt_time now);
+/* The reordering or probe timer fired. */
+void tt__recovery_timer(struct tt_tcp *t, tt_time now);
+
 /* ---- timers: every object with deadlines embeds one heap node ---- */
 
 enum tt__tkind { TT__TK_TCB = 1, TT__TK_SYNREQ = 2 };
@@ -317,10 +409,26 @@ struct tt_tcp {
     tt_seq sack_high;       /* highest SACK right edge seen (new SACK information) */
     tt_seq recover;         /* RFC 6582 "recover" */
     uint8_t in_recovery;    /* NewReno fast recovery in progress */
-    uint8_t cwnd_limited;   /* cwnd stopped a send in this window (Linux rule) */
-    uint8_t cc_id;          /* TT_TCP_CC_*: the module (tt__cc_module) */
-    uint32_t max_flight;    /* most bytes in flight in this window */
-    tt_seq flight_mark;     /* end of the window max_flight belongs to */
+    /* SACK-based recovery (scoreboard.c, rack.c, prr.c, recovery.c). */
+    struct tt__sb *sb;                          /* NULL when nothing is outstanding */
+    uint32_t sacked_out, lost_out, retrans_out; /* bytes with each mark */
+    uint8_t ca_state;                           /* enum tt__ca_state */
+    uint8_t rack_reord;                         /* RACK.reordering_seen */
+    uint8_t reo_steps, reo_persist;             /* RACK.reo_wnd_mult, recoveries it lasts */
+    uint8_t tlp_active, tlp_rexmit;             /* a probe is out (TLP.end_seq), and was a resend */
+    uint8_t fin_alone;                          /* our FIN went in a segment of its own */
+    tt_seq tlp_end, dsack_round;
+    tt_time rack_xmit;               /* RACK.xmit_ts */
+    tt_seq rack_end;                 /* RACK.end_seq */
+    uint32_t rack_rtt;               /* RACK.rtt, µs */
+    uint32_t reordering;             /* Linux tp->reordering, segments (3) */
+    uint32_t prr_delivered, prr_out; /* RFC 6937, bytes */
+    uint64_t delivered;              /* bytes delivered ever (tcpi_delivered) */
+    uint32_t rexmit_rto, rexmit_fast, rexmit_rack, rexmit_tlp; /* retransmissions by cause */
+    uint8_t cwnd_limited; /* cwnd stopped a send in this window (Linux rule) */
+    uint8_t cc_id;        /* TT_TCP_CC_*: the module (tt__cc_module) */
+    uint32_t max_flight;  /* most bytes in flight in this window */
+    tt_seq flight_mark;   /* end of the window max_flight belongs to */
 
     /* Receive side (rcv.c): out-of-order queue, delayed ACKs, urgent data. */
     struct tt__ooo *ooo;
@@ -355,7 +463,8 @@ struct tt_tcp {
     uint8_t chack_sent;    /* chack_last holds a value */
     /* Deadlines (absolute; TT_TIME_NEVER when off). */
     tt_time t_rexmit, t_wait, t_delack, t_keep;
-    tt_time t_push; /* 0 = push held data at the next poll (cork off, no-delay on) */
+    tt_time t_reo, t_tlp; /* RACK reordering timer, tail loss probe (rack.c) */
+    tt_time t_push;       /* 0 = push held data at the next poll (cork off, no-delay on) */
 
     /* What input owes output, and flags of the close. */
     uint8_t ack_now;    /* an ACK is owed */
@@ -535,6 +644,9 @@ void tt__tcp_send_synack_req(struct tt_stack *s, const struct tt__synreq *r, int
 uint16_t tt__tcp_wnd_field(struct tt_tcp *t);
 /* Retransmit up to one MSS from SND.UNA (fast retransmit, partial ACK). */
 void tt__tcp_retransmit_head(struct tt_tcp *t, enum tt_rexmit_cause cause, tt_time now);
+void tt__tcp_retransmit(struct tt_tcp *t, tt_seq seq, uint32_t n, enum tt_rexmit_cause cause,
+                        tt_time now);
+int tt__tcp_output_probe(struct tt_tcp *t, tt_time now);
 /* A probe: <SEQ=SND.UNA-1><ACK=RCV.NXT><CTL=ACK> (persist, keepalive). */
 void tt__tcp_send_probe(struct tt_tcp *t, tt_time now);
 /* Bytes queued but not sent yet. */

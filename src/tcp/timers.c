@@ -224,6 +224,7 @@ static void rto_data(struct tt_tcp *t, tt_time now)
     /* RFC 5681 §3.1 eq. 4 and cwnd = LW through the ops table; RFC 6582 §4:
      * recovery ends and "recover" moves to the highest sequence sent. */
     tt__cc_rto(t, 1, now);
+    tt__recovery_on_rto(t, now);
     t->in_recovery = 0;
     t->dupacks = 0;
     t->recover = t->snd_max;
@@ -271,6 +272,11 @@ static void tcb_timer(struct tt_tcp *t, tt_time now)
         tt__tcb_closed(t, 0, now);
         return;
     }
+    if ((t->t_reo <= now || t->t_tlp <= now) && t->t_tlp <= t->t_rexmit) {
+        tt__recovery_timer(t, now); /* a probe due with the RTO goes instead of it */
+        if (t->state == TT_CLOSED)
+            return;
+    }
     if (t->t_rexmit <= now) {
         t->t_rexmit = TT_TIME_NEVER;
         /* Our SYN unacknowledged (also after a close in SYN-RECEIVED): the
@@ -279,6 +285,11 @@ static void tcb_timer(struct tt_tcp *t, tt_time now)
             rto_handshake(t, now);
         else
             rto_data(t, now);
+        if (t->state == TT_CLOSED)
+            return;
+    }
+    if (t->t_reo <= now || t->t_tlp <= now) {
+        tt__recovery_timer(t, now);
         if (t->state == TT_CLOSED)
             return;
     }

@@ -270,18 +270,25 @@ void fx_active_established(struct fx *f)
 
 void fx_passive_established(struct fx *f)
 {
-    assert_int_equal(tt_tcp_open(f->s, &f->l), 0);
-    assert_int_equal(tt_tcp_bind(f->l, 0, FX_PORT), 0);
-    assert_int_equal(tt_tcp_listen(f->l, 16, f->now), 0);
     struct tt_tcp_opts o;
     memset(&o, 0, sizeof o);
     o.has_mss = 1;
     o.mss = 1460;
+    fx_passive_established_with(f, &o);
+}
+
+void fx_passive_established_with(struct fx *f, const struct tt_tcp_opts *syn_opts)
+{
+    assert_int_equal(tt_tcp_open(f->s, &f->l), 0);
+    assert_int_equal(tt_tcp_bind(f->l, 0, FX_PORT), 0);
+    assert_int_equal(tt_tcp_listen(f->l, 16, f->now), 0);
     uint8_t ecn = f->ecn_syn ? TT_TCP_ECE | TT_TCP_CWR : 0;
-    fx_inject_ports(f, f->pport, FX_PORT, TT_TCP_SYN | ecn, FX_PEER_ISS, 0, 65535, NULL, 0, &o);
+    fx_inject_ports(f, f->pport, FX_PORT, TT_TCP_SYN | ecn, FX_PEER_ISS, 0, 65535, NULL, 0,
+                    syn_opts);
     struct fx_seg *sa = fx_pop(f);
     fx_expect(sa, TT_TCP_SYN | TT_TCP_ACK | (ecn & TT_TCP_ECE), sa->h.seq, FX_PEER_ISS + 1);
     f->iss = sa->h.seq;
+    f->now += f->hs_rtt;
     fx_inject_ports(f, f->pport, FX_PORT, TT_TCP_ACK, FX_PEER_ISS + 1, f->iss + 1, 65535, NULL, 0,
                     NULL);
     assert_int_equal(tt_tcp_accept(f->l, &f->t, f->now), 0);

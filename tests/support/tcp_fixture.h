@@ -63,6 +63,8 @@ struct fx {
     uint16_t pport;
     /* Our ISS once known. */
     uint32_t iss;
+    /* The handshake's round trip in fx_passive_established_with (default 0). */
+    tt_time hs_rtt;
     /* The urgent pointer of the next injected segment (then reset to 0). */
     uint16_t next_urp;
     /* The IPv4 TOS byte of the next injected segment (then reset to 0). */
@@ -115,6 +117,8 @@ void fx_active_established(struct fx *f);
 /* Passive open up to ESTABLISHED: listen on FX_PORT, SYN, SYN-ACK popped,
  * ACK, accepted into f->t. */
 void fx_passive_established(struct fx *f);
+/* The same with the options of the peer's SYN (SACK-permitted, MSS...). */
+void fx_passive_established_with(struct fx *f, const struct tt_tcp_opts *syn_opts);
 /* From ESTABLISHED: tt_tcp_close, our FIN popped: FIN-WAIT-1. */
 void fx_to_fin_wait_1(struct fx *f);
 /* FIN-WAIT-1 + the peer's ACK of our FIN: FIN-WAIT-2. */

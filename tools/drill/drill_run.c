@@ -238,6 +238,10 @@ static void apply_sysctl(struct tt_drill_runner *r, struct tt_config *c, const c
         c->tcp.keepalive_probes = (uint32_t)a, state = "applied";
     } else if (n >= 1 && strcmp(name, "tcp_slow_start_after_idle") == 0) {
         c->tcp.slow_start_after_idle = a != 0, state = "applied";
+    } else if (n >= 1 && strcmp(name, "tcp_early_retrans") == 0) {
+        c->tcp.tlp_off = a != 3 && a != 4, state = "applied"; /* 3, 4: TLP on */
+    } else if (n >= 1 && strcmp(name, "tcp_recovery") == 0) {
+        c->tcp.rack_off = (a & 1) == 0, state = "applied"; /* bit 0: RACK */
     } else if (n >= 1 && strcmp(name, "tcp_min_tso_segs") == 0) {
         c->tcp.min_tso_segs = (uint32_t)(a ? a : 1), state = "applied";
     } else if (n >= 1 && strcmp(name, "tcp_ecn") == 0) {

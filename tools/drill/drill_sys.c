@@ -934,6 +934,12 @@ bool tt__drill_lookup(void *ctx, const char *name, int64_t *v)
     F("rcv_wnd", ti.rcv_wnd);
     F("unacked", ti.unacked);
     F("retrans", ti.retrans);
+    F("ca_state", ti.ca_state);
+    F("lost", ti.lost);
+    F("sacked", ti.sacked);
+    F("reordering", ti.reordering);
+    F("delivered", ti.delivered);
+    F("delivery_rate", ti.delivery_rate);
     F("total_retrans", ti.total_retrans);
     F("bytes_sent", ti.bytes_sent);
     F("bytes_acked", ti.bytes_acked);

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * SACK-based loss recovery: the one entry point of ack.c for a connection
+ * that negotiated SACK (peers without SACK keep NewReno, RFC 6582, in
+ * ack.c). Linux's state machine (Open, Disorder, Recovery, Loss) over:
+ *  - the scoreboard (scoreboard.c, RFC 6675 §3-4): what is SACKed, lost,
+ *    retransmitted; pipe;
+ *  - RACK-TLP (rack.c, RFC 8985): which segments are lost, the probe;
+ *  - PRR (prr.c, RFC 6937): how much is sent during recovery;
+ *  - congestion control only through cc.c (tt__cc_loss, tt__cc_set_cwnd,
+ *    tt__cc_ack, tt__cc_recovery_end): recovery never writes cwnd itself.
+ *
+ * Recovery starts when something is deemed lost (RFC 6675 §5 with RACK's
+ * rule, which holds the duplicate-ACK threshold: reo_wnd is 0 once three
+ * segments are SACKed without reordering seen), sets RecoveryPoint to
+ * SND.MAX, and ends when SND.UNA reaches it (RFC 6675 §5, step "C"), with
+ * cwnd = ssthresh (Linux tcp_end_cwnd_reduction).
+ */
+#include "tcp/tcp_int.h"
+
+uint32_t tt__recovery_in_flight(const struct tt_tcp *t)
+{
+    if (!t->sack_ok || !t->sb || t->ca_state == TT__CA_LOSS)
+        return (uint32_t)tt_seq_diff(t->snd_nxt, t->snd_una);
+    return tt__sb_pipe(t);
+}
+
+void tt__recovery_sent(struct tt_tcp *t, tt_seq seq, uint32_t n, int rexmit, tt_time now)
+{
+    if (!t->sack_ok)
+        return;
+    tt__sb_sent(t, seq, n, rexmit, now);
+    if (t->ca_state == TT__CA_RECOVERY)
+        t->prr_out += n;
+}
+
+/* Linux tcp_check_sack_reordering: the reordering degree in segments. */
+static void reordering_seen(struct tt_tcp *t, const struct tt__sb_ack *a)
+{
+    t->rack_reord = 1;
+    uint32_t mss = tt__tcp_mss(t);
+    if (!tt_seq_lt(a->reord_low, t->sack_high))
+        return;
+    uint32_t metric = (uint32_t)tt_seq_diff(t->sack_high, a->reord_low);
+    if (metric > t->reordering * mss) {
+        uint32_t r = (metric + mss - 1) / mss;
+        t->reordering = r > 300 ? 300 : r; /* Linux tcp_max_reordering */
+    }
+}
+
+static void enter_recovery(struct tt_tcp *t, tt_time now)
+{
+    t->recover = t->snd_max;
+    t->ca_state = TT__CA_RECOVERY;
+    t->rtt_active = 0;
+    t->tlp_active = 0;
+    t->t_tlp = TT_TIME_NEVER;
+    if (t->reo_persist && --t->reo_persist == 0)
+        t->reo_steps = 1; /* RFC 8985 §6.2 step 4: 16 recoveries without D-SACK */
+    tt__cc_loss(t, now);
+    tt__prr_start(t);
+}
+
+static void exit_recovery(struct tt_tcp *t, tt_time now)
+{
+    tt__cc_set_cwnd(t, t->ssthresh, now);
+    tt__cc_recovery_end(t, now);
+    t->ca_state = t->sacked_out ? TT__CA_DISORDER : TT__CA_OPEN;
+    t->dupacks = 0;
+}
+
+/* The TLP repaired a loss (RFC 8985 §7.4.2): one cwnd reduction. */
+static void tlp_loss(struct tt_tcp *t, tt_time now)
+{
+    tt__cc_loss(t, now);
+    tt__cc_set_cwnd(t, t->ssthresh, now);
+    tt__cc_recovery_end(t, now);
+}
+
+void tt__recovery_on_ack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__sb_ack *a,
+                         const struct tt__ack_info *ai, tt_time now)
+{
+    a->now = now;
+    a->tsecr = t->ts_ok && sg->h.opt.has_ts ? sg->h.opt.ts_ecr : 0;
+    tt__sb_cumack(t, sg->ack, a);
+    tt__sb_sack(t, sg, a);
+    t->sack_high = tt_seq_max(t->sack_high, t->snd_una);
+    t->delivered += a->delivered;
+    if (a->reordered)
+        reordering_seen(t, a);
+    if (a->dsack)
+        tt__rack_dsack(t);
+    if (t->ca_state == TT__CA_LOSS) {
+        /* After an RTO, go-back-N runs (output.c) until RecoveryPoint. */
+        if (!tt_seq_lt(t->snd_una, t->recover)) {
+            t->ca_state = TT__CA_OPEN;
+            t->dupacks = 0;
+        }
+        if (ai->advanced) {
+            struct tt__cc_ack c = {.acked = ai->acked,
+                                   .delivered = a->delivered,
+                                   .rtt = (uint32_t)ai->rtt,
+                                   .in_flight = ai->in_flight};
+            tt__cc_ack(t, &c, now);
+        }
+        return;
+    }
+    if (tt__tlp_ack(t, a))
+        tlp_loss(t, now);
+    uint32_t lost = tt__rack_detect(t, now);
+    if (t->ca_state == TT__CA_RECOVERY && !tt_seq_lt(t->snd_una, t->recover))
+        exit_recovery(t, now);
+    if (t->ca_state != TT__CA_RECOVERY) {
+        if (t->lost_out) {
+            enter_recovery(t, now);
+        } else {
+            t->ca_state = t->sacked_out ? TT__CA_DISORDER : TT__CA_OPEN;
+            if (ai->advanced) {
+                /* Growth counts what this ACK delivered cumulatively, not
+                 * what was SACKed before (Linux: cwnd grows by the packets
+                 * newly delivered). */
+                uint32_t fresh = ai->acked > a->acked_sacked ? ai->acked - a->acked_sacked : 0;
+                struct tt__cc_ack c = {.acked = fresh,
+                                       .delivered = a->delivered,
+                                       .rtt = (uint32_t)ai->rtt,
+                                       .in_flight = ai->in_flight};
+                tt__cc_ack(t, &c, now);
+            }
+        }
+    }
+    if (t->ca_state == TT__CA_RECOVERY)
+        tt__prr_ack(t, a->delivered, lost, ai->advanced, now);
+    tt__tcb_arm(t);
+}
+
+void tt__recovery_on_rto(struct tt_tcp *t, tt_time now)
+{
+    (void)now;
+    t->ca_state = TT__CA_LOSS;
+    t->tlp_active = 0;
+    t->t_tlp = t->t_reo = TT_TIME_NEVER;
+    tt__sb_forget(t);
+}
+
+/* RFC 6675 §5 step (C) / NextSeg rule 1: retransmit what is deemed lost, in
+ * sequence order, while pipe leaves room in cwnd. */
+void tt__recovery_output(struct tt_tcp *t, tt_time now)
+{
+    if (!t->sack_ok || !t->sb || t->ca_state == TT__CA_LOSS || t->lost_out == 0)
+        return;
+    uint32_t mss = t->snd_mss ? t->snd_mss : tt__tcp_mss(t);
+    for (int k = 0; k < 64; k++) {
+        tt_seq seq;
+        uint32_t n = tt__sb_next_lost(t, &seq, mss);
+        if (n == 0)
+            return;
+        if (tt__recovery_in_flight(t) + n > t->cwnd)
+            return;
+        tt__tcp_retransmit(t, seq, n, t->rack_xmit ? TT_REXMIT_RACK : TT_REXMIT_SACK, now);
+    }
+}
+
+void tt__recovery_timer(struct tt_tcp *t, tt_time now)
+{
+    if (t->t_reo <= now) {
+        t->t_reo = TT_TIME_NEVER;
+        /* RFC 8985 §6.3: the reordering window has passed. */
+        uint32_t lost = tt__rack_detect(t, now);
+        if (lost && t->ca_state != TT__CA_RECOVERY && t->ca_state != TT__CA_LOSS) {
+            enter_recovery(t, now);
+            tt__prr_ack(t, tt__tcp_mss(t), lost, 0, now); /* Linux counts one delivery */
+        }
+        if (lost)
+            tt__tcp_output(t, now);
+    }
+    if (t->t_tlp <= now) {
+        t->t_tlp = TT_TIME_NEVER;
+        tt__tlp_fire(t, now);
+    }
+}
