@@ -8,7 +8,7 @@
  *     struct tt_config cfg;
  *     tt_port_config_default(&cfg);
  *     tt_stack_create(&cfg, &stack);
- *     tt_port_dev_open(TT_PORT_TAP, "tt0", &dev, err, sizeof err);
+ *     tt_port_dev_open(TT_PORT_TAP, "tt0", 0, &dev, err, sizeof err);
  *     ic.link = tt_port_dev_link(dev);   ... tt_stack_add_iface(stack, &ic) ...
  *     tt_port_run(stack, &dev, &iface, 1, NULL);   // until SIGINT/SIGTERM
  *
@@ -59,14 +59,20 @@ enum tt_port_dev_kind {
 struct tt_port_dev;
 
 /*
- * Open /dev/net/tun and attach to (or create) the device `name` (at most 15
- * characters), non-blocking and close-on-exec. The device's MTU and
- * addresses on the kernel side are the host's business (ip link / ip addr).
- * 0, TT_EINVAL (bad name), TT_ENOENT (no /dev/net/tun or no permission:
- * see err), TT_ENOMEM. *out owned until tt_port_dev_close().
+ * Open /dev/net/tun and attach to the existing device `name` (at most 15
+ * characters), non-blocking and close-on-exec; with TT_PORT_DEV_CREATE in
+ * flags, create it when it does not exist. The device's MTU and addresses
+ * on the kernel side are the host's business (ip link / ip addr).
+ * 0, TT_EINVAL (bad name), TT_ENOENT (no such device without
+ * TT_PORT_DEV_CREATE, no /dev/net/tun, no permission, or a device of the
+ * other kind: see err), TT_ENOMEM. *out owned until tt_port_dev_close().
  */
-int tt_port_dev_open(enum tt_port_dev_kind kind, const char *name, struct tt_port_dev **out,
-                     char *err, size_t errlen);
+#define TT_PORT_DEV_CREATE 0x1
+int tt_port_dev_open(enum tt_port_dev_kind kind, const char *name, unsigned flags,
+                     struct tt_port_dev **out, char *err, size_t errlen);
+
+/* 1 when a network device called `name` exists (in this namespace), else 0. */
+int tt_port_dev_exists(const char *name);
 
 /* The link for tt_iface_config.link: framing from the kind, `mtu` as given
  * (0 = 1500). Its transmit writes the frame with one write(); a full device
@@ -117,6 +123,9 @@ struct tt_port_hooks {
      * always ready. The set may change from one call to the next. May be NULL.
      */
     size_t (*watch)(void *ctx, struct tt_port_watch *w, size_t cap);
+    /* SIGUSR1 (a status request, as dd takes it): called and the loop goes
+     * on. NULL: SIGUSR1 keeps its disposition. */
+    void (*on_info)(void *ctx, tt_time now);
 };
 
 /*

@@ -171,9 +171,13 @@ static int loop_body(struct loop *lp, int ep, int sfd, size_t ndev, char *err, s
         for (int k = 0; k < n; k++) {
             if (evs[k].data.u64 == SIGNAL_KEY) {
                 struct signalfd_siginfo si;
-                if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
-                    return (int)si.ssi_signo;
-                continue;
+                if (read(sfd, &si, sizeof si) != (ssize_t)sizeof si)
+                    continue;
+                if (si.ssi_signo == SIGUSR1 && lp->hooks && lp->hooks->on_info) {
+                    lp->hooks->on_info(lp->hooks->ctx, tt_port_now());
+                    continue;
+                }
+                return (int)si.ssi_signo;
             }
             size_t i = (size_t)evs[k].data.u64;
             if (i < ndev) {
@@ -204,6 +208,8 @@ int tt_port_run(struct tt_stack *stack, struct tt_port_dev *const *devs, const i
     sigemptyset(&mask);
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGTERM);
+    if (hooks && hooks->on_info)
+        sigaddset(&mask, SIGUSR1);
     if (sigprocmask(SIG_BLOCK, &mask, &old) != 0) {
         free(lp);
         return os_error(err, errlen, "sigprocmask");

@@ -2,7 +2,7 @@
 /* Linux TAP and TUN devices through /dev/net/tun (IFF_NO_PI: no packet-info prefix). */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/if.h>
+#include <net/if.h>
 #include <linux/if_tun.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,14 +28,23 @@ static void set_err(char *err, size_t errlen, const char *fmt, const char *a, in
     }
 }
 
-int tt_port_dev_open(enum tt_port_dev_kind kind, const char *name, struct tt_port_dev **out,
-                     char *err, size_t errlen)
+int tt_port_dev_exists(const char *name)
+{
+    return if_nametoindex(name) != 0;
+}
+
+int tt_port_dev_open(enum tt_port_dev_kind kind, const char *name, unsigned flags,
+                     struct tt_port_dev **out, char *err, size_t errlen)
 {
     if (!name || !*name || strlen(name) >= IFNAMSIZ || strchr(name, '/') ||
         (kind != TT_PORT_TAP && kind != TT_PORT_TUN)) {
         set_err(err, errlen, "bad device name '%s' (1 to 15 characters, no '/')", name ? name : "",
                 0);
         return TT_EINVAL;
+    }
+    if (!(flags & TT_PORT_DEV_CREATE) && !tt_port_dev_exists(name)) {
+        set_err(err, errlen, "no device %s", name, 0);
+        return TT_ENOENT;
     }
     int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
@@ -49,7 +58,10 @@ int tt_port_dev_open(enum tt_port_dev_kind kind, const char *name, struct tt_por
     if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
         int e = errno;
         close(fd);
-        set_err(err, errlen, "TUNSETIFF %s", name, e);
+        set_err(err, errlen,
+                e == EINVAL ? "TUNSETIFF %s (a device of the other kind, tun or tap?)"
+                            : "TUNSETIFF %s",
+                name, e);
         return TT_ENOENT;
     }
     struct tt_port_dev *d = calloc(1, sizeof *d);

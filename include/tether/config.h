@@ -54,14 +54,18 @@ struct tt_config {
                              §6.3 suggests 10 minutes) */
 
     /* ARP (RFC 826, RFC 1122 §2.3.2) */
-    uint32_t arp_cache_size;    /* 256 entries per stack */
-    tt_time arp_reachable_time; /* 30 s before a resolved entry must be refreshed
-                                   (Linux base_reachable_time_ms) */
-    tt_time arp_retrans_time;   /* 1 s between requests (Linux retrans_time_ms) */
-    uint32_t arp_max_probes;    /* 3 requests, then give up (Linux mcast_solicit) */
-    uint32_t arp_queue_len;     /* 3 packets queued per unresolved address (Linux
-                                   unres_qlen is bytes-based; 3 follows RFC 1122's
-                                   "at least one" and bounds memory) */
+    uint32_t arp_cache_size;        /* 256 entries per stack */
+    tt_time arp_reachable_time;     /* 30 s before a resolved entry must be refreshed
+                                       (Linux base_reachable_time_ms) */
+    tt_time arp_retrans_time;       /* 1 s between requests (Linux retrans_time_ms) */
+    tt_time arp_first_retrans_time; /* 150 ms before the first retry of a resolution,
+                                       then arp_retrans_time: a reply lost while a
+                                       device settles costs 150 ms, not a second
+                                       (0 = arp_retrans_time, as Linux) */
+    uint32_t arp_max_probes;        /* 3 requests, then give up (Linux mcast_solicit) */
+    uint32_t arp_queue_len;         /* 3 packets queued per unresolved address (Linux
+                                       unres_qlen is bytes-based; 3 follows RFC 1122's
+                                       "at least one" and bounds memory) */
 
     /* ICMP */
     tt_time icmp_ratelimit; /* 1 s token interval for errors we send (Linux

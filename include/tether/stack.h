@@ -53,6 +53,14 @@ void tt_stack_destroy(struct tt_stack *s);
 int tt_stack_add_iface(struct tt_stack *s, const struct tt_iface_config *ic);
 
 /*
+ * The interface has come up (its device is ready): on Ethernet, broadcast a
+ * gratuitous ARP for its address (RFC 5227 §2.3 announcement), so that the
+ * neighbours know us before they must ask. Nothing to do on raw IP.
+ * 0, or TT_EINVAL for an unknown interface.
+ */
+int tt_stack_iface_up(struct tt_stack *s, int iface, tt_time now);
+
+/*
  * Hand the stack one received frame (framing as the interface was declared).
  * The stack does not keep `frame` after it returns. Returns 0 when the frame
  * was processed or dropped (drops are counted, never an error), TT_EINVAL for

@@ -153,7 +153,14 @@ static void send_request(struct tt_stack *s, struct arp_entry *e, tt_time now)
     a.tpa = e->ip;
     tt__arp_emit(&a, s->txbuf + TT__NET_L3, TT_ARP_LEN);
     e->probes++;
-    e->deadline = now + s->cfg.arp_retrans_time;
+    /* RFC 1122 §2.3.2.1 asks only that requests be rate-limited (at most one
+     * a second per destination, "SHOULD"); the first retry of a new
+     * resolution comes sooner because a TAP that has just come up often
+     * loses the first reply, then the pace is one a second. */
+    tt_time wait = s->cfg.arp_retrans_time;
+    if (e->state == ARP_INCOMPLETE && e->probes == 1 && s->cfg.arp_first_retrans_time)
+        wait = s->cfg.arp_first_retrans_time;
+    e->deadline = now + wait;
     s->ctr.arp_requests_out++;
     const uint8_t *dst = e->state == ARP_PROBE ? e->mac : mac_bcast;
     tt__eth_send(s, e->iface, dst, TT_ETHERTYPE_ARP, TT_ARP_LEN, now);
@@ -315,6 +322,22 @@ void tt__arp_input(struct tt_stack *s, int iface, const uint8_t *pkt, size_t len
     }
     if (a.op == TT_ARP_OP_REQUEST)
         send_reply(s, iface, &a, now);
+}
+
+void tt__arp_announce(struct tt_stack *s, int iface, tt_time now)
+{
+    /* RFC 5227 §2.3: an ARP Announcement is a request with our address as
+     * both sender and target, broadcast, so that neighbours update their
+     * caches (and learn us before they must ask). */
+    const struct tt__iface *f = &s->iface[iface];
+    struct tt_arp_pkt a;
+    memset(&a, 0, sizeof a);
+    a.op = TT_ARP_OP_REQUEST;
+    memcpy(a.sha, f->cfg.mac, 6);
+    a.spa = a.tpa = f->cfg.addr;
+    tt__arp_emit(&a, s->txbuf + TT__NET_L3, TT_ARP_LEN);
+    s->ctr.arp_requests_out++;
+    tt__eth_send(s, iface, mac_bcast, TT_ETHERTYPE_ARP, TT_ARP_LEN, now);
 }
 
 tt_time tt__arp_poll(struct tt_stack *s, tt_time now)

@@ -56,6 +56,8 @@ void tt__arp_input(struct tt_stack *s, int iface, const uint8_t *pkt, size_t len
 int tt__arp_output(struct tt_stack *s, int iface, uint32_t nexthop, size_t len, tt_time now);
 /* Retransmit due requests, give up on exhausted ones; next deadline. */
 tt_time tt__arp_poll(struct tt_stack *s, tt_time now);
+/* Broadcast a gratuitous ARP (RFC 5227 announcement) for iface's address. */
+void tt__arp_announce(struct tt_stack *s, int iface, tt_time now);
 
 /* ---- ipv4.c ---- */
 

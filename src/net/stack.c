@@ -239,6 +239,15 @@ static void eth_input(struct tt_stack *s, int iface, const uint8_t *frame, size_
         tt__drop(s, TT_DROP_ETH_UNKNOWN_TYPE, iface, frame, len, now);
 }
 
+int tt_stack_iface_up(struct tt_stack *s, int iface, tt_time now)
+{
+    if (!s || iface < 0 || iface >= s->niface || !s->iface[iface].used)
+        return TT_EINVAL;
+    if (s->iface[iface].cfg.link.framing == TT_FRAMING_ETHERNET && s->iface[iface].cfg.addr)
+        tt__arp_announce(s, iface, now);
+    return 0;
+}
+
 int tt_stack_input(struct tt_stack *s, int iface, const void *frame, size_t len, tt_time now)
 {
     if (!s || !frame || iface < 0 || iface >= s->niface || !s->iface[iface].used)

@@ -16,6 +16,7 @@ void tt_config_default(struct tt_config *cfg)
     cfg->arp_cache_size = 256;
     cfg->arp_reachable_time = TT_SEC(30);
     cfg->arp_retrans_time = TT_SEC(1);
+    cfg->arp_first_retrans_time = TT_MSEC(150);
     cfg->arp_max_probes = 3;
     cfg->arp_queue_len = 3;
     cfg->icmp_ratelimit = TT_SEC(1);

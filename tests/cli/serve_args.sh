@@ -54,8 +54,8 @@ expect 2 "unexpected argument 'extra'" serve $T --addr 192.0.2.2/24 extra
 expect 2 "empty --pcap file name" serve $T --addr 192.0.2.2/24 --pcap=
 # The TCP service options.
 A="$T --addr 192.0.2.2/24"
-expect 2 "give only one of --echo, --discard and --source" serve $A --echo --discard
-expect 2 "give only one of --echo, --discard and --source" serve $A --source 10 --echo
+expect 2 "give only one of --echo, --discard, --source and --http" serve $A --echo --discard
+expect 2 "give only one of --echo, --discard, --source and --http" serve $A --source 10 --echo
 expect 2 "bad byte count 'x' for --source" serve $A --source x
 expect 2 "bad byte count '-1' for --source" serve $A --source -1
 expect 2 "bad byte count '' for --source" serve $A --source=
@@ -70,6 +70,13 @@ expect 2 "bad byte count 'x' for --close-first" serve $A --echo --close-first=x
 expect 2 "option '--echo' takes no value" serve $A --echo=1
 expect 2 "option '--verbose' takes no value" serve $A --verbose=yes
 expect 2 "option '--port' needs a value" serve $A --echo --port
+expect 2 "give only one of --echo, --discard, --source and --http" serve $A --http /tmp --echo
+expect 2 "empty --http directory" serve $A --http=
+expect 2 "option '--create' takes no value" serve $A --create=1
+# A missing device is an error naming the fix, not a new device (status 1).
+expect 1 "no tap device tt_none0: create and configure it first.*or give --create" serve $A --echo
+expect 1 "no tun device tt_none0" serve --tun tt_none0 --addr 192.0.2.2/24
+expect 1 "--http /nonexistent/dir: No such file" serve $A --http /nonexistent/dir
 expect 2 "unknown command 'nosuch'" nosuch
 "$TETHER" >/dev/null 2>&1; rc=$?
 [ "$rc" -eq 2 ] || { echo "FAIL: no command -> status $rc, expected 2"; fail=1; }

@@ -15,7 +15,7 @@ tap="ttp$$"
 tap=${tap:0:15}
 
 # Not through NS: a function would run in a subshell and $! would be its pid.
-ip netns exec "$ns" "$TETHER" serve --tap "$tap" --addr 192.0.2.2/24 \
+ip netns exec "$ns" "$TETHER" serve --tap "$tap" --create --addr 192.0.2.2/24 \
     --mac 02:00:00:00:00:02 --pcap "$dir/serve.pcap" >"$dir/out" 2>"$dir/err" &
 pid=$!
 tt_interop_wait_log serving "$dir/out" "$pid"
@@ -52,7 +52,7 @@ n=$(tshark -r "$dir/serve.pcap" -Y 'icmp.type == 0' 2>/dev/null | wc -l)
 # The same over TUN (raw IPv4, point-to-point: no ARP), in the same namespace.
 tun="ttu$$"
 tun=${tun:0:15}
-ip netns exec "$ns" "$TETHER" serve --tun "$tun" --addr 192.0.2.6/30 >"$dir/out2" 2>&1 &
+ip netns exec "$ns" "$TETHER" serve --tun "$tun" --create --addr 192.0.2.6/30 >"$dir/out2" 2>&1 &
 pid=$!
 tt_interop_wait_log serving "$dir/out2" "$pid"
 if grep -q "^tether: serving 192.0.2.6/30 on tun $tun\$" "$dir/out2"; then

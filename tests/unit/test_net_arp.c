@@ -97,17 +97,21 @@ static void test_resolution_gives_up(void **state)
     assert_int_equal(nt_drops(&f, TT_DROP_ARP_QUEUE_FULL), 1);
     assert_int_equal(f.cap.n, 1);
     assert_request_for(&f, 0, NT_PEER, nt_mac_bcast);
-    assert_int_equal(tt_stack_poll(f.s, 0), TT_SEC(1));
-    assert_int_equal(tt_stack_poll(f.s, TT_SEC(1) - 1), TT_SEC(1));
+    /* The first retry after 150 ms (a reply lost while a TAP settles),
+     * then one a second; given up a second after the third. */
+    const tt_time r1 = TT_MSEC(150), r2 = r1 + TT_SEC(1), end = r2 + TT_SEC(1);
+    assert_int_equal(tt_stack_poll(f.s, 0), r1);
+    assert_int_equal(tt_stack_poll(f.s, r1 - 1), r1);
     assert_int_equal(f.cap.n, 1);
-    assert_int_equal(tt_stack_poll(f.s, TT_SEC(1)), TT_SEC(2));
-    assert_int_equal(tt_stack_poll(f.s, TT_SEC(2)), TT_SEC(3));
+    assert_int_equal(tt_stack_poll(f.s, r1), r2);
+    assert_int_equal(tt_stack_poll(f.s, r2), end);
     assert_int_equal(f.cap.n, 3);
-    assert_int_equal(f.cap.t[1], TT_SEC(1));
-    assert_int_equal(f.cap.t[2], TT_SEC(2));
+    assert_int_equal(f.cap.t[1], r1);
+    assert_int_equal(f.cap.t[2], r2);
     assert_request_for(&f, 2, NT_PEER, nt_mac_bcast);
     assert_int_equal(nt_drops(&f, TT_DROP_ARP_UNRESOLVED), 0);
-    assert_int_equal(tt_stack_poll(f.s, TT_SEC(3)), TT_TIME_NEVER);
+    assert_int_equal(tt_stack_poll(f.s, end - 1), end);
+    assert_int_equal(tt_stack_poll(f.s, end), TT_TIME_NEVER);
     assert_int_equal(f.cap.n, 3); /* no fourth request */
     assert_int_equal(nt_drops(&f, TT_DROP_ARP_UNRESOLVED), 3);
     assert_int_equal(tt_stack_counters(f.s)->arp_requests_out, 3);
@@ -115,6 +119,42 @@ static void test_resolution_gives_up(void **state)
     assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, 5, NULL, 0, TT_SEC(4)), 0);
     assert_int_equal(f.cap.n, 4);
     assert_request_for(&f, 3, NT_PEER, nt_mac_bcast);
+    nt_teardown(&f);
+}
+
+/* arp_first_retrans_time 0: Linux's even pace, a request a second. */
+static void test_resolution_linux_pace(void **state)
+{
+    (void)state;
+    struct nt_fix f;
+    nt_config(&f);
+    f.cfg.arp_first_retrans_time = 0;
+    nt_start(&f);
+    assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, 1, NULL, 0, 0), 0);
+    assert_int_equal(tt_stack_poll(f.s, 0), TT_SEC(1));
+    assert_int_equal(tt_stack_poll(f.s, TT_SEC(1)), TT_SEC(2));
+    assert_int_equal(tt_stack_poll(f.s, TT_SEC(2)), TT_SEC(3));
+    assert_int_equal(f.cap.n, 3);
+    nt_teardown(&f);
+}
+
+/* The interface comes up: one gratuitous ARP (RFC 5227 announcement). */
+static void test_announce(void **state)
+{
+    (void)state;
+    struct nt_fix f;
+    nt_setup(&f);
+    assert_int_equal(f.cap.n, 0); /* adding the interface sends nothing */
+    assert_int_equal(tt_stack_iface_up(f.s, f.ifi, TT_MSEC(5)), 0);
+    assert_int_equal(f.cap.n, 1);
+    assert_int_equal(f.cap.t[0], TT_MSEC(5));
+    assert_request_for(&f, 0, NT_US, nt_mac_bcast); /* sender = target = us */
+    uint8_t edst[6];
+    struct tt_arp_pkt a = cap_arp(&f, 0, edst);
+    assert_memory_equal(a.tha, zero_mac, 6);
+    assert_int_equal(tt_stack_counters(f.s)->arp_requests_out, 1);
+    assert_int_equal(tt_stack_poll(f.s, TT_MSEC(5)), TT_TIME_NEVER); /* nothing pending */
+    assert_int_equal(tt_stack_iface_up(f.s, 7, 0), TT_EINVAL);
     nt_teardown(&f);
 }
 
@@ -283,6 +323,8 @@ int main(void)
         cmocka_unit_test(test_request_reply_golden),
         cmocka_unit_test(test_request_not_for_us),
         cmocka_unit_test(test_resolution_gives_up),
+        cmocka_unit_test(test_resolution_linux_pace),
+        cmocka_unit_test(test_announce),
         cmocka_unit_test(test_resolution_flushes_queue),
         cmocka_unit_test(test_expiry_reprobe),
         cmocka_unit_test(test_expiry_reprobe_answered),

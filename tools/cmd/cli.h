@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <tether/time.h>
+
 #define TT_CLI_EXIT_OK 0
 #define TT_CLI_EXIT_FAIL 1  /* a runtime failure (device, file, ...) */
 #define TT_CLI_EXIT_USAGE 2 /* bad arguments */
@@ -25,13 +27,17 @@
 /* The --help lines of the options that attach a stack to a TAP/TUN device
  * (serve and connect take the same ones). */
 #define TT_CLI_IFACE_HELP                                                                          \
-    "  --tap NAME        attach to TAP device NAME (Ethernet frames; created if missing)\n"        \
-    "  --tun NAME        attach to TUN device NAME (raw IPv4)\n"                                   \
+    "  --tap NAME        attach to the existing TAP device NAME (Ethernet frames)\n"               \
+    "  --tun NAME        attach to the existing TUN device NAME (raw IPv4)\n"                      \
+    "  --create          create the device when it does not exist (it then needs its\n"            \
+    "                    address and `ip link set NAME up` on the kernel side)\n"                  \
     "  --addr A.B.C.D/N  the stack's address and prefix length (required)\n"                       \
     "  --gw A.B.C.D      default gateway\n"                                                        \
     "  --mac XX:..:XX    the stack's MAC on a TAP (default: random, locally administered)\n"       \
     "  --mtu N           interface MTU, 68..9000 (default 1500)\n"                                 \
-    "  --pcap FILE       capture every frame sent and received to FILE (classic pcap)\n"
+    "  --pcap FILE       capture every frame sent and received to FILE (classic pcap,\n"           \
+    "                    flushed every second and at exit)\n"                                      \
+    "  --stats           connections (like ss -ti) and counters on SIGUSR1 and at exit\n"
 
 /* Subcommands. Each returns the process exit status. */
 int tt_cmd_serve(int argc, char **argv);   /* tools/cmd/serve.c */
@@ -40,6 +46,7 @@ int tt_cmd_ladder(int argc, char **argv);  /* tools/cmd/ladder.c */
 int tt_cmd_drill(int argc, char **argv);   /* tools/cmd/drill.c */
 int tt_cmd_simping(int argc, char **argv); /* tools/cmd/serve.c (hidden, for tests) */
 int tt_cmd_connect(int argc, char **argv); /* tools/cmd/connect.c */
+int tt_cmd_get(int argc, char **argv);     /* tools/cmd/get.c */
 
 /*
  * Option parsing shared by serve and connect (tools/cmd/serve.c). Each option
@@ -71,6 +78,8 @@ struct tt_cli_host {
     const char *dev; /* --tap / --tun NAME */
     int tun;         /* 1 for --tun */
     int have_addr, have_mac, verbose;
+    int create; /* --create: make the device when missing */
+    int stats;  /* --stats: connections and counters on SIGUSR1 and at exit */
     uint32_t addr, gw;
     uint8_t prefix_len;
     uint8_t mac[6];
@@ -83,10 +92,18 @@ struct tt_cli_host {
     int iface;
     const char *cmd;
     unsigned long rexmits[8]; /* --verbose: retransmissions by enum tt_rexmit_cause */
+    /* Set by the command before tt_cli_host_run: after SIGINT/SIGTERM, close
+     * every connection it holds (the host then waits for their FINs). */
+    void (*on_stop)(void *ctx, tt_time now);
+    void *stop_ctx;
+    /* --stats: the live connections (struct tt_tcp *), from the trace. */
+    const void **conns;
+    size_t nconns, conns_cap;
 };
 /* The host options (--tap --tun --addr --gw --mac --mtu --pcap) and flags
  * (--verbose) as specs, for a command's own table. */
-extern const struct tt_cli_optspec tt_cli_host_specs[8];
+#define TT_CLI_HOST_NSPECS 10
+extern const struct tt_cli_optspec tt_cli_host_specs[TT_CLI_HOST_NSPECS];
 /* Handle one host option: 0, a usage status, or -1 when opt is not one. */
 int tt_cli_host_option(struct tt_cli_host *h, const char *opt, const char *val);
 /* After parsing: the required options are there. 0 or a usage status. */
@@ -97,10 +114,18 @@ int tt_cli_host_check(struct tt_cli_host *h);
 int tt_cli_host_open(struct tt_cli_host *h);
 void tt_cli_host_close(struct tt_cli_host *h);
 /* Run the stack until a signal or until app->on_tick returns 0 (tt_port_run;
- * app may be NULL; its on_rx is not used: the capture takes that hook).
- * Returns tt_port_run's value, its error message printed. */
+ * app may be NULL; its on_rx is not used: the capture takes that hook), then
+ * (after h->on_stop on a signal) until the connections let go of have their
+ * FINs acknowledged, 2 s at most. The capture is flushed every second;
+ * --stats prints on SIGUSR1 and at the end (tools/cmd/host_run.c). Returns
+ * tt_port_run's value, its error message printed. */
 struct tt_port_hooks;
 int tt_cli_host_run(struct tt_cli_host *h, const struct tt_port_hooks *app);
+/* The trace hook of the host (--verbose lines, --stats' connection list). */
+struct tt_trace_event;
+void tt_cli_host_trace(void *ctx, const struct tt_trace_event *ev);
+/* --stats: one line per connection (like ss -ti), then the counters. */
+void tt_cli_host_print_stats(FILE *f, struct tt_cli_host *h, tt_time now);
 /* --verbose: print "retransmissions: rto N, fast N, ..." (tools/cmd/serve.c). */
 void tt_cli_host_print_rexmits(FILE *f, const struct tt_cli_host *h);
 
@@ -108,6 +133,17 @@ struct tt_counters;
 /* Print the non-zero counters of a stack, one per line, drops with their
  * reason name and description (tools/cmd/serve.c). */
 void tt_cli_print_counters(FILE *f, const struct tt_counters *c);
+
+/* serve --http DIR (tools/cmd/serve_http.c): the server, its tick on the
+ * listening handle (accept, step every connection; returns the next
+ * deadline), the exit report, and the close of every connection. */
+struct tt_cli_http;
+struct tt_tcp;
+int tt_cli_http_open(struct tt_cli_http **out, const char *root, int verbose);
+tt_time tt_cli_http_tick(struct tt_cli_http *h, struct tt_tcp *l, tt_time now);
+void tt_cli_http_report(const struct tt_cli_http *h, FILE *f);
+void tt_cli_http_stop(struct tt_cli_http *h, tt_time now); /* close the connections */
+void tt_cli_http_close(struct tt_cli_http *h, tt_time now);
 
 /* The helpers below are static inline so that every subcommand file can use
  * them without a shared .c file. */

@@ -30,6 +30,7 @@ static const struct subcommand commands[] = {
     {"drill", tt_cmd_drill, "run packetdrill scripts against fresh stacks"},
     {"serve", tt_cmd_serve, "attach a stack to a TAP or TUN device; answer ARP, ping, TCP"},
     {"connect", tt_cmd_connect, "a TCP client on a TAP or TUN device: stdin/stdout like nc"},
+    {"get", tt_cmd_get, "download an http:// URL over a stack on a TAP or TUN device"},
     {"sim-ping", tt_cmd_simping, NULL},
     {"version", cmd_version, "print the version"},
     {"help", cmd_help, "this list"},

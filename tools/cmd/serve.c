@@ -29,6 +29,8 @@ static const char serve_help[] =
     "  --source BYTES    send BYTES to each client, then close (port 19 by default); the\n"
     "                    stream is 16-byte lines \"%015u\\n\" holding their own offset\n"
     "  --port N          the service's port, 1..65535\n"
+    "  --http DIR        a static-file HTTP/1.1 server for DIR (port 80 by default): GET,\n"
+    "                    HEAD, keep-alive, Range; index.html or a listing for a folder\n"
     "  --close-first[=N] echo: close our side first, after echoing N bytes (default: after\n"
     "                    the first read), then read and drop until the peer's FIN\n"
     "  A connection is closed once the peer has closed and everything is sent.\n"
@@ -75,10 +77,11 @@ int tt_cli_parse(const char *cmd, int argc, char **argv, const struct tt_cli_opt
     return 0;
 }
 
-const struct tt_cli_optspec tt_cli_host_specs[8] = {
+const struct tt_cli_optspec tt_cli_host_specs[TT_CLI_HOST_NSPECS] = {
     {"--tap", TT_CLI_VALUE},  {"--tun", TT_CLI_VALUE},    {"--addr", TT_CLI_VALUE},
     {"--gw", TT_CLI_VALUE},   {"--mac", TT_CLI_VALUE},    {"--mtu", TT_CLI_VALUE},
-    {"--pcap", TT_CLI_VALUE}, {"--verbose", TT_CLI_FLAG},
+    {"--pcap", TT_CLI_VALUE}, {"--verbose", TT_CLI_FLAG}, {"--create", TT_CLI_FLAG},
+    {"--stats", TT_CLI_FLAG},
 };
 
 int tt_cli_host_option(struct tt_cli_host *h, const char *opt, const char *val)
@@ -121,6 +124,10 @@ int tt_cli_host_option(struct tt_cli_host *h, const char *opt, const char *val)
         h->pcap = val;
     } else if (!strcmp(opt, "--verbose")) {
         h->verbose = 1;
+    } else if (!strcmp(opt, "--create")) {
+        h->create = 1;
+    } else if (!strcmp(opt, "--stats")) {
+        h->stats = 1;
     } else {
         return -1;
     }
@@ -139,21 +146,6 @@ int tt_cli_host_check(struct tt_cli_host *h)
 }
 
 /* ---- the stack on a device ---- */
-
-/* --verbose: one line per state change, as the trace reports it. The hook
- * must not call into the stack, so it prints the connection's serial only. */
-static void host_trace(void *ctx, const struct tt_trace_event *ev)
-{
-    struct tt_cli_host *h = ctx;
-    if (ev->kind == TT_TRACE_TCP_RETRANSMIT && (unsigned)ev->cause < 8)
-        h->rexmits[ev->cause]++;
-    else if (ev->kind == TT_TRACE_TCP_STATE)
-        fprintf(stderr, "tether %s: conn %u %s -> %s\n", h->cmd, (unsigned)ev->conn_id,
-                tt_tcp_state_name(ev->old_state), tt_tcp_state_name(ev->new_state));
-    else if (ev->kind == TT_TRACE_TCP_CLOSE)
-        fprintf(stderr, "tether %s: conn %u freed (%s)\n", h->cmd, (unsigned)ev->conn_id,
-                ev->err ? tt_strerror(ev->err) : "normal end");
-}
 
 void tt_cli_host_print_rexmits(FILE *f, const struct tt_cli_host *h)
 {
@@ -183,6 +175,7 @@ static int host_iface(struct tt_cli_host *h)
         fprintf(stderr, "tether %s: cannot add the interface: %s\n", h->cmd, tt_strerror(h->iface));
         return TT_CLI_EXIT_FAIL;
     }
+    tt_stack_iface_up(h->s, h->iface, tt_port_now());
     return 0;
 }
 
@@ -193,8 +186,18 @@ int tt_cli_host_open(struct tt_cli_host *h)
     const char *kind = h->tun ? "tun" : "tap";
     if (tt_port_config_default(&cfg) != 0)
         fprintf(stderr, "tether %s: warning: no random source; the secret is zero\n", h->cmd);
-    if (tt_port_dev_open(h->tun ? TT_PORT_TUN : TT_PORT_TAP, h->dev, &h->devp, err, sizeof err) !=
-        0) {
+    int rc = tt_port_dev_open(h->tun ? TT_PORT_TUN : TT_PORT_TAP, h->dev,
+                              h->create ? TT_PORT_DEV_CREATE : 0, &h->devp, err, sizeof err);
+    if (rc == TT_ENOENT && !h->create && tt_port_dev_exists(h->dev) == 0) {
+        /* Attaching is the default: a typo must not create a new device
+         * that nothing is configured on. */
+        fprintf(stderr,
+                "tether %s: no %s device %s: create and configure it first (ip tuntap add dev "
+                "%s mode %s; ip addr add ... dev %s; ip link set %s up), or give --create\n",
+                h->cmd, kind, h->dev, h->dev, kind, h->dev, h->dev);
+        return TT_CLI_EXIT_FAIL;
+    }
+    if (rc != 0) {
         fprintf(stderr, "tether %s: cannot open %s %s: %s\n", h->cmd, kind, h->dev, err);
         return TT_CLI_EXIT_FAIL;
     }
@@ -212,8 +215,8 @@ int tt_cli_host_open(struct tt_cli_host *h)
         fprintf(stderr, "tether %s: cannot create the stack: %s\n", h->cmd, tt_strerror(e));
         return TT_CLI_EXIT_FAIL;
     }
-    if (h->verbose)
-        tt_stack_set_trace(h->s, host_trace, h);
+    if (h->verbose || h->stats)
+        tt_stack_set_trace(h->s, tt_cli_host_trace, h);
     return host_iface(h);
 }
 
@@ -221,52 +224,13 @@ void tt_cli_host_close(struct tt_cli_host *h)
 {
     tt_stack_destroy(h->s);
     tt_pcap_writer_close(h->pw);
+    free(h->conns);
+    h->conns = NULL;
+    h->nconns = h->conns_cap = 0;
     tt_port_dev_close(h->devp);
     h->s = NULL;
     h->pw = NULL;
     h->devp = NULL;
-}
-
-/* The run loop has one hook context; the capture needs the host and the
- * application its own, so the hooks go through these trampolines. */
-struct host_hooks {
-    struct tt_cli_host *h;
-    const struct tt_port_hooks *app;
-};
-
-static void host_on_rx(void *ctx, size_t i, const uint8_t *frame, size_t len, tt_time now)
-{
-    const struct host_hooks *hh = ctx;
-    (void)i;
-    tt_pcap_write_rx(hh->h->pw, frame, len, now);
-}
-
-static tt_time host_on_tick(void *ctx, tt_time now)
-{
-    const struct host_hooks *hh = ctx;
-    return hh->app->on_tick(hh->app->ctx, now);
-}
-
-static size_t host_watch(void *ctx, struct tt_port_watch *w, size_t cap)
-{
-    const struct host_hooks *hh = ctx;
-    return hh->app->watch(hh->app->ctx, w, cap);
-}
-
-int tt_cli_host_run(struct tt_cli_host *h, const struct tt_port_hooks *app)
-{
-    char err[256] = "";
-    struct host_hooks hh = {.h = h, .app = app};
-    struct tt_port_hooks hooks = {
-        .on_rx = h->pw ? host_on_rx : NULL,
-        .on_tick = app && app->on_tick ? host_on_tick : NULL,
-        .watch = app && app->watch ? host_watch : NULL,
-        .ctx = &hh,
-    };
-    int rc = tt_port_run(h->s, &h->devp, &h->iface, 1, &hooks, err, sizeof err);
-    if (rc < 0)
-        fprintf(stderr, "tether %s: %s\n", h->cmd, err);
-    return rc;
 }
 
 /* ---- counters ---- */
@@ -307,7 +271,7 @@ void tt_cli_print_counters(FILE *f, const struct tt_counters *c)
 
 /* ---- tether serve's own options ---- */
 
-enum serve_svc { SVC_NONE = 0, SVC_ECHO, SVC_DISCARD, SVC_SOURCE };
+enum serve_svc { SVC_NONE = 0, SVC_ECHO, SVC_DISCARD, SVC_SOURCE, SVC_HTTP };
 
 struct serve_opts {
     struct tt_cli_host h;
@@ -315,6 +279,7 @@ struct serve_opts {
     unsigned long port;        /* 0 = the service's default */
     unsigned long long source; /* --source BYTES */
     long long close_first;     /* -1 off; 0 after the first read; N bytes */
+    const char *http_root;     /* --http DIR */
 };
 
 static const struct tt_cli_optspec serve_specs[] = {
@@ -331,12 +296,16 @@ static const struct tt_cli_optspec serve_specs[] = {
     {"--source", TT_CLI_VALUE},
     {"--port", TT_CLI_VALUE},
     {"--close-first", TT_CLI_OPTVALUE},
+    {"--http", TT_CLI_VALUE},
+    {"--create", TT_CLI_FLAG},
+    {"--stats", TT_CLI_FLAG},
 };
 
 static int serve_svc_set(struct serve_opts *o, enum serve_svc svc)
 {
     if (o->svc != SVC_NONE && o->svc != svc)
-        return tt_cli_usage_error("serve", "give only one of --echo, --discard and --source");
+        return tt_cli_usage_error("serve",
+                                  "give only one of --echo, --discard, --source and --http");
     o->svc = svc;
     return 0;
 }
@@ -360,6 +329,12 @@ static int serve_option(void *ctx, const char *opt, const char *val)
             o->source > (1ull << 50))
             return tt_cli_usage_error("serve", "bad byte count '%s' for --source", val);
         return serve_svc_set(o, SVC_SOURCE);
+    }
+    if (!strcmp(opt, "--http")) {
+        if (!*val)
+            return tt_cli_usage_error("serve", "empty --http directory");
+        o->http_root = val;
+        return serve_svc_set(o, SVC_HTTP);
     }
     if (!strcmp(opt, "--port")) {
         if (tt_cli_parse_uint(val, 1, 65535, &o->port) != 0)
@@ -392,11 +367,11 @@ static int serve_parse(int argc, char **argv, struct serve_opts *o, int *help)
         return rc;
     if (o->svc == SVC_NONE && (o->port || o->close_first >= 0))
         return tt_cli_usage_error("serve", "--port and --close-first need a service (--echo, "
-                                           "--discard or --source)");
+                                           "--discard, --source or --http)");
     if (o->close_first >= 0 && o->svc != SVC_ECHO)
         return tt_cli_usage_error("serve", "--close-first applies to --echo only");
     if (!o->port)
-        o->port = o->svc == SVC_ECHO ? 7 : o->svc == SVC_DISCARD ? 9 : 19;
+        o->port = o->svc == SVC_ECHO ? 7 : o->svc == SVC_DISCARD ? 9 : o->svc == SVC_HTTP ? 80 : 19;
     return 0;
 }
 
@@ -418,6 +393,7 @@ struct server {
     struct tt_tcp *l;
     struct sconn *conns;
     uint64_t accepted, finished, failed;
+    struct tt_cli_http *http; /* --http */
 };
 
 /* --source: 16-byte lines "%015llu\n", each holding its own stream offset, so
@@ -541,6 +517,8 @@ static void serve_accept(struct server *sv, tt_time now)
 static tt_time serve_tick(void *ctx, tt_time now)
 {
     struct server *sv = ctx;
+    if (sv->http)
+        return sv->l ? tt_cli_http_tick(sv->http, sv->l, now) : TT_TIME_NEVER;
     serve_accept(sv, now);
     for (struct sconn **pp = &sv->conns; *pp;) {
         struct sconn *c = *pp;
@@ -574,10 +552,10 @@ static int serve_listen(struct server *sv, struct tt_stack *s)
 
 static void serve_report(const struct server *sv, struct tt_stack *s, int sig)
 {
-    static const char *const names[] = {"", "echo", "discard", "source"};
+    static const char *const names[] = {"", "echo", "discard", "source", "http"};
     printf("tether: stopped (signal %d); counters:\n", sig);
     tt_cli_print_counters(stdout, tt_stack_counters(s));
-    if (sv->o->svc != SVC_NONE) {
+    if (sv->o->svc != SVC_NONE && sv->o->svc != SVC_HTTP) {
         struct tt_tcp_stats st;
         tt_tcp_stats(s, &st);
         printf("tether: %s on port %lu: %llu accepted, %llu finished, %llu failed, %llu open;"
@@ -587,8 +565,28 @@ static void serve_report(const struct server *sv, struct tt_stack *s, int sig)
                (unsigned long long)(sv->accepted - sv->finished - sv->failed),
                (unsigned)st.time_wait);
     }
+    if (sv->http)
+        tt_cli_http_report(sv->http, stdout);
     if (sv->o->h.verbose)
         tt_cli_host_print_rexmits(stdout, &sv->o->h);
+}
+
+/* SIGINT/SIGTERM: stop listening and close every connection (FINs queued;
+ * the host waits for them to be acknowledged). */
+static void serve_stop(void *ctx, tt_time now)
+{
+    struct server *sv = ctx;
+    if (sv->l)
+        tt_tcp_close(sv->l, now);
+    sv->l = NULL;
+    if (sv->http)
+        tt_cli_http_stop(sv->http, now);
+    while (sv->conns) {
+        struct sconn *c = sv->conns;
+        sv->conns = c->next;
+        tt_tcp_close(c->t, now);
+        free(c);
+    }
 }
 
 int tt_cmd_serve(int argc, char **argv)
@@ -604,6 +602,8 @@ int tt_cmd_serve(int argc, char **argv)
     }
     struct server sv = {.o = &o};
     rc = TT_CLI_EXIT_FAIL;
+    if (o.svc == SVC_HTTP && tt_cli_http_open(&sv.http, o.http_root, o.h.verbose) != 0)
+        goto out;
     if (tt_cli_host_open(&o.h) != 0)
         goto out;
     if (o.svc != SVC_NONE && serve_listen(&sv, o.h.s) != 0)
@@ -615,10 +615,13 @@ int tt_cmd_serve(int argc, char **argv)
         printf("tether: TCP %s on port %lu\n",
                o.svc == SVC_ECHO      ? "echo"
                : o.svc == SVC_DISCARD ? "discard"
+               : o.svc == SVC_HTTP    ? "http"
                                       : "source",
                o.port);
     fflush(stdout);
     struct tt_port_hooks hooks = {.on_tick = serve_tick, .ctx = &sv};
+    o.h.on_stop = serve_stop;
+    o.h.stop_ctx = &sv;
     int sig = tt_cli_host_run(&o.h, o.svc != SVC_NONE ? &hooks : NULL);
     if (sig >= 0) {
         serve_report(&sv, o.h.s, sig);
@@ -626,6 +629,7 @@ int tt_cmd_serve(int argc, char **argv)
     }
     fflush(stdout);
 out:
+    tt_cli_http_close(sv.http, tt_port_now());
     while (sv.conns) {
         struct sconn *c = sv.conns;
         sv.conns = c->next;
