@@ -7,7 +7,7 @@ TEST_BUILD ?= build-test
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build test fuzz demo bench bench-instr bench-build install clean deps soak
+.PHONY: all build test fuzz demo bench bench-instr bench-build install clean deps soak doc-images
 
 all: build
 
@@ -64,6 +64,11 @@ fuzz:
 
 demo: build
 	$(BUILD)/tether demo
+
+# docs/ladder-demo.svg and .png from the command the README shows (needs chromium).
+doc-images: build
+	@scripts/deps.sh test
+	scripts/doc_images.sh $(BUILD)/tether
 
 # Benchmarks (bench/run.sh lists them with their sizes): `make bench` times
 # them; `make bench-instr` counts instructions under callgrind (the figures
