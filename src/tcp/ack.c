@@ -49,10 +49,14 @@ static tt_time rtt_sample(struct tt_tcp *t, const struct tt__seg *sg, tt_time no
         if (t->ts_rto_set && (int32_t)(sg->h.opt.ts_ecr - t->ts_rto) < 0)
             return 0;
         uint32_t ms = tt__tcp_ts_now(t->ts_off, now) - sg->h.opt.ts_ecr;
-        if (ms < 0x7fffffffu && !t->rtt_active) {
+        if (ms >= 0x7fffffffu)
+            return 0;
+        if (!t->rtt_active)
             tt__tcp_rtt_sample(t, (tt_time)ms * 1000);
-            return (tt_time)ms * 1000;
-        }
+        /* Every echo times the path for congestion control (HyStart++
+         * needs a sample per ACK, RFC 9406 §4.2), even while a timed
+         * segment keeps the RTO estimator at one sample per RTT. */
+        return (tt_time)ms * 1000;
     }
     return 0;
 }

@@ -355,6 +355,41 @@ static void test_hystart_exit(void **st)
     done(&f);
 }
 
+/* On the wire with timestamps: every ACK's echo is an RTT sample for
+ * HyStart++ (RFC 9406 §4.2 needs 8 a round), although the RTO estimator
+ * times one segment per RTT and new data keeps re-arming that timer. */
+static void test_hystart_samples(void **st)
+{
+    (void)st;
+    static uint8_t data[30 * 1448];
+    struct fx f;
+    fx_init(&f, NULL);
+    fx_active_established(&f);
+    f.t->ts_ok = 1; /* as if negotiated: our segments carry TSval from here on */
+    f.t->snd_mss -= 12;
+    uint32_t m = f.t->snd_mss;
+    tt_tcp_setopt(f.t, TT_TCP_OPT_SNDBUF, 200000);
+    tt_tcp_setopt(f.t, TT_TCP_OPT_NODELAY, 1);
+    assert_int_equal(f.t->ccs.cubic.hs_state, TT__HS_SS);
+    assert_int_equal(tt_tcp_send(f.t, data, sizeof data, f.now), (long)sizeof data);
+    uint32_t tsval[10];
+    for (int i = 0; i < 10; i++) {
+        struct fx_seg *g = fx_pop(&f);
+        assert_true(g->h.opt.has_ts);
+        tsval[i] = g->h.opt.ts_val;
+    }
+    fx_advance(&f, TT_MSEC(50));
+    for (int i = 0; i < 9; i++) {
+        struct tt_tcp_opts o = {.has_ts = 1, .ts_val = 7, .ts_ecr = tsval[i]};
+        fx_inject(&f, TT_TCP_ACK, f.pseq, f.pack + (uint32_t)(i + 1) * m, 65535, NULL, 0, &o);
+        f.rd = f.nout; /* what the ACK released (new data, re-timed) */
+        assert_true(f.t->rtt_active);
+    }
+    assert_int_equal(f.t->ccs.cubic.hs_samples, 9);
+    assert_int_equal(f.t->ccs.cubic.hs.cur_min, 50000);
+    done(&f);
+}
+
 /* Slow start ACK by ACK every `gap` µs (0: spread over the RTT, cwnd's
  * ACKs per RTT), each with an RTT sample of rtt(i) µs, the sender keeping
  * cwnd in flight; stops when slow start ends or after n ACKs. Returns the
@@ -521,8 +556,8 @@ int main(void)
         cmocka_unit_test(test_icbrt),         cmocka_unit_test(test_cubic_curve),
         cmocka_unit_test(test_cubic_growth),  cmocka_unit_test(test_reno_friendly),
         cmocka_unit_test(test_cubic_loss),    cmocka_unit_test(test_hystart_exit),
-        cmocka_unit_test(test_hystart_linux), cmocka_unit_test(test_reno_abc),
-        cmocka_unit_test(test_select),
+        cmocka_unit_test(test_hystart_linux), cmocka_unit_test(test_hystart_samples),
+        cmocka_unit_test(test_reno_abc),      cmocka_unit_test(test_select),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
