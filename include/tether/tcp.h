@@ -291,6 +291,7 @@ struct tt_tcp_info {
     uint64_t delivered, delivery_rate;
     /* Retransmissions by cause (RTO, fast/SACK, RACK, TLP). */
     uint32_t rexmit_rto, rexmit_fast, rexmit_rack, rexmit_tlp;
+    uint32_t undos; /* reductions undone as spurious (D-SACK, Eifel) */
 };
 
 /* Fill *info. Always succeeds for a valid handle. tt_tcp_info counts the

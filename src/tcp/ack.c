@@ -124,7 +124,6 @@ static void new_ack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
     struct tt__cc_ack a = {.in_flight = (uint32_t)tt_seq_diff(t->snd_max, t->snd_una)};
     uint32_t acked = take_acked(t, sg->ack);
     t->lt_bytes = 0;
-    t->sack_high = tt_seq_max(t->sack_high, t->snd_una);
     tt_time rtt = rtt_sample(t, sg, now);
     t->retries = 0;
     t->rexmit_start = 0;
@@ -148,6 +147,15 @@ static void new_ack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
     /* RFC 6298 §5.2-5.3: stop the timer when everything is acknowledged,
      * else restart it. */
     t->t_rexmit = tt_seq_eq(t->snd_una, t->snd_max) ? TT_TIME_NEVER : now + t->rto;
+    tt_seq sacked_end;
+    if (t->sack_ok && tt__sb_sacked_at(t, t->snd_una, &sacked_end)) {
+        /* The ACK points into SACKed data: the receiver reneged (RFC 2018
+         * §8). As Linux (tcp_check_sack_reneging), the timeout comes after
+         * max(SRTT / 2, 10 ms) instead of an RTO; it forgets the SACK marks
+         * and sends again from SND.UNA (RFC 6675 §5.1). */
+        tt_time d = t->srtt / 2 > TT_MSEC(10) ? t->srtt / 2 : TT_MSEC(10);
+        t->t_rexmit = now + d;
+    }
     t->persist = 0;
     tt__tlp_arm(t, now); /* RFC 8985 §7.2: on an ACK, the probe is rescheduled */
     t->last_ack_recv = now;
@@ -212,9 +220,11 @@ void tt__tcp_ack_input(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
 {
     if (tt_seq_gt(sg->ack, t->snd_una)) {
         new_ack(t, sg, now);
-    } else if (t->sack_ok && tt_seq_eq(sg->ack, t->snd_una) && !tt_seq_eq(t->snd_una, t->snd_max)) {
+    } else if (t->sack_ok && !tt_seq_eq(t->snd_una, t->snd_max) &&
+               (tt_seq_eq(sg->ack, t->snd_una) || sg->h.opt.nsack)) {
         /* SACK recovery (recovery.c) reads every ACK at SND.UNA: its
-         * blocks count even on a segment that is no RFC 5681 duplicate. */
+         * blocks count even on a segment that is no RFC 5681 duplicate,
+         * and on an ACK below SND.UNA (a reordered ACK), as Linux's. */
         struct tt__sb_ack sa = {0};
         struct tt__ack_info ai = {.dup = (uint8_t)is_dupack(t, sg),
                                   .in_flight = tt__recovery_in_flight(t)};

@@ -30,8 +30,11 @@ void tt__recovery_sent(struct tt_tcp *t, tt_seq seq, uint32_t n, int rexmit, tt_
     if (!t->sack_ok)
         return;
     tt__sb_sent(t, seq, n, rexmit, now);
-    if (t->ca_state == TT__CA_RECOVERY)
+    if (t->ca_state == TT__CA_RECOVERY) {
         t->prr_out += n;
+        if (rexmit)
+            tt__undo_sent(t, n);
+    }
 }
 
 /* Linux tcp_check_sack_reordering: the reordering degree in segments. */
@@ -59,6 +62,7 @@ static void enter_recovery(struct tt_tcp *t, tt_time now)
         t->reo_steps = 1; /* RFC 8985 §6.2 step 4: 16 recoveries without D-SACK */
     tt__cc_loss(t, now);
     tt__prr_start(t);
+    tt__undo_start(t);
 }
 
 static void exit_recovery(struct tt_tcp *t, tt_time now)
@@ -82,6 +86,7 @@ void tt__recovery_on_ack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__
 {
     a->now = now;
     a->tsecr = t->ts_ok && sg->h.opt.has_ts ? sg->h.opt.ts_ecr : 0;
+    a->reord_low = t->snd_max;
     tt__sb_cumack(t, sg->ack, a);
     tt__sb_sack(t, sg, a);
     t->sack_high = tt_seq_max(t->sack_high, t->snd_una);
@@ -90,6 +95,11 @@ void tt__recovery_on_ack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__
         reordering_seen(t, a);
     if (a->dsack)
         tt__rack_dsack(t);
+    if (t->ca_state == TT__CA_LOSS && ai->advanced && tt__undo_eifel(t, a, now)) {
+        tt__sb_unmark_lost(t);
+        t->ca_state = t->sacked_out ? TT__CA_DISORDER : TT__CA_OPEN;
+        return; /* the RTO was spurious: undone, go-back-N stopped */
+    }
     if (t->ca_state == TT__CA_LOSS) {
         /* After an RTO, go-back-N runs (output.c) until RecoveryPoint. */
         if (!tt_seq_lt(t->snd_una, t->recover)) {
@@ -107,6 +117,14 @@ void tt__recovery_on_ack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__
     }
     if (tt__tlp_ack(t, a))
         tlp_loss(t, now);
+    if (tt__undo_dsack(t, a, now)) {
+        /* Every retransmission of the episode was needless: the path
+         * reordered. Recovery ends; what was deemed lost is not. */
+        tt__sb_unmark_lost(t);
+        t->rack_reord = 1;
+        t->ca_state = t->sacked_out ? TT__CA_DISORDER : TT__CA_OPEN;
+        tt__cc_recovery_end(t, now);
+    }
     uint32_t lost = tt__rack_detect(t, now);
     if (t->ca_state == TT__CA_RECOVERY && !tt_seq_lt(t->snd_una, t->recover))
         exit_recovery(t, now);
@@ -136,6 +154,9 @@ void tt__recovery_on_ack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__
 void tt__recovery_on_rto(struct tt_tcp *t, tt_time now)
 {
     (void)now;
+    /* Eifel (RFC 3522) judges the first ACK after the first RTO of an
+     * episode; the reduction it may undo is the one cc just saved. */
+    t->eifel_armed = t->ca_state != TT__CA_LOSS && t->retries == 1;
     t->ca_state = TT__CA_LOSS;
     t->tlp_active = 0;
     t->t_tlp = t->t_reo = TT_TIME_NEVER;

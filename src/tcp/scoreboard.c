@@ -255,6 +255,18 @@ static void delivered(struct tt_tcp *t, const struct tt__sb_rec *r, struct tt__s
     tt__rack_delivered(t, r, a);
 }
 
+/* Delivered by the cumulative ACK. The original of a hole below the highest
+ * SACK arriving so means the path reordered it (Linux tcp_clean_rtx_queue). */
+static void cum_delivered(struct tt_tcp *t, const struct tt__sb_rec *r, struct tt__sb_ack *a)
+{
+    if (!(r->flags & TT__SB_EVER) && tt_seq_lt(r->l, t->sack_high)) {
+        a->reordered = 1;
+        if (tt_seq_lt(r->l, a->reord_low))
+            a->reord_low = r->l;
+    }
+    delivered(t, r, a);
+}
+
 void tt__sb_cumack(struct tt_tcp *t, tt_seq ack, struct tt__sb_ack *a)
 {
     struct tt__sb *sb = t->sb;
@@ -264,7 +276,7 @@ void tt__sb_cumack(struct tt_tcp *t, tt_seq ack, struct tt__sb_ack *a)
     while (i < sb->n && tt_seq_le(sb->rec[i].r, ack)) {
         struct tt__sb_rec *r = &sb->rec[i];
         if (!(r->flags & TT__SB_SACKED))
-            delivered(t, r, a);
+            cum_delivered(t, r, a);
         else
             a->acked_sacked += rec_len(r);
         set_flags(t, r, 0);
@@ -282,7 +294,7 @@ void tt__sb_cumack(struct tt_tcp *t, tt_seq ack, struct tt__sb_ack *a)
         r->l = ack;
         set_flags(t, r, f);
         if (!(f & TT__SB_SACKED))
-            delivered(t, &part, a);
+            cum_delivered(t, &part, a);
     }
     if (sb->n == 0)
         tt__sb_free(t);
@@ -328,10 +340,11 @@ static void sack_block(struct tt_tcp *t, tt_seq l, tt_seq r, struct tt__sb_ack *
         if (k < 0)
             return; /* full: the rest of this block is not marked */
         rec = &sb->rec[k];
-        if (!(rec->flags & TT__SB_EVER) && tt_seq_lt(rec->r, t->sack_high))
+        if (!(rec->flags & TT__SB_EVER) && tt_seq_lt(rec->l, t->sack_high)) {
             a->reordered = 1; /* a hole below the highest SACK was filled */
-        if (!(rec->flags & TT__SB_EVER) && tt_seq_lt(rec->l, a->reord_low))
-            a->reord_low = rec->l;
+            if (tt_seq_lt(rec->l, a->reord_low))
+                a->reord_low = rec->l;
+        }
         delivered(t, rec, a);
         a->sacked += rec_len(rec);
         set_flags(t, rec, TT__SB_SACKED | (rec->flags & TT__SB_EVER));
@@ -358,7 +371,6 @@ void tt__sb_sack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__sb_ack *
         a->dsack_l = l0;
         a->dsack_r = r0;
     }
-    a->reord_low = t->snd_max;
     for (unsigned k = a->dsack ? 1 : 0; k < n && t->sb; k++) {
         tt_seq l = tt_seq_make(b[k].left), r = tt_seq_make(b[k].right);
         /* Only blocks within what is outstanding: a block beyond SND.MAX or
@@ -450,4 +462,14 @@ uint32_t tt__sb_pipe(const struct tt_tcp *t)
     uint32_t gone = t->sacked_out + t->lost_out;
     uint32_t p = out > gone ? out - gone : 0;
     return p + t->retrans_out;
+}
+
+/* Undo: nothing deemed lost is lost after all (the retransmission marks
+ * stay: those copies are in flight). */
+void tt__sb_unmark_lost(struct tt_tcp *t)
+{
+    for (unsigned i = 0; t->sb && i < t->sb->n; i++) {
+        struct tt__sb_rec *r = &t->sb->rec[i];
+        set_flags(t, r, (uint8_t)(r->flags & ~TT__SB_LOST));
+    }
 }

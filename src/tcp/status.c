@@ -280,6 +280,7 @@ void tt_tcp_info_at(const struct tt_tcp *t, tt_time now, struct tt_tcp_info *i)
     i->rexmit_fast = t->rexmit_fast;
     i->rexmit_rack = t->rexmit_rack;
     i->rexmit_tlp = t->rexmit_tlp;
+    i->undos = t->undos;
     i->total_retrans = t->total_retrans;
     i->bytes_sent = t->bytes_sent;
     i->bytes_acked = t->bytes_acked;

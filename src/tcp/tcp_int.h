@@ -299,6 +299,7 @@ void tt__sb_free(struct tt_tcp *t);
 uint32_t tt__sb_next_lost(const struct tt_tcp *t, tt_seq *seq, uint32_t max);
 int tt__sb_sacked_at(const struct tt_tcp *t, tt_seq seq, tt_seq *end);
 void tt__sb_mark_lost(struct tt_tcp *t, struct tt__sb_rec *r);
+void tt__sb_unmark_lost(struct tt_tcp *t);
 uint32_t tt__sb_count(const struct tt_tcp *t, uint8_t flags);
 uint32_t tt__sb_pipe(const struct tt_tcp *t);
 
@@ -317,6 +318,12 @@ int tt__tlp_ack(struct tt_tcp *t, const struct tt__sb_ack *a);
 void tt__prr_start(struct tt_tcp *t);
 void tt__prr_ack(struct tt_tcp *t, uint32_t delivered, uint32_t newly_lost, int una_advanced,
                  tt_time now);
+
+/* undo.c (RFC 3708 D-SACK counting, RFC 3522 Eifel / RFC 4015) */
+void tt__undo_start(struct tt_tcp *t);
+void tt__undo_sent(struct tt_tcp *t, uint32_t n);
+int tt__undo_dsack(struct tt_tcp *t, const struct tt__sb_ack *a, tt_time now);
+int tt__undo_eifel(struct tt_tcp *t, const struct tt__sb_ack *a, tt_time now);
 
 /* recovery.c: the one entry point of ack.c into loss recovery. */
 struct tt__ack_info {
@@ -425,10 +432,14 @@ struct tt_tcp {
     uint32_t prr_delivered, prr_out; /* RFC 6937, bytes */
     uint64_t delivered;              /* bytes delivered ever (tcpi_delivered) */
     uint32_t rexmit_rto, rexmit_fast, rexmit_rack, rexmit_tlp; /* retransmissions by cause */
-    uint8_t cwnd_limited; /* cwnd stopped a send in this window (Linux rule) */
-    uint8_t cc_id;        /* TT_TCP_CC_*: the module (tt__cc_module) */
-    uint32_t max_flight;  /* most bytes in flight in this window */
-    tt_seq flight_mark;   /* end of the window max_flight belongs to */
+    uint32_t undo_retrans; /* retransmissions of the episode not yet D-SACKed (undo.c) */
+    uint8_t undo_ok;       /* the episode may still be undone */
+    uint8_t eifel_armed;   /* the next advancing ACK is tested by Eifel (RFC 3522) */
+    uint32_t undos;        /* reductions undone (tcpi_undos) */
+    uint8_t cwnd_limited;  /* cwnd stopped a send in this window (Linux rule) */
+    uint8_t cc_id;         /* TT_TCP_CC_*: the module (tt__cc_module) */
+    uint32_t max_flight;   /* most bytes in flight in this window */
+    tt_seq flight_mark;    /* end of the window max_flight belongs to */
 
     /* Receive side (rcv.c): out-of-order queue, delayed ACKs, urgent data. */
     struct tt__ooo *ooo;

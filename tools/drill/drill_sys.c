@@ -940,6 +940,7 @@ bool tt__drill_lookup(void *ctx, const char *name, int64_t *v)
     F("reordering", ti.reordering);
     F("delivered", ti.delivered);
     F("delivery_rate", ti.delivery_rate);
+    F("undos", ti.undos);
     F("total_retrans", ti.total_retrans);
     F("bytes_sent", ti.bytes_sent);
     F("bytes_acked", ti.bytes_acked);
