@@ -110,14 +110,6 @@ void tt__tcp_input(struct tt_stack *s, int iface, uint32_t src, uint32_t dst, ui
     tt__tcb_reap(s, now);
 }
 
-/*
- * RFC 1122 §4.2.3.9: Destination Unreachable codes 0, 1, 5 (and the other
- * non-fatal ones) are soft errors: never abort, report them. Codes 2 and 3
- * (protocol, port) are hard: they abort a connection that is still opening
- * (Linux aborts only then too). Code 4 (fragmentation needed, RFC 1191)
- * lowers the send MSS and resends. RFC 5927 §4.1: the quoted sequence number
- * must lie in SND.UNA..SND.MAX or the message is ignored.
- */
 /* RFC 1191 §7: the plateau table, for routers that quote no next-hop MTU. */
 static const uint16_t pmtu_plateaus[] = {32000, 17914, 8166, 4352, 2002, 1492, 1006, 508, 296, 68};
 
@@ -206,6 +198,12 @@ static int icmp_errno(uint8_t type, uint8_t code, int *hard)
     }
 }
 
+/*
+ * An ICMP error about a segment of ours (RFC 1122 §4.2.3.9, RFC 5927): code 4
+ * (fragmentation needed) goes to path MTU discovery; the others are soft or
+ * hard errors (icmp_errno), reported, and aborting only a connection still
+ * opening.
+ */
 void tt__tcp_icmp_error(struct tt_stack *s, const struct tt_icmp_err *e, tt_time now)
 {
     struct tt_tcp *t = tt__tcb_lookup(s, e->src, e->sport, e->dst, e->dport);

@@ -222,8 +222,14 @@ static void rto_data(struct tt_tcp *t, tt_time now)
     t->ts_rto = tt__tcp_ts_now(t->ts_off, now);
     t->ts_rto_set = 1;
     /* RFC 5681 §3.1 eq. 4 and cwnd = LW through the ops table; RFC 6582 §4:
-     * recovery ends and "recover" moves to the highest sequence sent. */
-    tt__cc_rto(t, 1, now);
+     * recovery ends and "recover" moves to the highest sequence sent. As
+     * Linux (tcp_enter_loss), ssthresh is set by the first timeout of an
+     * episode only, not again by its backed-off repeats (CUBIC would take
+     * 0.7 of the 1-SMSS loss window) nor inside a recovery or CWR episode
+     * that already reduced it. */
+    int fresh = t->retries == 1 && !t->in_recovery && t->ca_state != TT__CA_RECOVERY &&
+                t->ca_state != TT__CA_CWR;
+    tt__cc_rto(t, fresh, now);
     tt__recovery_on_rto(t, now);
     t->in_recovery = 0;
     t->dupacks = 0;

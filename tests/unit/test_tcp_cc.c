@@ -262,6 +262,29 @@ static void test_cubic_loss(void **st)
     done(&f);
 }
 
+/* Repeated RTOs of one episode keep the ssthresh of the first (Linux
+ * tcp_enter_loss): CUBIC's 0.7 of the 1-SMSS loss window would be 2. */
+static void test_rto_repeat(void **st)
+{
+    (void)st;
+    static uint8_t data[10 * MSS];
+    struct fx f;
+    fx_init(&f, NULL);
+    fx_active_established(&f);
+    tt_tcp_setopt(f.t, TT_TCP_OPT_NODELAY, 1);
+    assert_int_equal(tt_tcp_send(f.t, data, sizeof data, f.now), (long)sizeof data);
+    f.rd += 10;
+    fx_advance(&f, fx_info(&f).rto);
+    fx_pop(&f); /* the first retransmission */
+    assert_int_equal(fx_info(&f).snd_ssthresh, 7);
+    assert_int_equal(fx_info(&f).snd_cwnd, 1);
+    fx_advance(&f, fx_info(&f).rto);
+    fx_pop(&f); /* the second, backed off */
+    assert_int_equal(fx_info(&f).snd_ssthresh, 7);
+    assert_int_equal(fx_info(&f).snd_cwnd, 1);
+    done(&f);
+}
+
 /* Slow start ACK by ACK, one per segment, the sender keeping cwnd in
  * flight, every RTT sample `rtt` µs; stops before the ACK that would begin
  * round n + 1 (HyStart++'s rounds, RFC 9406 §4.2), or when slow start
@@ -557,7 +580,8 @@ int main(void)
         cmocka_unit_test(test_cubic_growth),  cmocka_unit_test(test_reno_friendly),
         cmocka_unit_test(test_cubic_loss),    cmocka_unit_test(test_hystart_exit),
         cmocka_unit_test(test_hystart_linux), cmocka_unit_test(test_hystart_samples),
-        cmocka_unit_test(test_reno_abc),      cmocka_unit_test(test_select),
+        cmocka_unit_test(test_reno_abc),      cmocka_unit_test(test_rto_repeat),
+        cmocka_unit_test(test_select),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
