@@ -36,7 +36,8 @@ case " $(pkg-config --cflags tether-host) " in *" -I$tmp/prefix/include "*|*"/..
 
 # The public API only, under a SONAME.
 so=$(readlink -f "$libdir/libtether.so")
-readelf -d "$so" | grep -q 'SONAME.*libtether\.so\.[0-9]' || fail "libtether.so has no SONAME"
+dyn=$(readelf -d "$so")
+grep -q 'SONAME.*libtether\.so\.[0-9]' <<<"$dyn" || fail "libtether.so has no SONAME"
 exported=$(nm -D --defined-only "$so" | awk '$2 ~ /^[TDBR]$/ {print $3}' | sed 's/@.*//' | sort -u)
 bad=$(grep -v '^tt_[a-z0-9]' <<<"$exported" | grep -v '^_' || true)
 [ -z "$bad" ] || fail "libtether.so exports non-API symbols: $(head -5 <<<"$bad" | tr '\n' ' ')"
@@ -70,7 +71,8 @@ for ex in "$tmp"/ex-*.c; do
   $cc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags tether-host) "$ex" -o "$tmp/$name" \
     $(pkg-config --libs tether-host) $extra || fail "$name does not compile or link (shared)"
   LD_LIBRARY_PATH="$libdir" "$tmp/$name" >"$tmp/$name.out" || fail "$name exits $?"
-  ldd "$tmp/$name" | grep -q "libtether\.so\.[0-9]" || fail "$name is not linked to libtether.so"
+  needed=$(readelf -d "$tmp/$name") # captured first: grep -q on a pipe races pipefail
+  grep -q "NEEDED.*libtether\.so\.[0-9]" <<<"$needed" || fail "$name is not linked to libtether.so"
 done
 [ "$n" -ge 1 ] || fail "no C example found in README.md"
 
