@@ -54,6 +54,7 @@ void tt_port_random_mac(uint8_t mac[6]);
 enum tt_port_dev_kind {
     TT_PORT_TAP = 0, /* Ethernet frames: IFF_TAP | IFF_NO_PI */
     TT_PORT_TUN = 1, /* raw IP datagrams: IFF_TUN | IFF_NO_PI */
+    TT_PORT_UDP = 2, /* Ethernet frames in UDP datagrams (tt_port_udp_open) */
 };
 
 struct tt_port_dev;
@@ -69,6 +70,17 @@ struct tt_port_dev;
  */
 #define TT_PORT_DEV_CREATE 0x1
 int tt_port_dev_open(enum tt_port_dev_kind kind, const char *name, unsigned flags,
+                     struct tt_port_dev **out, char *err, size_t errlen);
+
+/*
+ * A link over the host's UDP: a socket bound to local_port (any address)
+ * and connected to remote_addr:remote_port (host order), each Ethernet frame
+ * one datagram. Needs no privilege. 0, TT_EADDRINUSE (the port is taken),
+ * TT_ENOENT (socket or connect failed: see err), TT_ENOMEM. A datagram
+ * from elsewhere is not delivered (the socket is connected). Closed by
+ * tt_port_dev_close().
+ */
+int tt_port_udp_open(uint16_t local_port, uint32_t remote_addr, uint16_t remote_port,
                      struct tt_port_dev **out, char *err, size_t errlen);
 
 /* 1 when a network device called `name` exists (in this namespace), else 0. */

@@ -11,11 +11,12 @@
 #include <unistd.h>
 
 #include "port.h"
+#include "port_int.h"
 
 struct tt_port_dev {
     int fd;
     enum tt_port_dev_kind kind;
-    char name[IFNAMSIZ];
+    char name[32];
     uint64_t tx_errors;
 };
 
@@ -26,6 +27,19 @@ static void set_err(char *err, size_t errlen, const char *fmt, const char *a, in
         if (n >= 0 && (size_t)n < errlen && e)
             snprintf(err + n, errlen - (size_t)n, ": %s", strerror(e));
     }
+}
+
+int tt__port_dev_wrap(int fd, enum tt_port_dev_kind kind, const char *name,
+                      struct tt_port_dev **out)
+{
+    struct tt_port_dev *d = calloc(1, sizeof *d);
+    if (!d)
+        return TT_ENOMEM;
+    d->fd = fd;
+    d->kind = kind;
+    snprintf(d->name, sizeof d->name, "%s", name);
+    *out = d;
+    return 0;
 }
 
 int tt_port_dev_exists(const char *name)
@@ -72,7 +86,7 @@ int tt_port_dev_open(enum tt_port_dev_kind kind, const char *name, unsigned flag
     }
     d->fd = fd;
     d->kind = kind;
-    memcpy(d->name, ifr.ifr_name, IFNAMSIZ - 1);
+    memcpy(d->name, ifr.ifr_name, IFNAMSIZ - 1); /* d->name is larger: NUL stays */
     *out = d;
     return 0;
 }
@@ -95,7 +109,7 @@ static int dev_transmit(void *ctx, const uint8_t *frame, size_t len, tt_time now
 struct tt_link tt_port_dev_link(struct tt_port_dev *dev, uint32_t mtu)
 {
     struct tt_link l = {
-        .framing = dev->kind == TT_PORT_TAP ? TT_FRAMING_ETHERNET : TT_FRAMING_RAW_IP,
+        .framing = dev->kind == TT_PORT_TUN ? TT_FRAMING_RAW_IP : TT_FRAMING_ETHERNET,
         .mtu = mtu ? mtu : 1500,
         .transmit = dev_transmit,
         .ctx = dev,
@@ -126,7 +140,9 @@ int tt_port_dev_read(struct tt_port_dev *dev, void *buf, size_t cap)
             return (int)n;
         if (errno == EINTR)
             continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
+        /* ECONNREFUSED: a UDP link's peer is not up yet (an ICMP port
+         * unreachable came back for what we sent); frames may come later. */
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ECONNREFUSED)
             return 0;
         return TT_ENOENT;
     }

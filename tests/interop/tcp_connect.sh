@@ -11,8 +11,8 @@
 #   linux-first   the Linux server sends and closes before tether's stdin ends;
 #                 Linux ends in TIME-WAIT (ss), tether CLOSE-WAIT -> LAST-ACK;
 #   socat         a socat listener exchanging files both ways at once;
-#   refused       no listener: "connection refused", exit 1;
-#   reset         the server aborts (SO_LINGER 0): "reset", exit 1;
+#   refused       no listener: "connection refused", exit 3;
+#   reset         the server aborts (SO_LINGER 0): "reset", exit 4;
 #   tun           the same stack over a TUN device (raw IPv4), tether -> Linux.
 # Needs root, /dev/net/tun, ip, ss, socat and python3; exits 77 without.
 # Usage: tcp_connect.sh /path/to/tether
@@ -114,7 +114,7 @@ cmp -s "$dir/reply" "$dir/c3.out" || { echo "FAIL: socat: stdout differs"; fail=
 # 4. Refused: nobody listens on 5999.
 tconnect 192.0.2.1:5999 </dev/null >/dev/null 2>"$dir/c4.err"
 rc=$?
-[ "$rc" -eq 1 ] && grep -q "^tether connect: connecting 192.0.2.1:5999: .*refused" "$dir/c4.err" ||
+[ "$rc" -eq 3 ] && grep -q "^tether connect: connecting 192.0.2.1:5999: .*refused" "$dir/c4.err" ||
     { echo "FAIL: refused: exit $rc"; cat "$dir/c4.err"; fail=1; }
 
 # 5. Reset by the server after the first byte; tether's stdin stays open.
@@ -122,7 +122,7 @@ server reset 5004
 { echo x; sleep 3; } | tconnect 192.0.2.1:5004 >/dev/null 2>"$dir/c5.err"
 rc=${PIPESTATUS[1]}
 wait
-[ "$rc" -eq 1 ] && grep -q "^tether connect: .* 192.0.2.1:5004: .*reset" "$dir/c5.err" ||
+[ "$rc" -eq 4 ] && grep -q "^tether connect: .* 192.0.2.1:5004: .*reset" "$dir/c5.err" ||
     { echo "FAIL: reset: exit $rc"; cat "$dir/c5.err"; fail=1; }
 
 # 6. Over TUN (raw IPv4, point-to-point), tether -> Linux.

@@ -29,6 +29,8 @@
 #define TT_CLI_IFACE_HELP                                                                          \
     "  --tap NAME        attach to the existing TAP device NAME (Ethernet frames)\n"               \
     "  --tun NAME        attach to the existing TUN device NAME (raw IPv4)\n"                      \
+    "  --udp L:A.B.C.D:P a link over UDP instead of a device: Ethernet frames in datagrams\n"      \
+    "                    from local port L to A.B.C.D:P (another tether's --udp); no root\n"       \
     "  --create          create the device when it does not exist (it then needs its\n"            \
     "                    address and `ip link set NAME up` on the kernel side)\n"                  \
     "  --addr A.B.C.D/N  the stack's address and prefix length (required)\n"                       \
@@ -78,8 +80,11 @@ struct tt_cli_host {
     const char *dev; /* --tap / --tun NAME */
     int tun;         /* 1 for --tun */
     int have_addr, have_mac, verbose;
-    int create; /* --create: make the device when missing */
-    int stats;  /* --stats: connections and counters on SIGUSR1 and at exit */
+    int create;      /* --create: make the device when missing */
+    int stats;       /* --stats: connections and counters on SIGUSR1 and at exit */
+    const char *udp; /* --udp L:H:P, parsed below */
+    unsigned long udp_local, udp_port;
+    uint32_t udp_addr;
     uint32_t addr, gw;
     uint8_t prefix_len;
     uint8_t mac[6];
@@ -102,7 +107,7 @@ struct tt_cli_host {
 };
 /* The host options (--tap --tun --addr --gw --mac --mtu --pcap) and flags
  * (--verbose) as specs, for a command's own table. */
-#define TT_CLI_HOST_NSPECS 10
+#define TT_CLI_HOST_NSPECS 11
 extern const struct tt_cli_optspec tt_cli_host_specs[TT_CLI_HOST_NSPECS];
 /* Handle one host option: 0, a usage status, or -1 when opt is not one. */
 int tt_cli_host_option(struct tt_cli_host *h, const char *opt, const char *val);
@@ -255,6 +260,26 @@ static inline int tt_cli_parse_mac(const char *s, uint8_t mac[6])
             s++;
     }
     return *s ? -1 : 0;
+}
+
+/* Parse "LOCAL_PORT:A.B.C.D:REMOTE_PORT" (--udp). 0 or -1. */
+static inline int tt_cli_parse_udp(const char *s, unsigned long *lport, uint32_t *addr,
+                                   unsigned long *rport)
+{
+    char buf[64], *a, *b;
+    if (strlen(s) >= sizeof buf)
+        return -1;
+    strcpy(buf, s);
+    a = strchr(buf, ':');
+    b = a ? strrchr(buf, ':') : NULL;
+    if (!a || b == a)
+        return -1;
+    *a++ = 0;
+    *b++ = 0;
+    if (tt_cli_parse_uint(buf, 1, 65535, lport) != 0 || tt_cli_parse_ipv4(a, addr) != 0 ||
+        tt_cli_parse_uint(b, 1, 65535, rport) != 0)
+        return -1;
+    return 0;
 }
 
 /* Format a host-order IPv4 address into buf (16 bytes). Returns buf. */

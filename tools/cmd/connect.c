@@ -22,15 +22,25 @@
 #include "port.h"
 
 static const char connect_help[] =
-    "usage: tether connect HOST:PORT (--tap NAME | --tun NAME) --addr A.B.C.D/N [options]\n"
+    "usage: tether connect (HOST:PORT | --listen PORT) (--tap NAME | --tun NAME | --udp L:H:P)\n"
+    "                      --addr A.B.C.D/N [options]\n"
     "\n"
-    "  HOST:PORT         the server, as A.B.C.D:PORT\n" TT_CLI_IFACE_HELP
+    "  HOST:PORT         the server, as A.B.C.D:PORT\n"
+    "  --listen PORT     the other role: wait for one connection on PORT, then the "
+    "same\n" TT_CLI_IFACE_HELP
     "  --verbose         print the connection's state changes and a summary on stderr\n"
     "  --help            this text\n"
     "\n"
     "Copies stdin to the connection and the connection to stdout. EOF on stdin sends\n"
-    "our FIN; the command exits 0 after the peer's FIN, 1 on a reset, timeout or\n"
-    "error, 2 on bad arguments.\n";
+    "our FIN (a half-close: the peer's data still comes). Exit status by how it ended:\n"
+    "0 both sides closed (the peer's FIN read, ours acknowledged), 1 a local error or a\n"
+    "signal, 2 bad arguments, 3 the connection could not be made (refused, unreachable,\n"
+    "timed out), 4 the peer reset it, 5 it timed out once established.\n";
+
+/* Exit statuses beyond the shared ones (see the help). */
+#define CONNECT_EXIT_NOCONN 3
+#define CONNECT_EXIT_RESET 4
+#define CONNECT_EXIT_TIMEOUT 5
 
 #define CONN_BUF 65536
 
@@ -39,6 +49,8 @@ struct client {
     uint32_t raddr;
     uint16_t rport;
     int have_target;
+    unsigned long listen_port; /* --listen PORT; 0 = connect */
+    struct tt_tcp *l;
     struct tt_tcp *t;
     int connected, in_eof, shut, peer_eof;
     int err, os_err; /* a TT_E* code, or an errno value with err = 1 */
@@ -74,6 +86,11 @@ static int connect_option(void *ctx, const char *opt, const char *val)
     struct client *c = ctx;
     if (!opt)
         return connect_target(c, val);
+    if (!strcmp(opt, "--listen")) {
+        if (tt_cli_parse_uint(val, 1, 65535, &c->listen_port) != 0)
+            return tt_cli_usage_error("connect", "bad --listen port '%s' (1..65535)", val);
+        return 0;
+    }
     int rc = tt_cli_host_option(&c->h, opt, val);
     return rc >= 0 ? rc : tt_cli_usage_error("connect", "unknown option '%s'", opt);
 }
@@ -82,13 +99,17 @@ static int connect_parse(int argc, char **argv, struct client *c, int *help)
 {
     c->h.cmd = "connect";
     c->h.mtu = 1500;
-    int rc = tt_cli_parse("connect", argc, argv, tt_cli_host_specs,
-                          sizeof tt_cli_host_specs / sizeof tt_cli_host_specs[0], connect_option, c,
-                          help);
+    struct tt_cli_optspec specs[TT_CLI_HOST_NSPECS + 1];
+    memcpy(specs, tt_cli_host_specs, sizeof tt_cli_host_specs);
+    specs[TT_CLI_HOST_NSPECS] = (struct tt_cli_optspec){"--listen", TT_CLI_VALUE};
+    int rc = tt_cli_parse("connect", argc, argv, specs, sizeof specs / sizeof specs[0],
+                          connect_option, c, help);
     if (rc != 0 || *help)
         return rc;
-    if (!c->have_target)
-        return tt_cli_usage_error("connect", "HOST:PORT is required");
+    if (c->have_target && c->listen_port)
+        return tt_cli_usage_error("connect", "give HOST:PORT or --listen PORT, not both");
+    if (!c->have_target && !c->listen_port)
+        return tt_cli_usage_error("connect", "HOST:PORT is required (or --listen PORT)");
     return tt_cli_host_check(&c->h);
 }
 
@@ -183,6 +204,20 @@ static int pump_out(struct client *c, tt_time now)
 static tt_time client_tick(void *ctx, tt_time now)
 {
     struct client *c = ctx;
+    if (!c->t) {
+        /* --listen: one connection, then no listener (a second SYN is refused). */
+        if (tt_tcp_accept(c->l, &c->t, now) != 0)
+            return TT_TIME_NEVER;
+        tt_tcp_close(c->l, now);
+        c->l = NULL;
+        c->started = now;
+        if (c->h.verbose) {
+            char ipbuf[16];
+            tt_tcp_remote(c->t, &c->raddr, &c->rport);
+            fprintf(stderr, "tether connect: accepted from %s:%u\n",
+                    tt_cli_fmt_ipv4(c->raddr, ipbuf), (unsigned)c->rport);
+        }
+    }
     unsigned ev = tt_tcp_events(c->t);
     if (!c->connected) {
         if (ev & TT_TCP_EV_ERROR) {
@@ -232,6 +267,22 @@ static int client_start(struct client *c)
 {
     tt_time now = tt_port_now();
     c->started = now;
+    if (c->listen_port) {
+        int rc = tt_tcp_open(c->h.s, &c->l);
+        if (rc == 0) {
+            tt_tcp_setopt(c->l, TT_TCP_OPT_SNDBUF, 4 << 20);
+            tt_tcp_setopt(c->l, TT_TCP_OPT_RCVBUF, 4 << 20);
+            rc = tt_tcp_bind(c->l, 0, (uint16_t)c->listen_port);
+        }
+        if (rc == 0)
+            rc = tt_tcp_listen(c->l, 1, now);
+        if (rc != 0) {
+            fprintf(stderr, "tether connect: cannot listen on port %lu: %s\n", c->listen_port,
+                    tt_strerror(rc));
+            return TT_CLI_EXIT_FAIL;
+        }
+        return 0;
+    }
     int rc = tt_tcp_open(c->h.s, &c->t);
     if (rc == 0) {
         /* Bulk transfers want Linux-sized buffers: the defaults are Linux's
@@ -245,6 +296,18 @@ static int client_start(struct client *c)
         return TT_CLI_EXIT_FAIL;
     }
     return 0;
+}
+
+/* SIGINT/SIGTERM: let the connection go with a FIN (or a reset when data
+ * is left unread); the host waits for it to be acknowledged. */
+static void client_stop(void *ctx, tt_time now)
+{
+    struct client *c = ctx;
+    if (c->l)
+        tt_tcp_close(c->l, now);
+    if (c->t)
+        tt_tcp_close(c->t, now);
+    c->l = c->t = NULL;
 }
 
 static void client_summary(struct client *c)
@@ -265,7 +328,7 @@ static void client_summary(struct client *c)
 static int client_report(struct client *c, int sig)
 {
     char ipbuf[16];
-    if (c->h.verbose && sig >= 0)
+    if (c->h.verbose && sig >= 0 && c->t)
         client_summary(c);
     if (sig > 0) {
         fprintf(stderr, "tether connect: interrupted by signal %d\n", sig);
@@ -276,7 +339,13 @@ static int client_report(struct client *c, int sig)
     if (c->err) {
         fprintf(stderr, "tether connect: %s %s:%u: %s\n", c->why, tt_cli_fmt_ipv4(c->raddr, ipbuf),
                 (unsigned)c->rport, c->os_err ? strerror(c->os_err) : tt_strerror(c->err));
-        return TT_CLI_EXIT_FAIL;
+        if (c->os_err)
+            return TT_CLI_EXIT_FAIL;
+        if (!c->connected)
+            return CONNECT_EXIT_NOCONN;
+        return c->err == TT_ECONNRESET  ? CONNECT_EXIT_RESET
+               : c->err == TT_ETIMEDOUT ? CONNECT_EXIT_TIMEOUT
+                                        : TT_CLI_EXIT_FAIL;
     }
     return TT_CLI_EXIT_OK;
 }
@@ -314,6 +383,8 @@ int tt_cmd_connect(int argc, char **argv)
         set_nonblock(0, 1, &fl_in);
         set_nonblock(1, 1, &fl_out);
         struct tt_port_hooks hooks = {.on_tick = client_tick, .watch = client_watch, .ctx = c};
+        c->h.on_stop = client_stop;
+        c->h.stop_ctx = c;
         int sig = tt_cli_host_run(&c->h, &hooks);
         set_nonblock(0, 0, &fl_in);
         set_nonblock(1, 0, &fl_out);

@@ -81,7 +81,7 @@ const struct tt_cli_optspec tt_cli_host_specs[TT_CLI_HOST_NSPECS] = {
     {"--tap", TT_CLI_VALUE},  {"--tun", TT_CLI_VALUE},    {"--addr", TT_CLI_VALUE},
     {"--gw", TT_CLI_VALUE},   {"--mac", TT_CLI_VALUE},    {"--mtu", TT_CLI_VALUE},
     {"--pcap", TT_CLI_VALUE}, {"--verbose", TT_CLI_FLAG}, {"--create", TT_CLI_FLAG},
-    {"--stats", TT_CLI_FLAG},
+    {"--stats", TT_CLI_FLAG}, {"--udp", TT_CLI_VALUE},
 };
 
 int tt_cli_host_option(struct tt_cli_host *h, const char *opt, const char *val)
@@ -91,10 +91,19 @@ int tt_cli_host_option(struct tt_cli_host *h, const char *opt, const char *val)
     if (!strcmp(opt, "--tap") || !strcmp(opt, "--tun")) {
         if (h->dev)
             return tt_cli_usage_error(cmd, "give only one of --tap and --tun");
+        if (h->udp)
+            return tt_cli_usage_error(cmd, "give only one of --tap, --tun and --udp");
         if (!*val || strlen(val) > 15 || strchr(val, '/'))
             return tt_cli_usage_error(cmd, "bad device name '%s' (1 to 15 characters)", val);
         h->dev = val;
         h->tun = !strcmp(opt, "--tun");
+    } else if (!strcmp(opt, "--udp")) {
+        if (h->dev || h->udp)
+            return tt_cli_usage_error(cmd, "give only one of --tap, --tun and --udp");
+        if (tt_cli_parse_udp(val, &h->udp_local, &h->udp_addr, &h->udp_port) != 0)
+            return tt_cli_usage_error(
+                cmd, "bad --udp '%s' (want LOCAL_PORT:REMOTE_A.B.C.D:REMOTE_PORT)", val);
+        h->udp = val;
     } else if (!strcmp(opt, "--addr")) {
         int rc = tt_cli_parse_cidr(val, &h->addr, &h->prefix_len);
         if (rc == -1)
@@ -136,8 +145,8 @@ int tt_cli_host_option(struct tt_cli_host *h, const char *opt, const char *val)
 
 int tt_cli_host_check(struct tt_cli_host *h)
 {
-    if (!h->dev)
-        return tt_cli_usage_error(h->cmd, "one of --tap NAME or --tun NAME is required");
+    if (!h->dev && !h->udp)
+        return tt_cli_usage_error(h->cmd, "one of --tap NAME or --tun NAME is required (or --udp)");
     if (!h->have_addr)
         return tt_cli_usage_error(h->cmd, "--addr A.B.C.D/N is required");
     if (h->have_mac && h->tun)
@@ -179,6 +188,28 @@ static int host_iface(struct tt_cli_host *h)
     return 0;
 }
 
+/* The device is open: the capture, the stack and the interface. */
+static int host_setup(struct tt_cli_host *h, const struct tt_config *cfg)
+{
+    if (h->pcap) {
+        if (tt_pcap_writer_open(h->pcap, h->tun ? TT_PCAP_LINKTYPE_RAW : TT_PCAP_LINKTYPE_ETHERNET,
+                                &h->pw) != 0) {
+            perror(h->pcap);
+            fprintf(stderr, "tether %s: cannot create the capture file %s\n", h->cmd, h->pcap);
+            return TT_CLI_EXIT_FAIL;
+        }
+        tt_pcap_writer_set_time_offset(h->pw, tt_port_wall_offset());
+    }
+    int e = tt_stack_create(cfg, &h->s);
+    if (e != 0) {
+        fprintf(stderr, "tether %s: cannot create the stack: %s\n", h->cmd, tt_strerror(e));
+        return TT_CLI_EXIT_FAIL;
+    }
+    if (h->verbose || h->stats)
+        tt_stack_set_trace(h->s, tt_cli_host_trace, h);
+    return host_iface(h);
+}
+
 int tt_cli_host_open(struct tt_cli_host *h)
 {
     char err[256] = "";
@@ -186,6 +217,14 @@ int tt_cli_host_open(struct tt_cli_host *h)
     const char *kind = h->tun ? "tun" : "tap";
     if (tt_port_config_default(&cfg) != 0)
         fprintf(stderr, "tether %s: warning: no random source; the secret is zero\n", h->cmd);
+    if (h->udp) {
+        if (tt_port_udp_open((uint16_t)h->udp_local, h->udp_addr, (uint16_t)h->udp_port, &h->devp,
+                             err, sizeof err) != 0) {
+            fprintf(stderr, "tether %s: --udp %s: %s\n", h->cmd, h->udp, err);
+            return TT_CLI_EXIT_FAIL;
+        }
+        return host_setup(h, &cfg);
+    }
     int rc = tt_port_dev_open(h->tun ? TT_PORT_TUN : TT_PORT_TAP, h->dev,
                               h->create ? TT_PORT_DEV_CREATE : 0, &h->devp, err, sizeof err);
     if (rc == TT_ENOENT && !h->create && tt_port_dev_exists(h->dev) == 0) {
@@ -201,23 +240,7 @@ int tt_cli_host_open(struct tt_cli_host *h)
         fprintf(stderr, "tether %s: cannot open %s %s: %s\n", h->cmd, kind, h->dev, err);
         return TT_CLI_EXIT_FAIL;
     }
-    if (h->pcap) {
-        if (tt_pcap_writer_open(h->pcap, h->tun ? TT_PCAP_LINKTYPE_RAW : TT_PCAP_LINKTYPE_ETHERNET,
-                                &h->pw) != 0) {
-            perror(h->pcap);
-            fprintf(stderr, "tether %s: cannot create the capture file %s\n", h->cmd, h->pcap);
-            return TT_CLI_EXIT_FAIL;
-        }
-        tt_pcap_writer_set_time_offset(h->pw, tt_port_wall_offset());
-    }
-    int e = tt_stack_create(&cfg, &h->s);
-    if (e != 0) {
-        fprintf(stderr, "tether %s: cannot create the stack: %s\n", h->cmd, tt_strerror(e));
-        return TT_CLI_EXIT_FAIL;
-    }
-    if (h->verbose || h->stats)
-        tt_stack_set_trace(h->s, tt_cli_host_trace, h);
-    return host_iface(h);
+    return host_setup(h, &cfg);
 }
 
 void tt_cli_host_close(struct tt_cli_host *h)
@@ -299,6 +322,7 @@ static const struct tt_cli_optspec serve_specs[] = {
     {"--http", TT_CLI_VALUE},
     {"--create", TT_CLI_FLAG},
     {"--stats", TT_CLI_FLAG},
+    {"--udp", TT_CLI_VALUE},
 };
 
 static int serve_svc_set(struct serve_opts *o, enum serve_svc svc)
@@ -610,7 +634,11 @@ int tt_cmd_serve(int argc, char **argv)
         goto out;
     char ipbuf[16];
     printf("tether: serving %s/%u on %s %s\n", tt_cli_fmt_ipv4(o.h.addr, ipbuf),
-           (unsigned)o.h.prefix_len, o.h.tun ? "tun" : "tap", tt_port_dev_name(o.h.devp));
+           (unsigned)o.h.prefix_len,
+           o.h.udp   ? "udp link"
+           : o.h.tun ? "tun"
+                     : "tap",
+           tt_port_dev_name(o.h.devp));
     if (o.svc != SVC_NONE)
         printf("tether: TCP %s on port %lu\n",
                o.svc == SVC_ECHO      ? "echo"
