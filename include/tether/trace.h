@@ -81,6 +81,10 @@ struct tt_trace_event {
     int old_state, new_state;   /* TCP_STATE: enum tt_tcp_state values */
     uint32_t cwnd, ssthresh;    /* TCP_CWND: bytes */
     int err;                    /* TCP_CLOSE: 0 or the TT_E* the connection ended with */
+    /* TCP_RETRANSMIT with cause RACK: the segment was sent rack_age µs ago,
+     * more than rack_rtt + reo_wnd (RFC 8985 §6.2). */
+    tt_time rack_age;
+    uint32_t rack_rtt, reo_wnd;
 };
 
 typedef void (*tt_trace_fn)(void *ctx, const struct tt_trace_event *ev);

@@ -177,6 +177,7 @@ void tt__recovery_output(struct tt_tcp *t, tt_time now)
             return;
         if (tt__recovery_in_flight(t) + n > t->cwnd)
             return;
+        t->rack_age = now - tt__sb_xmit_at(t, seq);
         tt__tcp_retransmit(t, seq, n, t->rack_xmit ? TT_REXMIT_RACK : TT_REXMIT_SACK, now);
     }
 }

@@ -473,3 +473,11 @@ void tt__sb_unmark_lost(struct tt_tcp *t)
         set_flags(t, r, (uint8_t)(r->flags & ~TT__SB_LOST));
     }
 }
+
+/* When the byte at seq was last sent (now-ish when unknown). */
+tt_time tt__sb_xmit_at(const struct tt_tcp *t, tt_seq seq)
+{
+    const struct tt__sb *sb = t->sb;
+    unsigned i = sb ? find(sb, seq) : 0;
+    return sb && i < sb->n ? sb->rec[i].xmit : 0;
+}

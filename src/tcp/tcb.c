@@ -390,6 +390,11 @@ void tt__tcb_trace_seg(struct tt_stack *s, enum tt_trace_kind kind, const struct
     ev.accepted = accepted;
     ev.drop = why;
     ev.cause = cause;
+    if (cause == TT_REXMIT_RACK && t) {
+        ev.rack_age = t->rack_age;
+        ev.rack_rtt = t->rack_rtt;
+        ev.reo_wnd = tt__rack_reo_wnd(t);
+    }
     struct tt_trace_seg *g = &ev.seg;
     g->saddr = saddr;
     g->daddr = daddr;

@@ -300,6 +300,7 @@ uint32_t tt__sb_next_lost(const struct tt_tcp *t, tt_seq *seq, uint32_t max);
 int tt__sb_sacked_at(const struct tt_tcp *t, tt_seq seq, tt_seq *end);
 void tt__sb_mark_lost(struct tt_tcp *t, struct tt__sb_rec *r);
 void tt__sb_unmark_lost(struct tt_tcp *t);
+tt_time tt__sb_xmit_at(const struct tt_tcp *t, tt_seq seq);
 uint32_t tt__sb_count(const struct tt_tcp *t, uint8_t flags);
 uint32_t tt__sb_pipe(const struct tt_tcp *t);
 
@@ -425,10 +426,11 @@ struct tt_tcp {
     uint8_t tlp_active, tlp_rexmit;             /* a probe is out (TLP.end_seq), and was a resend */
     uint8_t fin_alone;                          /* our FIN went in a segment of its own */
     tt_seq tlp_end, dsack_round;
-    tt_time rack_xmit;               /* RACK.xmit_ts */
-    tt_seq rack_end;                 /* RACK.end_seq */
-    uint32_t rack_rtt;               /* RACK.rtt, µs */
-    uint32_t reordering;             /* Linux tp->reordering, segments (3) */
+    tt_time rack_xmit;   /* RACK.xmit_ts */
+    tt_seq rack_end;     /* RACK.end_seq */
+    uint32_t rack_rtt;   /* RACK.rtt, µs */
+    tt_time rack_age;    /* how long ago the segment RACK resends now was sent (trace) */
+    uint32_t reordering; /* Linux tp->reordering, segments (3) */
     uint32_t prr_delivered, prr_out; /* RFC 6937, bytes */
     uint64_t delivered;              /* bytes delivered ever (tcpi_delivered) */
     uint32_t rexmit_rto, rexmit_fast, rexmit_rack, rexmit_tlp; /* retransmissions by cause */

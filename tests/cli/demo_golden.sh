@@ -35,6 +35,10 @@ check reset --reset
 check loss --loss 0.3 --seed 3
 check bulk --bytes 200000
 check explain --explain
+# A RACK retransmission says why, in numbers (RFC 8985 §6.2).
+"$TETHER" demo --bytes 200000 --loss 0.05 --seed 1 --explain 2>/dev/null | sed 's/│//g' | tr '\n' ' ' |
+    tr -s ' ' | grep -q 'RACK, RFC 8985): it was sent [0-9.]* ms ago, more than the RTT' ||
+    fail "demo --loss 0.05 --explain: no RACK reason"
 # Times past 99999.999 ms widen the time column (and the lines) by as much.
 WIDTH=81 check long_time --loss 0.5 --seed 2
 grep -q '^1[0-9]\{5\}\.[0-9]\{3\} ' "$GOLDEN/demo_long_time.txt" || fail "demo_long_time.txt has no time past 100 s"

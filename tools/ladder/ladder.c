@@ -195,9 +195,16 @@ static void trace_seg(struct tt_ladder *l, int side, const struct tt_trace_event
         if (cause == TT_REXMIT_NONE)
             cause = l->pending_cause[side];
         l->pending_cause[side] = TT_REXMIT_NONE;
+        tt_time age = l->pending_age[side];
+        l->pending_age[side] = 0;
         if (ev->conn_id && !l->conn_id[side])
             l->conn_id[side] = ev->conn_id;
-        tt_ladder_send(l, side, &ev->seg, cause, ev->now);
+        long k = tt_ladder_send(l, side, &ev->seg, cause, ev->now);
+        if (k >= 0 && cause == TT_REXMIT_RACK && age) {
+            l->seg[k].rack_age = age;
+            l->seg[k].rack_rtt = l->pending_rtt[side];
+            l->seg[k].reo_wnd = l->pending_reo[side];
+        }
         return;
     }
     long i = find_in_flight(l, !side, &ev->seg);
@@ -230,8 +237,12 @@ void tt_ladder_trace(struct tt_ladder *l, int side, const struct tt_trace_event 
         tt_ladder_set_state(l, side, tt_ladder_state_from_tcp(ev->new_state), ev->now);
         break;
     case TT_TRACE_TCP_RETRANSMIT:
-        if (same_conn(l, &ev->seg))
+        if (same_conn(l, &ev->seg)) {
             l->pending_cause[side] = ev->cause;
+            l->pending_age[side] = ev->rack_age;
+            l->pending_rtt[side] = ev->rack_rtt;
+            l->pending_reo[side] = ev->reo_wnd;
+        }
         break;
     default:
         break;

@@ -81,6 +81,8 @@ struct tt_ladder_seg {
     int rejected;   /* the receiver dropped it: .drop says why */
     enum tt_drop_reason drop;
     enum tt_rexmit_cause cause; /* TT_REXMIT_NONE for a first transmission */
+    tt_time rack_age;           /* cause RACK: sent this long ago (µs), 0 = unknown */
+    uint32_t rack_rtt, reo_wnd; /* ... more than RACK.rtt + reo_wnd */
 };
 
 struct tt_ladder {
@@ -95,8 +97,10 @@ struct tt_ladder {
     enum tt_ladder_state init_state[2]; /* state before the first change */
     enum tt_ladder_state cur_state[2];
     enum tt_rexmit_cause pending_cause[2]; /* from TCP_RETRANSMIT, for the next SEND */
-    int inferred;                          /* states were inferred from packets (pcap) */
-    int truncated;                         /* malloc failed: events are missing */
+    tt_time pending_age[2];                /* RACK reason of that retransmission */
+    uint32_t pending_rtt[2], pending_reo[2];
+    int inferred;  /* states were inferred from packets (pcap) */
+    int truncated; /* malloc failed: events are missing */
     size_t cut_at; /* pcap: the file is cut short (or damaged) at this byte offset; 0: whole */
 };
 

@@ -118,6 +118,13 @@ static void explain_seg(const struct tt_ladder *l, const struct tt_ladder_opts *
     else if (s->rejected)
         snprintf(buf, cap, "The %s discards this segment: %s.", b,
                  tt_drop_reason_desc(s->drop) ? tt_drop_reason_desc(s->drop) : "not acceptable");
+    else if (s->cause == TT_REXMIT_RACK && s->rack_age)
+        snprintf(buf, cap,
+                 "The %s sends this again because %s: it was sent %.1f ms ago, more than "
+                 "the RTT of the latest delivery (%.1f ms) plus the reordering window "
+                 "(%.1f ms).",
+                 a, cause_words(s->cause), s->rack_age / 1000.0, s->rack_rtt / 1000.0,
+                 s->reo_wnd / 1000.0);
     else if (s->cause != TT_REXMIT_NONE)
         snprintf(buf, cap, "The %s sends this again because %s.", a, cause_words(s->cause));
     else if (f & TT_TCP_RST)
