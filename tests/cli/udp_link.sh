@@ -15,6 +15,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
 fail=0
+# stop PID: SIGINT to tether itself, the child of the `timeout` at PID (a
+# signal to timeout is forwarded and timeout then dies of it: status 130).
+stop() { local c; c=$(pgrep -P "$1"); kill -INT "${c:-$1}"; }
 # wait_for PATTERN FILE: 10 s at most until FILE holds PATTERN (the other end is up).
 wait_for() { for _ in $(seq 100); do grep -qs -- "$1" "$2" && return 0; sleep 0.1; done; return 1; }
 # Two free UDP ports of our own, from the pid (other runs may be going on).
@@ -39,7 +42,7 @@ timeout 60 "$TETHER" get http://192.0.2.2/nope -o "$dir/x" --udp "$p2:127.0.0.1:
     --addr 192.0.2.1/24 2>"$dir/g.err"
 rc=$?
 [ "$rc" -eq 4 ] || { echo "FAIL: get of a 404: exit $rc, want 4"; cat "$dir/g.err"; fail=1; }
-kill -INT "$spid"
+stop "$spid"
 wait "$spid"
 rc=$?
 [ "$rc" -eq 0 ] && grep -q "^tether: http: 2 connections (0 open), 2 requests" "$dir/s.out" ||
@@ -57,7 +60,7 @@ timeout 60 "$TETHER" connect 192.0.2.2:7 --udp "$p4:127.0.0.1:$p3" --addr 192.0.
 rc=$?
 [ "$rc" -eq 0 ] && cmp -s "$dir/in" "$dir/out" ||
     { echo "FAIL: connect over --udp: exit $rc or echo differs"; cat "$dir/c.err"; fail=1; }
-kill -INT "$epid"
+stop "$epid"
 wait "$epid"
 
 # connect --listen against connect: data both ways at once, each side's FIN
@@ -87,7 +90,7 @@ timeout 60 "$TETHER" connect 192.0.2.2:5001 --udp "$p4:127.0.0.1:$p3" --addr 192
 rc=$?
 [ "$rc" -eq 3 ] && grep -q "refused" "$dir/r.err" ||
     { echo "FAIL: refused: exit $rc, want 3"; cat "$dir/r.err"; fail=1; }
-kill -INT "$rpid"
+stop "$rpid"
 wait "$rpid"
 
 [ "$fail" -eq 0 ] || exit 1
