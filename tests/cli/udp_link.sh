@@ -15,6 +15,11 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
 fail=0
+# stop PID: SIGINT to tether itself, the child of the `timeout` at PID (a
+# signal to timeout is forwarded and timeout then dies of it: status 130).
+stop() { local c; c=$(pgrep -P "$1"); kill -INT "${c:-$1}"; }
+# wait_for PATTERN FILE: 10 s at most until FILE holds PATTERN (the other end is up).
+wait_for() { for _ in $(seq 100); do grep -qs -- "$1" "$2" && return 0; sleep 0.1; done; return 1; }
 # Two free UDP ports of our own, from the pid (other runs may be going on).
 base=$((20000 + ($$ * 7) % 30000))
 p1=$base p2=$((base + 1)) p3=$((base + 2)) p4=$((base + 3))
@@ -25,6 +30,7 @@ timeout 60 "$TETHER" serve --udp "$p1:127.0.0.1:$p2" --addr 192.0.2.2/24 --http 
     >"$dir/s.out" 2>"$dir/s.err" &
 spid=$!
 pids+=($spid)
+wait_for "HTTP\|http on port" "$dir/s.out" || { echo "FAIL: serve --http did not start"; exit 1; }
 timeout 60 "$TETHER" get http://192.0.2.2/big.bin -o "$dir/got" --udp "$p2:127.0.0.1:$p1" \
     --addr 192.0.2.1/24 --pcap "$dir/get.pcap" 2>"$dir/g.err"
 rc=$?
@@ -36,7 +42,7 @@ timeout 60 "$TETHER" get http://192.0.2.2/nope -o "$dir/x" --udp "$p2:127.0.0.1:
     --addr 192.0.2.1/24 2>"$dir/g.err"
 rc=$?
 [ "$rc" -eq 4 ] || { echo "FAIL: get of a 404: exit $rc, want 4"; cat "$dir/g.err"; fail=1; }
-kill -INT "$spid"
+stop "$spid"
 wait "$spid"
 rc=$?
 [ "$rc" -eq 0 ] && grep -q "^tether: http: 2 connections (0 open), 2 requests" "$dir/s.out" ||
@@ -47,13 +53,14 @@ timeout 60 "$TETHER" serve --udp "$p3:127.0.0.1:$p4" --addr 192.0.2.2/24 --echo 
     >"$dir/e.out" 2>&1 &
 epid=$!
 pids+=($epid)
+wait_for "TCP echo" "$dir/e.out" || { echo "FAIL: serve --echo did not start"; exit 1; }
 head -c 200000 /dev/urandom >"$dir/in"
 timeout 60 "$TETHER" connect 192.0.2.2:7 --udp "$p4:127.0.0.1:$p3" --addr 192.0.2.1/24 \
     <"$dir/in" >"$dir/out" 2>"$dir/c.err"
 rc=$?
 [ "$rc" -eq 0 ] && cmp -s "$dir/in" "$dir/out" ||
     { echo "FAIL: connect over --udp: exit $rc or echo differs"; cat "$dir/c.err"; fail=1; }
-kill -INT "$epid"
+stop "$epid"
 wait "$epid"
 
 # connect --listen against connect: data both ways at once, each side's FIN
@@ -61,10 +68,10 @@ wait "$epid"
 head -c 100000 /dev/urandom >"$dir/a.in"
 head -c 150000 /dev/urandom >"$dir/b.in"
 timeout 60 "$TETHER" connect --listen 5000 --udp "$p3:127.0.0.1:$p4" --addr 192.0.2.2/24 \
-    <"$dir/a.in" >"$dir/a.out" 2>"$dir/a.err" &
+    --verbose <"$dir/a.in" >"$dir/a.out" 2>"$dir/a.err" &
 lpid=$!
 pids+=($lpid)
-sleep 0.3
+wait_for "LISTEN" "$dir/a.err" || { echo "FAIL: connect --listen did not listen"; exit 1; }
 timeout 60 "$TETHER" connect 192.0.2.2:5000 --udp "$p4:127.0.0.1:$p3" --addr 192.0.2.1/24 \
     <"$dir/b.in" >"$dir/b.out" 2>"$dir/b.err"
 rc=$?
@@ -74,15 +81,16 @@ lrc=$?
     cmp -s "$dir/b.in" "$dir/a.out" ||
     { echo "FAIL: connect --listen: exits $lrc/$rc or bytes differ"; cat "$dir/a.err" "$dir/b.err"; fail=1; }
 # Nobody listening: the handshake is refused, exit 3.
-timeout 60 "$TETHER" serve --udp "$p3:127.0.0.1:$p4" --addr 192.0.2.2/24 >/dev/null 2>&1 &
+timeout 60 "$TETHER" serve --udp "$p3:127.0.0.1:$p4" --addr 192.0.2.2/24 >"$dir/r.out" 2>&1 &
 rpid=$!
 pids+=($rpid)
+wait_for "serving" "$dir/r.out" || { echo "FAIL: serve did not start"; exit 1; }
 timeout 60 "$TETHER" connect 192.0.2.2:5001 --udp "$p4:127.0.0.1:$p3" --addr 192.0.2.1/24 \
     </dev/null >/dev/null 2>"$dir/r.err"
 rc=$?
 [ "$rc" -eq 3 ] && grep -q "refused" "$dir/r.err" ||
     { echo "FAIL: refused: exit $rc, want 3"; cat "$dir/r.err"; fail=1; }
-kill -INT "$rpid"
+stop "$rpid"
 wait "$rpid"
 
 [ "$fail" -eq 0 ] || exit 1
