@@ -7,7 +7,7 @@ TEST_BUILD ?= build-test
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build test fuzz demo bench bench-instr bench-build install clean deps soak
+.PHONY: all build test fuzz demo bench bench-instr bench-build install clean deps soak doc-images
 
 all: build
 
@@ -65,6 +65,11 @@ fuzz:
 demo: build
 	$(BUILD)/tether demo
 
+# docs/ladder-demo.svg and .png from the command the README shows (needs chromium).
+doc-images: build
+	@scripts/deps.sh test
+	scripts/doc_images.sh $(BUILD)/tether
+
 # Benchmarks (bench/run.sh lists them with their sizes): `make bench` times
 # them; `make bench-instr` counts instructions under callgrind (the figures
 # of record), at shorter sizes, when valgrind is installed.
@@ -81,8 +86,10 @@ bench-build:
 	cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DTETHER_TESTS=OFF
 	cmake --build build-bench -j $(JOBS)
 
+# PREFIX=/some/where installs there instead of the configured prefix
+# (/usr/local); DESTDIR=/stage puts everything under /stage (for packaging).
 install: build
-	cmake --install $(BUILD)
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) $(if $(PREFIX),--prefix "$(PREFIX)")
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) $(TEST_BUILD)-gcc $(FUZZ_BUILD) build-bench

@@ -5,7 +5,9 @@
  *
  * Every call is non-blocking and takes `now` (virtual or real microseconds, see
  * time.h). Calls return 0 or a count on success and a negative TT_E* code on
- * failure; the codes map 1:1 onto errno values (TT_EAGAIN = EAGAIN, ...).
+ * failure (errors.h). Each code is named after the errno value a socket call
+ * would give in the same case (TT_EAGAIN where read() gives EAGAIN, ...), but
+ * the numbers are tether's own, not errno's: compare with the TT_E* names.
  *
  * Ownership and lifetime:
  *  - tt_tcp_open() and tt_tcp_accept() hand the application a handle. The
@@ -79,9 +81,9 @@ int tt_tcp_open(struct tt_stack *s, struct tt_tcp **out);
 /*
  * Bind the local address (0 = any of ours) and port (0 = an ephemeral port
  * chosen at listen/connect). TT_EADDRNOTAVAIL for an address not ours,
- * TT_EADDRINUSE when a listener or connection already uses the address and
- * port (unless TT_TCP_OPT_REUSEADDR and no listener), TT_EINVAL when already
- * bound or not CLOSED.
+ * TT_EADDRINUSE when a listener already uses the address and port (a
+ * connection on them, TIME-WAIT included, does not stop a bind, whatever
+ * TT_TCP_OPT_REUSEADDR says), TT_EINVAL when already bound or not CLOSED.
  */
 int tt_tcp_bind(struct tt_tcp *t, uint32_t addr, uint16_t port);
 
@@ -203,7 +205,8 @@ enum tt_tcp_opt {
     TT_TCP_OPT_RCVBUF,       /* bytes; default cfg.rmem_default, max cfg.rmem_max */
     TT_TCP_OPT_MAXSEG,       /* set before connect/listen: MSS to advertise; get: the
                                 send MSS (minus timestamps), as Linux TCP_MAXSEG */
-    TT_TCP_OPT_REUSEADDR,    /* bool; default 0 */
+    TT_TCP_OPT_REUSEADDR,    /* bool; default 0. Kept and reported (as SO_REUSEADDR)
+                                for socket-shaped callers; bind does not read it */
     TT_TCP_OPT_LINGER2,      /* seconds of orphaned FIN-WAIT-2; default cfg.fin_timeout */
     TT_TCP_OPT_USER_TIMEOUT, /* milliseconds (RFC 5482 style); 0 = off (default) */
     TT_TCP_OPT_CORK,         /* bool; default 0. While set only full-sized segments are

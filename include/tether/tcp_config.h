@@ -33,8 +33,7 @@ struct tt_tcp_config {
     tt_time rto_max;               /* 120 s (Linux TCP_RTO_MAX) */
     tt_time msl2;                  /* 60 s TIME-WAIT (Linux TCP_TIMEWAIT_LEN) */
     tt_time fin_timeout;           /* 60 s orphaned FIN-WAIT-2 (tcp_fin_timeout) */
-    tt_time delack_min;            /* 40 ms (Linux TCP_DELACK_MIN) */
-    tt_time delack_max;            /* 200 ms (Linux TCP_DELACK_MAX) */
+    tt_time delack_min;            /* 40 ms (Linux TCP_DELACK_MIN): the delayed-ACK timer */
     uint32_t rmem_default;         /* 131072 receive buffer (tcp_rmem[1]) */
     uint32_t rmem_max;             /* 6291456 (tcp_rmem[2]); sets the window scale */
     uint32_t wmem_default;         /* 16384 send buffer (tcp_wmem[1]) */
@@ -76,7 +75,6 @@ struct tt_tcp_config {
     tt_time keepalive_time;        /* 7200 s (tcp_keepalive_time) */
     tt_time keepalive_intvl;       /* 75 s (tcp_keepalive_intvl) */
     uint32_t keepalive_probes;     /* 9 (tcp_keepalive_probes) */
-    uint32_t max_orphans;          /* 65536 closed-by-app connections still finishing */
     size_t mem_max;                /* 0 = unlimited: bytes of send, receive and out-of-order
                                       buffers the whole stack may hold (Linux tcp_mem); a
                                       writer then gets TT_EAGAIN, a segment is dropped */

@@ -571,7 +571,11 @@ void tt__tcp_output(struct tt_tcp *t, tt_time now)
          * in SYN-RECEIVED (simultaneous open). Retransmissions go back here. */
         if (tt_seq_eq(t->snd_nxt, t->iss)) {
             uint8_t f = TT_TCP_SYN | (t->state != TT_SYN_SENT ? TT_TCP_ACK : 0);
-            int re = tt_seq_gt(t->snd_max, t->iss);
+            /* A retransmission when the timer sends it again (t->retries
+             * counts those), not the SYN,ACK that answers a SYN in
+             * simultaneous open (RFC 9293 §3.5 figure 7): it repeats the
+             * SYN's sequence number, but no timer fired. */
+            int re = tt_seq_gt(t->snd_max, t->iss) && (t->state == TT_SYN_SENT || t->retries > 0);
             xmit(t, f, t->iss, 0, 0, re ? TT_REXMIT_SYN : TT_REXMIT_NONE, now);
             t->snd_nxt = tt_seq_add(t->iss, 1);
             t->snd_max = tt_seq_max(t->snd_max, t->snd_nxt);

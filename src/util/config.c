@@ -33,7 +33,6 @@ void tt_config_default(struct tt_config *cfg)
     t->msl2 = TT_SEC(60);
     t->fin_timeout = TT_SEC(60);
     t->delack_min = TT_MSEC(40);
-    t->delack_max = TT_MSEC(200);
     t->rmem_default = 131072;
     t->rmem_max = 6291456;
     t->wmem_default = 16384;
@@ -62,5 +61,4 @@ void tt_config_default(struct tt_config *cfg)
     t->keepalive_time = TT_SEC(7200);
     t->keepalive_intvl = TT_SEC(75);
     t->keepalive_probes = 9;
-    t->max_orphans = 65536;
 }

@@ -30,6 +30,8 @@ check client_close
 check server_close --server-closes-first
 check simultaneous_close --simultaneous-close
 check simultaneous_open --simultaneous-open
+# Each SYN,ACK answers the other's SYN: no timer fired, so no retransmission mark.
+grep -q 'SYN,ACK ↻' "$TMP/simultaneous_open.txt" && fail "--simultaneous-open marks a SYN,ACK as retransmitted"
 check half_close --half-close
 check reset --reset
 check loss --loss 0.3 --seed 3
