@@ -77,6 +77,7 @@ expect 2 "option '--create' takes no value" serve $A --create=1
 expect 1 "no tap device tt_none0: create and configure it first.*or give --create" serve $A --echo
 expect 1 "no tun device tt_none0" serve --tun tt_none0 --addr 192.0.2.2/24
 expect 1 "--http /nonexistent/dir: No such file" serve $A --http /nonexistent/dir
+expect 1 "--http /etc/passwd: Not a directory" serve $A --http /etc/passwd
 expect 2 "unknown command 'nosuch'" nosuch
 "$TETHER" >/dev/null 2>&1; rc=$?
 [ "$rc" -eq 2 ] || { echo "FAIL: no command -> status $rc, expected 2"; fail=1; }

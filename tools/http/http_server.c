@@ -71,9 +71,18 @@ int tt_http_server_create(const struct tt_http_server_config *cfg, struct tt_htt
         s->cfg.idle_timeout = TT_SEC(60);
     if (!s->cfg.max_requests)
         s->cfg.max_requests = 1000;
-    if (!realpath(cfg->root, s->root) || stat(s->root, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-        snprintf(err, errlen, "%s: %s", cfg->root,
-                 errno && !S_ISDIR(sb.st_mode) ? strerror(errno) : "not a directory");
+    /* The reason comes from the call that failed: sb is read only after a
+     * successful stat (it was read uninitialised when realpath failed, so the
+     * message depended on stack garbage). */
+    int e = 0;
+    if (!realpath(cfg->root, s->root))
+        e = errno;
+    else if (stat(s->root, &sb) != 0)
+        e = errno;
+    else if (!S_ISDIR(sb.st_mode))
+        e = ENOTDIR;
+    if (e) {
+        snprintf(err, errlen, "%s: %s", cfg->root, strerror(e));
         free(s);
         return TT_ENOENT;
     }
