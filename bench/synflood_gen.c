@@ -27,30 +27,8 @@
 #include <unistd.h>
 
 #include "bench.h"
-
-static uint16_t csum(const void *p, size_t n, uint32_t sum)
-{
-    const uint8_t *b = p;
-    for (size_t i = 0; i + 1 < n; i += 2)
-        sum += (uint32_t)(b[i] << 8 | b[i + 1]);
-    if (n & 1)
-        sum += (uint32_t)b[n - 1] << 8;
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return (uint16_t)~sum;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)(v >> 16));
-    put16(p + 2, (uint16_t)v);
-}
+#include "wire/bytes.h"
+#include "wire/checksum.h"
 
 static uint64_t rnd_state = 88172645463325252ull;
 static uint32_t rnd(void)
@@ -66,30 +44,22 @@ static size_t build_syn(uint8_t *b, uint32_t src, uint32_t dst, uint16_t sport, 
 {
     memset(b, 0, 44);
     b[0] = 0x45;
-    put16(b + 2, 44);
-    put16(b + 4, (uint16_t)rnd());
+    tt__wr16(b + 2, 44);
+    tt__wr16(b + 4, (uint16_t)rnd());
     b[8] = 64;
     b[9] = 6;
-    put32(b + 12, src);
-    put32(b + 16, dst);
-    put16(b + 10, csum(b, 20, 0));
+    tt__wr32(b + 12, src);
+    tt__wr32(b + 16, dst);
+    tt__wr16(b + 10, tt__cksum_hdr20(b));
     uint8_t *t = b + 20;
-    put16(t, sport);
-    put16(t + 2, dport);
-    put32(t + 4, rnd());
+    tt__wr16(t, sport);
+    tt__wr16(t + 2, dport);
+    tt__wr32(t + 4, rnd());
     t[12] = 6 << 4;
     t[13] = 0x02; /* SYN */
-    put16(t + 14, 64240);
-    t[20] = 2, t[21] = 4, put16(t + 22, 1460);
-    uint8_t ph[12];
-    put32(ph, src);
-    put32(ph + 4, dst);
-    ph[8] = 0, ph[9] = 6;
-    put16(ph + 10, 24);
-    uint32_t s = 0;
-    for (int i = 0; i < 12; i += 2)
-        s += (uint32_t)(ph[i] << 8 | ph[i + 1]);
-    put16(t + 16, csum(t, 24, s));
+    tt__wr16(t + 14, 64240);
+    t[20] = 2, t[21] = 4, tt__wr16(t + 22, 1460);
+    tt__wr16(t + 16, tt__cksum_fold(tt__cksum_add(tt__cksum_pseudo(src, dst, 6, 24), t, 24)));
     return 44;
 }
 
