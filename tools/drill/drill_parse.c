@@ -341,7 +341,7 @@ static bool parse_flags(struct parser *ps, struct tt_drill_packet *p)
 /* start:end(len) */
 static bool parse_seq(struct parser *ps, struct tt_drill_packet *p)
 {
-    uint32_t start, end, len;
+    uint32_t start = 0, end = 0, len = 0;
     if (!parse_uint(ps, UINT32_MAX, "the start sequence number", &start) ||
         !expect_punct(ps, ':', "in start:end(len)") ||
         !parse_uint(ps, UINT32_MAX, "the end sequence number", &end) ||
