@@ -294,9 +294,8 @@ static void accept_all(struct run *r, struct tt_tcp *l, tt_time now)
 {
     struct tt_tcp *t;
     while (tt_tcp_accept(l, &t, now) == 0) {
-        uint32_t addr;
         uint16_t port;
-        tt_tcp_remote(t, &addr, &port);
+        tt_tcp_remote(t, NULL, &port);
         for (int i = 0; i < r->c->nflows; i++)
             if (r->app[i].port == port)
                 r->app[i].rcv = t;
@@ -312,8 +311,7 @@ static void start_flows(struct run *r, tt_time now)
         tt_tcp_open(r->a, &p->snd);
         big_bufs(p->snd);
         tt_tcp_connect(p->snd, TT_SIM_ADDR_B, PORT, now);
-        uint32_t addr;
-        tt_tcp_local(p->snd, &addr, &p->port);
+        tt_tcp_local(p->snd, NULL, &p->port);
     }
     if (!r->marked0 && r->started == n) {
         for (int i = 0; i < n; i++)
@@ -350,7 +348,7 @@ static int transfer(struct run *r)
         r->app[i].start = now + (tt_time)i * STAGGER;
     tt_tcp_open(r->b, &l);
     big_bufs(l);
-    tt_tcp_bind(l, 0, PORT);
+    tt_tcp_bind(l, TT_ADDR_ANY, PORT);
     tt_tcp_listen(l, r->c->nflows, now);
     tt_time deadline = now + r->o->limit;
     while (r->done < r->c->nflows) {

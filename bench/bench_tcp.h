@@ -59,7 +59,7 @@ static inline void bench_pair_build(struct bench_pair *p, uint64_t seed, uint32_
 static inline struct tt_tcp *bench_listen(struct bench_pair *p, uint16_t port, int backlog)
 {
     struct tt_tcp *l;
-    if (tt_tcp_open(p->b, &l) != 0 || tt_tcp_bind(l, 0, port) != 0 ||
+    if (tt_tcp_open(p->b, &l) != 0 || tt_tcp_bind(l, TT_ADDR_ANY, port) != 0 ||
         tt_tcp_listen(l, backlog, tt_sim_now(p->sim)) != 0)
         bench_die("listen");
     return l;

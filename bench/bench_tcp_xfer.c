@@ -76,7 +76,7 @@ static double run(uint64_t seed, double *instr)
     memset(e, 0, sizeof e);
     tt_tcp_open(p.b, &l);
     big_bufs(l);
-    tt_tcp_bind(l, 0, PORT);
+    tt_tcp_bind(l, TT_ADDR_ANY, PORT);
     tt_tcp_listen(l, 1, tt_sim_now(p.sim));
     tt_tcp_open(p.a, &e[0].t);
     big_bufs(e[0].t);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "config.h"
 #include "counters.h"
 #include "errors.h"
@@ -22,17 +23,12 @@
 
 struct tt_stack;
 
-/* IPv4 addresses are uint32_t in host order: TT_IPV4(192, 0, 2, 1). */
-#define TT_IPV4(a, b, c, d)                                                                        \
-    ((uint32_t)(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) |             \
-                (uint32_t)(d)))
-
 struct tt_iface_config {
-    struct tt_link link; /* framing, MTU, transmit callback */
-    uint8_t mac[6];      /* Ethernet framing only */
-    uint32_t addr;       /* IPv4 address, host order */
-    uint8_t prefix_len;  /* 0..32, e.g. 24 */
-    uint32_t gateway;    /* default gateway on this interface, 0 for none */
+    struct tt_link link;    /* framing, MTU, transmit callback */
+    uint8_t mac[6];         /* Ethernet framing only */
+    struct tt_addr addr;    /* IPv4 address (TT_AF_INET): TT_IPV4(192, 0, 2, 1) */
+    uint8_t prefix_len;     /* 0..32, e.g. 24 */
+    struct tt_addr gateway; /* IPv4 default gateway on this interface, TT_ADDR_ANY for none */
 };
 
 /*
@@ -89,7 +85,7 @@ size_t tt_stack_mem_in_use(const struct tt_stack *s);
  * icmp_in_msgs and reported through the trace hook as FRAME_IN. Returns 0 or
  * TT_ENETUNREACH / TT_ENOMEM.
  */
-int tt_stack_ping(struct tt_stack *s, uint32_t dst, uint16_t id, uint16_t seq, const void *data,
-                  size_t len, tt_time now);
+int tt_stack_ping(struct tt_stack *s, struct tt_addr dst, uint16_t id, uint16_t seq,
+                  const void *data, size_t len, tt_time now);
 
 #endif

@@ -79,13 +79,13 @@ typedef void (*tt_tcp_event_fn)(void *ctx, struct tt_tcp *t, unsigned events);
 int tt_tcp_open(struct tt_stack *s, struct tt_tcp **out);
 
 /*
- * Bind the local address (0 = any of ours) and port (0 = an ephemeral port
+ * Bind the local address (TT_ADDR_ANY = any of ours) and port (0 = an ephemeral port
  * chosen at listen/connect). TT_EADDRNOTAVAIL for an address not ours,
  * TT_EADDRINUSE when a listener already uses the address and port (a
  * connection on them, TIME-WAIT included, does not stop a bind, whatever
  * TT_TCP_OPT_REUSEADDR says), TT_EINVAL when already bound or not CLOSED.
  */
-int tt_tcp_bind(struct tt_tcp *t, uint32_t addr, uint16_t port);
+int tt_tcp_bind(struct tt_tcp *t, struct tt_addr addr, uint16_t port);
 
 /*
  * Passive open (RFC 9293 §3.10.1): CLOSED -> LISTEN. backlog bounds the
@@ -113,7 +113,7 @@ int tt_tcp_accept(struct tt_tcp *t, struct tt_tcp **out, tt_time now);
  * tt_tcp_error(): TT_ECONNREFUSED (RST), TT_ETIMEDOUT (syn_retries ran out),
  * TT_EHOSTUNREACH / TT_ENETUNREACH (ICMP, RFC 1122 §4.2.3.9).
  */
-int tt_tcp_connect(struct tt_tcp *t, uint32_t addr, uint16_t port, tt_time now);
+int tt_tcp_connect(struct tt_tcp *t, struct tt_addr addr, uint16_t port, tt_time now);
 
 /*
  * Queue up to len bytes (copied) for sending (RFC 9293 §3.10.2). Returns the
@@ -239,9 +239,10 @@ unsigned tt_tcp_events(const struct tt_tcp *t);
 /* Set (fn NULL: clear) the event callback of this handle. */
 void tt_tcp_set_callback(struct tt_tcp *t, tt_tcp_event_fn fn, void *ctx);
 
-/* Local and remote addresses (host order); 0 where not known yet. */
-void tt_tcp_local(const struct tt_tcp *t, uint32_t *addr, uint16_t *port);
-void tt_tcp_remote(const struct tt_tcp *t, uint32_t *addr, uint16_t *port);
+/* Local and remote addresses and ports; TT_ADDR_ANY and 0 where not known yet.
+ * Either pointer may be NULL. */
+void tt_tcp_local(const struct tt_tcp *t, struct tt_addr *addr, uint16_t *port);
+void tt_tcp_remote(const struct tt_tcp *t, struct tt_addr *addr, uint16_t *port);
 
 /* The per-stack serial of this connection (the trace events' conn_id). */
 uint32_t tt_tcp_id(const struct tt_tcp *t);

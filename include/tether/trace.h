@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "counters.h"
 #include "time.h"
 
@@ -50,7 +51,7 @@ enum tt_rexmit_cause {
 
 /* A TCP segment as the ladder needs it, in host order, absolute numbers. */
 struct tt_trace_seg {
-    uint32_t saddr, daddr; /* IPv4, host order */
+    struct tt_addr saddr, daddr; /* IPv4 or IPv6 */
     uint16_t sport, dport;
     uint32_t seq, ack;
     uint8_t flags; /* TT_TCP_* */

@@ -149,7 +149,7 @@ static void send_request(struct tt_stack *s, struct arp_entry *e, tt_time now)
     memset(&a, 0, sizeof a);
     a.op = TT_ARP_OP_REQUEST;
     memcpy(a.sha, f->cfg.mac, 6);
-    a.spa = f->cfg.addr;
+    a.spa = f->cfg.addr.v4;
     a.tpa = e->ip;
     tt__arp_emit(&a, s->txbuf + TT__NET_L3, TT_ARP_LEN);
     e->probes++;
@@ -272,7 +272,7 @@ static void send_reply(struct tt_stack *s, int iface, const struct tt_arp_pkt *r
     memset(&a, 0, sizeof a);
     a.op = TT_ARP_OP_REPLY;
     memcpy(a.sha, f->cfg.mac, 6);
-    a.spa = f->cfg.addr;
+    a.spa = f->cfg.addr.v4;
     memcpy(a.tha, req->sha, 6);
     a.tpa = req->spa;
     tt__arp_emit(&a, s->txbuf + TT__NET_L3, TT_ARP_LEN);
@@ -294,12 +294,12 @@ void tt__arp_input(struct tt_stack *s, int iface, const uint8_t *pkt, size_t len
     }
     /* A sender claiming our address (a conflict, RFC 5227 §2.4) or a group
      * hardware address must not poison the cache. */
-    if (tt__mac_is_multicast(a.sha) || tt__ip_is_local(s, a.spa)) {
+    if (tt__mac_is_multicast(a.sha) || tt__ip_is_local(s, TT_ADDR_V4(a.spa))) {
         tt__drop(s, TT_DROP_ARP_BAD_SENDER, iface, pkt, len, now);
         return;
     }
     const struct tt__iface *f = &s->iface[iface];
-    int for_us = a.tpa == f->cfg.addr;
+    int for_us = a.tpa == f->cfg.addr.v4;
     /* Merge: an entry for the sender is refreshed by any ARP from it,
      * gratuitous ARP included. A zero sender (an RFC 5227 probe) teaches nothing. */
     int merged = 0;
@@ -334,7 +334,7 @@ void tt__arp_announce(struct tt_stack *s, int iface, tt_time now)
     memset(&a, 0, sizeof a);
     a.op = TT_ARP_OP_REQUEST;
     memcpy(a.sha, f->cfg.mac, 6);
-    a.spa = a.tpa = f->cfg.addr;
+    a.spa = a.tpa = f->cfg.addr.v4;
     tt__arp_emit(&a, s->txbuf + TT__NET_L3, TT_ARP_LEN);
     s->ctr.arp_requests_out++;
     tt__eth_send(s, iface, mac_bcast, TT_ETHERTYPE_ARP, TT_ARP_LEN, now);

@@ -37,8 +37,8 @@ static int icmp_send(struct tt_stack *s, uint32_t src, uint32_t dst, const struc
     tt__icmp_emit(m, buf, len);
     struct tt_ip_out o;
     memset(&o, 0, sizeof o);
-    o.src = src;
-    o.dst = dst;
+    o.src = TT_ADDR_V4(src);
+    o.dst = TT_ADDR_V4(dst);
     o.proto = TT_IPPROTO_ICMP;
     s->ctr.icmp_out_msgs++;
     int err = tt__ip_output(s, &o, buf, len, now);
@@ -80,7 +80,7 @@ static int error_allowed(const struct tt_stack *s, const struct tt_ipv4_hdr *oh,
     uint32_t a = oh->src;
     if (a == 0 || a == 0xffffffffu || tt__ipv4_is_multicast(a) || (a >> 24) == 127)
         return 0;
-    if (!tt__ip_is_local(s, oh->dst))
+    if (!tt__ip_is_local(s, TT_ADDR_V4(oh->dst)))
         return 0; /* broadcast or multicast destination */
     if (oh->proto == TT_IPPROTO_ICMP) {
         /* Never about an ICMP error; only about queries. */
@@ -142,7 +142,7 @@ static void error_input(struct tt_stack *s, int iface, const struct tt_icmp_hdr 
         tt__drop(s, TT_DROP_ICMP_TRUNCATED, iface, msg, len, now);
         return;
     }
-    if (q.proto != TT_IPPROTO_TCP || !tt__ip_is_local(s, q.src) || q.frag_off != 0) {
+    if (q.proto != TT_IPPROTO_TCP || !tt__ip_is_local(s, TT_ADDR_V4(q.src)) || q.frag_off != 0) {
         tt__drop(s, TT_DROP_ICMP_UNHANDLED, iface, msg, len, now);
         return;
     }
@@ -153,8 +153,8 @@ static void error_input(struct tt_stack *s, int iface, const struct tt_icmp_hdr 
     e.code = m->code;
     if (m->type == TT_ICMP_DEST_UNREACH && m->code == TT_ICMP_FRAG_NEEDED)
         e.mtu = tt__icmp_mtu(m); /* RFC 1191 §4; 0 from old routers */
-    e.src = q.src;
-    e.dst = q.dst;
+    e.src = TT_ADDR_V4(q.src);
+    e.dst = TT_ADDR_V4(q.dst);
     e.sport = be16(t);
     e.dport = be16(t + 2);
     e.seq = be32(t + 4);
@@ -192,8 +192,8 @@ void tt__icmp_input(struct tt_stack *s, int iface, const struct tt_ipv4_hdr *h, 
     }
 }
 
-int tt_stack_ping(struct tt_stack *s, uint32_t dst, uint16_t id, uint16_t seq, const void *data,
-                  size_t len, tt_time now)
+int tt_stack_ping(struct tt_stack *s, struct tt_addr dst, uint16_t id, uint16_t seq,
+                  const void *data, size_t len, tt_time now)
 {
     if (!s || (len && !data))
         return TT_EINVAL;
@@ -209,5 +209,5 @@ int tt_stack_ping(struct tt_stack *s, uint32_t dst, uint16_t id, uint16_t seq, c
     m.payload = data;
     m.payload_len = len;
     /* 0 also when the request waits on ARP resolution. */
-    return icmp_send(s, r.src, dst, &m, now);
+    return icmp_send(s, r.src.v4, dst.v4, &m, now);
 }

@@ -13,10 +13,12 @@
 
 #define IP_MAXPACKET 65535u
 
-int tt__ip_is_local(const struct tt_stack *s, uint32_t addr)
+int tt__ip_is_local(const struct tt_stack *s, struct tt_addr addr)
 {
+    if (addr.family != TT_AF_INET)
+        return 0;
     for (int i = 0; i < s->niface; i++)
-        if (s->iface[i].used && s->iface[i].cfg.addr == addr)
+        if (s->iface[i].used && s->iface[i].cfg.addr.v4 == addr.v4)
             return 1;
     return 0;
 }
@@ -27,20 +29,23 @@ int tt__ip_is_subnet_bcast(const struct tt_stack *s, int iface, uint32_t addr)
     /* /31 and /32 have no broadcast address (RFC 3021). */
     if (f->cfg.prefix_len > 30)
         return 0;
-    return addr == ((f->cfg.addr & f->netmask) | ~f->netmask);
+    return addr == ((f->cfg.addr.v4 & f->netmask) | ~f->netmask);
 }
 
-int tt__ip_route(const struct tt_stack *s, uint32_t dst, struct tt_route *r)
+int tt__ip_route(const struct tt_stack *s, struct tt_addr dsta, struct tt_route *r)
 {
+    if (dsta.family != TT_AF_INET)
+        return TT_ENETUNREACH;
+    uint32_t dst = dsta.v4;
     int best = -1, gw = -1;
     for (int i = 0; i < s->niface; i++) {
         const struct tt__iface *f = &s->iface[i];
         if (!f->used)
             continue;
-        if ((dst & f->netmask) == (f->cfg.addr & f->netmask) &&
+        if ((dst & f->netmask) == (f->cfg.addr.v4 & f->netmask) &&
             (best < 0 || f->cfg.prefix_len > s->iface[best].cfg.prefix_len))
             best = i;
-        if (gw < 0 && f->cfg.gateway)
+        if (gw < 0 && f->cfg.gateway.v4)
             gw = i;
     }
     if (best < 0 && gw < 0)
@@ -48,7 +53,7 @@ int tt__ip_route(const struct tt_stack *s, uint32_t dst, struct tt_route *r)
     int i = best >= 0 ? best : gw;
     r->iface = i;
     r->src = s->iface[i].cfg.addr;
-    r->nexthop = best >= 0 ? dst : s->iface[i].cfg.gateway;
+    r->nexthop = best >= 0 ? dsta : s->iface[i].cfg.gateway;
     r->mtu = s->iface[i].cfg.link.mtu;
     return 0;
 }
@@ -60,7 +65,7 @@ static int ip_xmit(struct tt_stack *s, const struct tt_route *r, size_t len, tt_
 {
     if (s->iface[r->iface].cfg.link.framing == TT_FRAMING_RAW_IP)
         return tt__link_send(s, r->iface, s->txbuf + TT__NET_L3, len, now);
-    return tt__arp_output(s, r->iface, r->nexthop, len, now);
+    return tt__arp_output(s, r->iface, r->nexthop.v4, len, now);
 }
 
 /*
@@ -122,8 +127,8 @@ int tt__ip_output(struct tt_stack *s, const struct tt_ip_out *o, const uint8_t *
     h.df = o->df ? 1 : 0;
     h.ttl = o->ttl ? o->ttl : s->cfg.ip_default_ttl;
     h.proto = o->proto;
-    h.src = o->src ? o->src : r.src;
-    h.dst = o->dst;
+    h.src = tt_addr_is_any(o->src) ? r.src.v4 : o->src.v4;
+    h.dst = o->dst.v4;
     h.id = ip_ident(s, &h, o->df && TT_IPV4_HLEN + len <= r.mtu);
     if (TT_IPV4_HLEN + len <= r.mtu)
         return ip_send_piece(s, &r, &h, payload, 0, len, 0, now);
@@ -150,7 +155,7 @@ static int src_ok(const struct tt_stack *s, int iface, uint32_t src)
         return 0;
     if (tt__ip_is_subnet_bcast(s, iface, src))
         return 0;
-    return !tt__ip_is_local(s, src);
+    return !tt__ip_is_local(s, TT_ADDR_V4(src));
 }
 
 void tt__ip_input(struct tt_stack *s, int iface, const uint8_t *pkt, size_t len, int l2_bcast,
@@ -167,7 +172,7 @@ void tt__ip_input(struct tt_stack *s, int iface, const uint8_t *pkt, size_t len,
         tt__drop(s, TT_DROP_IP_BAD_SRC, iface, pkt, h.total_len, now);
         return;
     }
-    if (!tt__ip_is_local(s, h.dst)) {
+    if (!tt__ip_is_local(s, TT_ADDR_V4(h.dst))) {
         /* Broadcast and multicast only ever carry an ICMP echo to a host like
          * us; we do not answer those (RFC 1122 §3.2.2.6 allows silence). */
         int group = h.dst == 0xffffffffu || tt__ipv4_is_multicast(h.dst) ||
@@ -195,10 +200,12 @@ void tt__ip_deliver(struct tt_stack *s, int iface, const struct tt_ipv4_hdr *h,
         s->ctr.ip_in_delivers++;
         tt__icmp_input(s, iface, h, payload, plen, now);
         return;
-    case TT_IPPROTO_TCP:
+    case TT_IPPROTO_TCP: {
+        struct tt_addr src = TT_ADDR_V4(h->src), dst = TT_ADDR_V4(h->dst);
         s->ctr.ip_in_delivers++;
-        tt__tcp_input(s, iface, h->src, h->dst, h->tos & 3u, payload, plen, now);
+        tt__tcp_input(s, iface, &src, &dst, h->tos & 3u, payload, plen, now);
         return;
+    }
     default:
         /* RFC 1122 §3.2.2.1: a host SHOULD answer protocol unreachable. */
         tt__icmp_send_error(s, TT_ICMP_DEST_UNREACH, TT_ICMP_PROTO_UNREACH, 0, dgram, h->total_len,

@@ -150,6 +150,10 @@ int tt_stack_add_iface(struct tt_stack *s, const struct tt_iface_config *ic)
 {
     if (!s || !ic || !ic->link.transmit || ic->prefix_len > 32)
         return TT_EINVAL;
+    /* the IPv4 address and gateway: TT_AF_INET, or unset */
+    if ((ic->addr.family != TT_AF_INET && !tt_addr_is_any(ic->addr)) ||
+        (ic->gateway.family != TT_AF_INET && !tt_addr_is_any(ic->gateway)))
+        return TT_EINVAL;
     if (ic->link.framing != TT_FRAMING_ETHERNET && ic->link.framing != TT_FRAMING_RAW_IP)
         return TT_EINVAL;
     uint32_t mtu = ic->link.mtu ? ic->link.mtu : 1500;
@@ -243,7 +247,7 @@ int tt_stack_iface_up(struct tt_stack *s, int iface, tt_time now)
 {
     if (!s || iface < 0 || iface >= s->niface || !s->iface[iface].used)
         return TT_EINVAL;
-    if (s->iface[iface].cfg.link.framing == TT_FRAMING_ETHERNET && s->iface[iface].cfg.addr)
+    if (s->iface[iface].cfg.link.framing == TT_FRAMING_ETHERNET && s->iface[iface].cfg.addr.v4)
         tt__arp_announce(s, iface, now);
     return 0;
 }

@@ -68,21 +68,21 @@ void tt__drop(struct tt_stack *s, enum tt_drop_reason why, int iface, const uint
 /* ---- IPv4 service for upper layers (net/ipv4.c) ---- */
 
 struct tt_route {
-    int iface;        /* outgoing interface */
-    uint32_t src;     /* the interface address, used as source */
-    uint32_t nexthop; /* destination itself when on-link, else the gateway */
-    uint32_t mtu;     /* the interface MTU */
+    int iface;              /* outgoing interface */
+    struct tt_addr src;     /* the interface address, used as source */
+    struct tt_addr nexthop; /* destination itself when on-link, else the gateway */
+    uint32_t mtu;           /* the interface MTU */
 };
 
 /* Choose the route to dst: the on-link interface with the longest prefix,
  * else the first interface with a gateway. TT_ENETUNREACH when none. */
-int tt__ip_route(const struct tt_stack *s, uint32_t dst, struct tt_route *r);
+int tt__ip_route(const struct tt_stack *s, struct tt_addr dst, struct tt_route *r);
 
 /* 1 when addr is one of the stack's interface addresses. */
-int tt__ip_is_local(const struct tt_stack *s, uint32_t addr);
+int tt__ip_is_local(const struct tt_stack *s, struct tt_addr addr);
 
 struct tt_ip_out {
-    uint32_t src, dst; /* src 0 = the route's source */
+    struct tt_addr src, dst; /* src TT_ADDR_ANY = the route's source */
     uint8_t proto;
     uint8_t ttl; /* 0 = cfg.ip_default_ttl */
     uint8_t tos;
@@ -104,18 +104,19 @@ int tt__ip_output(struct tt_stack *s, const struct tt_ip_out *o, const uint8_t *
 /* An ICMP error about a datagram we sent, reduced to what TCP needs. */
 struct tt_icmp_err {
     uint8_t type, code;
-    uint16_t mtu;          /* next-hop MTU for frag-needed (RFC 1191), else 0 */
-    uint32_t src, dst;     /* of the original datagram: src is ours */
-    uint16_t sport, dport; /* from the quoted transport header */
-    uint32_t seq;          /* quoted TCP sequence number */
+    uint16_t mtu;            /* next-hop MTU for frag-needed (RFC 1191), else 0 */
+    struct tt_addr src, dst; /* of the original datagram: src is ours */
+    uint16_t sport, dport;   /* from the quoted transport header */
+    uint32_t seq;            /* quoted TCP sequence number */
 };
 
 int tt__tcp_init(struct tt_stack *s);
 void tt__tcp_fini(struct tt_stack *s);
 /* A TCP segment (header + payload, len bytes) for one of our addresses;
  * ecn is the datagram's ECN field (RFC 3168 §5, the low bits of TOS). */
-void tt__tcp_input(struct tt_stack *s, int iface, uint32_t src, uint32_t dst, uint8_t ecn,
-                   const uint8_t *seg, size_t len, tt_time now);
+void tt__tcp_input(struct tt_stack *s, int iface, const struct tt_addr *src,
+                   const struct tt_addr *dst, uint8_t ecn, const uint8_t *seg, size_t len,
+                   tt_time now);
 void tt__tcp_icmp_error(struct tt_stack *s, const struct tt_icmp_err *e, tt_time now);
 /* Run due TCP timers; return TCP's next deadline. */
 tt_time tt__tcp_poll(struct tt_stack *s, tt_time now);

@@ -14,22 +14,23 @@
 #include "tcp/tcp_int.h"
 #include "util/siphash.h"
 
-static uint64_t req_hash(const struct tt_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                         uint16_t rport)
+static uint64_t req_hash(const struct tt_stack *s, struct tt_addr laddr, uint16_t lport,
+                         struct tt_addr raddr, uint16_t rport)
 {
     return tt__tcp_tuple_hash(s, laddr, lport, raddr, rport);
 }
 
 #define HN_REQ(n) ((struct tt__synreq *)((char *)(n)-offsetof(struct tt__synreq, hn)))
 
-struct tt__synreq *tt__synreq_lookup(struct tt_stack *s, uint32_t laddr, uint16_t lport,
-                                     uint32_t raddr, uint16_t rport)
+struct tt__synreq *tt__synreq_lookup(struct tt_stack *s, struct tt_addr laddr, uint16_t lport,
+                                     struct tt_addr raddr, uint16_t rport)
 {
     struct tt__tcp *m = tt__tcpm(s);
     uint64_t h = req_hash(s, laddr, lport, raddr, rport);
     for (struct tt__hnode *n = tt__htable_first(&m->synq, h); n; n = tt__htable_next(n, h)) {
         struct tt__synreq *r = HN_REQ(n);
-        if (r->laddr == laddr && r->lport == lport && r->raddr == raddr && r->rport == rport)
+        if (r->lport == lport && r->rport == rport && tt_addr_eq(r->laddr, laddr) &&
+            tt_addr_eq(r->raddr, raddr))
             return r;
     }
     return NULL;
@@ -141,13 +142,24 @@ static uint32_t cookie_hash(const struct tt_stack *s, const struct tt__seg *sg, 
     /* The tuple as the peer's SYN carried it: dst is ours. */
     uint64_t k[2] = {s->cfg.secret[0] ^ 0x636f6f6b6965ull,
                      s->cfg.secret[1] + 0x636f6f6b6965ull * 0x9e3779b97f4a7c15ull};
-    uint8_t b[21];
-    uint32_t w[5] = {sg->dst, sg->src, (uint32_t)sg->h.dport << 16 | sg->h.sport, irs, count};
-    for (int i = 0; i < 5; i++)
+    uint8_t b[45];
+    size_t n = 0;
+    const struct tt_addr *a[2] = {&sg->dst, &sg->src};
+    for (int i = 0; i < 2; i++) {
+        if (a[i]->family == TT_AF_INET6) {
+            memcpy(b + n, a[i]->v6, 16);
+            n += 16;
+        } else {
+            for (int j = 0; j < 4; j++)
+                b[n++] = (uint8_t)(a[i]->v4 >> (24 - 8 * j));
+        }
+    }
+    uint32_t w[3] = {(uint32_t)sg->h.dport << 16 | sg->h.sport, irs, count};
+    for (int i = 0; i < 3; i++)
         for (int j = 0; j < 4; j++)
-            b[i * 4 + j] = (uint8_t)(w[i] >> (24 - 8 * j));
-    b[20] = (uint8_t)idx;
-    return (uint32_t)tt__siphash(k, b, sizeof b) & 0xffffff;
+            b[n++] = (uint8_t)(w[i] >> (24 - 8 * j));
+    b[n++] = (uint8_t)idx;
+    return (uint32_t)tt__siphash(k, b, n) & 0xffffff;
 }
 
 /* The ISN for a SYN, cookie-encoded. */

@@ -16,12 +16,12 @@ uint32_t tt__tcp_ts_now(uint32_t off, tt_time now)
 }
 
 /* Hand one header (+ payload from the scratch area) to IP, count and trace. */
-static void xmit_raw(struct tt_stack *s, const struct tt_tcp *t, uint32_t id, uint32_t laddr,
-                     uint32_t raddr, const struct tt_tcp_hdr *h, uint32_t plen,
+static void xmit_raw(struct tt_stack *s, const struct tt_tcp *t, uint32_t id, struct tt_addr laddr,
+                     struct tt_addr raddr, const struct tt_tcp_hdr *h, uint32_t plen,
                      enum tt_rexmit_cause cause, uint8_t tos, tt_time now)
 {
     struct tt__tcp *m = tt__tcpm(s);
-    int n = tt__tcp_emit(h, m->payload, plen, laddr, raddr, m->seg, sizeof m->seg);
+    int n = tt__tcp_emit(h, m->payload, plen, laddr.v4, raddr.v4, m->seg, sizeof m->seg);
     if (n < 0)
         return;
     s->ctr.tcp_out_segs++;

@@ -22,7 +22,7 @@ uint32_t tt_tcp_id(const struct tt_tcp *t)
     return t->id;
 }
 
-void tt_tcp_local(const struct tt_tcp *t, uint32_t *addr, uint16_t *port)
+void tt_tcp_local(const struct tt_tcp *t, struct tt_addr *addr, uint16_t *port)
 {
     if (addr)
         *addr = t->laddr;
@@ -30,7 +30,7 @@ void tt_tcp_local(const struct tt_tcp *t, uint32_t *addr, uint16_t *port)
         *port = t->lport;
 }
 
-void tt_tcp_remote(const struct tt_tcp *t, uint32_t *addr, uint16_t *port)
+void tt_tcp_remote(const struct tt_tcp *t, struct tt_addr *addr, uint16_t *port)
 {
     if (addr)
         *addr = t->raddr;

@@ -103,11 +103,17 @@ uint8_t tt__tcp_wscale_for(uint32_t rcvbuf_max)
     return (uint8_t)(w < 0 ? 0 : w > 14 ? 14 : w);
 }
 
-uint16_t tt__tcp_adv_mss(const struct tt_stack *s, uint32_t raddr, uint16_t user_mss)
+uint16_t tt__tcp_adv_mss(const struct tt_stack *s, struct tt_addr raddr, uint16_t user_mss)
 {
     struct tt_route r;
-    uint32_t mtu = tt__ip_route(s, raddr, &r) == 0 && r.mtu ? r.mtu : 576;
-    uint32_t mss = mtu > 40 + 64 ? mtu - 40 : 64;
+    /* RFC 9293 §3.7.1 / RFC 8200 §8.3: the MTU less the fixed IP and TCP
+     * headers (20 + 20 over IPv4, 40 + 20 over IPv6); the minimum MTUs
+     * (576, 1280) when no route says more */
+    uint32_t hdrs = raddr.family == TT_AF_INET6 ? 60 : 40;
+    uint32_t mtu = tt__ip_route(s, raddr, &r) == 0 && r.mtu
+                       ? r.mtu
+                       : (raddr.family == TT_AF_INET6 ? 1280 : 576);
+    uint32_t mss = mtu > hdrs + 64 ? mtu - hdrs : 64;
     if (user_mss && user_mss < mss)
         mss = user_mss;
     return (uint16_t)(mss > 65535 ? 65535 : mss);
@@ -155,15 +161,15 @@ struct tt_tcp *tt__tcb_new(struct tt_stack *s, uint32_t id, tt_time now)
  * then inserted: the last tuple hashed is remembered, so each segment's
  * 4-tuple is hashed once.
  */
-uint64_t tt__tcp_tuple_hash(const struct tt_stack *s, uint32_t laddr, uint16_t lport,
-                            uint32_t raddr, uint16_t rport)
+uint64_t tt__tcp_tuple_hash(const struct tt_stack *s, struct tt_addr laddr, uint16_t lport,
+                            struct tt_addr raddr, uint16_t rport)
 {
     struct tt__tcp *m = tt__tcpm(s);
     struct tt__tuple_memo *c = &m->hmemo;
-    if (c->valid && c->laddr == laddr && c->raddr == raddr && c->lport == lport &&
-        c->rport == rport)
+    if (c->valid && c->lport == lport && c->rport == rport && tt_addr_eq(c->laddr, laddr) &&
+        tt_addr_eq(c->raddr, raddr))
         return c->hash;
-    c->hash = tt__hash_tuple_table(m->hkey, laddr, lport, raddr, rport);
+    c->hash = tt__hash_tuple_table(m->hkey, &laddr, lport, &raddr, rport);
     c->laddr = laddr, c->raddr = raddr, c->lport = lport, c->rport = rport;
     c->valid = 1;
     return c->hash;
@@ -173,7 +179,8 @@ uint64_t tt__tcp_tuple_hash(const struct tt_stack *s, uint32_t laddr, uint16_t l
  * own tuple is wanted next). */
 static uint64_t port_hash(const struct tt_stack *s, uint16_t lport)
 {
-    return tt__hash_tuple_table(tt__tcpm(s)->hkey, 0, lport, 0, 0);
+    struct tt_addr any = TT_ADDR_ANY;
+    return tt__hash_tuple_table(tt__tcpm(s)->hkey, &any, lport, &any, 0);
 }
 
 /* Grow a table when it is fuller than one entry per bucket. Failure to grow
@@ -217,21 +224,22 @@ void tt__tcb_unhash(struct tt_tcp *t)
 
 #define HN_TCB(n) ((struct tt_tcp *)((char *)(n)-offsetof(struct tt_tcp, hn)))
 
-struct tt_tcp *tt__tcb_lookup(struct tt_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                              uint16_t rport)
+struct tt_tcp *tt__tcb_lookup(struct tt_stack *s, struct tt_addr laddr, uint16_t lport,
+                              struct tt_addr raddr, uint16_t rport)
 {
     struct tt__tcp *m = tt__tcpm(s);
     uint64_t h = tt__tcp_tuple_hash(s, laddr, lport, raddr, rport);
     for (struct tt__hnode *n = tt__htable_first(&m->conns, h); n; n = tt__htable_next(n, h)) {
         struct tt_tcp *t = HN_TCB(n);
-        if (t->laddr == laddr && t->lport == lport && t->raddr == raddr && t->rport == rport)
+        if (t->lport == lport && t->rport == rport && tt_addr_eq(t->laddr, laddr) &&
+            tt_addr_eq(t->raddr, raddr))
             return t;
     }
     return NULL;
 }
 
 /* A listener bound to laddr exactly wins over one bound to any address. */
-struct tt_tcp *tt__listener_lookup(struct tt_stack *s, uint32_t laddr, uint16_t lport)
+struct tt_tcp *tt__listener_lookup(struct tt_stack *s, struct tt_addr laddr, uint16_t lport)
 {
     struct tt__tcp *m = tt__tcpm(s);
     uint64_t h = port_hash(s, lport);
@@ -240,9 +248,12 @@ struct tt_tcp *tt__listener_lookup(struct tt_stack *s, uint32_t laddr, uint16_t 
         struct tt_tcp *t = HN_TCB(n);
         if (t->lport != lport)
             continue;
-        if (t->laddr == laddr)
+        if (tt_addr_eq(t->laddr, laddr))
             return t;
-        if (t->laddr == 0 || laddr == 0)
+        /* bound to any: TT_ADDR_ANY takes both families, 0.0.0.0 / :: its own */
+        if ((tt_addr_is_any(t->laddr) &&
+             (t->laddr.family == TT_AF_UNSPEC || t->laddr.family == laddr.family)) ||
+            tt_addr_is_any(laddr))
             any = t;
     }
     return any;
@@ -379,9 +390,9 @@ void tt__tcb_free_all(struct tt_stack *s)
 }
 
 void tt__tcb_trace_seg(struct tt_stack *s, enum tt_trace_kind kind, const struct tt_tcp *t,
-                       uint32_t id, uint32_t saddr, uint32_t daddr, const struct tt_tcp_hdr *h,
-                       uint32_t plen, int accepted, enum tt_drop_reason why,
-                       enum tt_rexmit_cause cause, tt_time now)
+                       uint32_t id, struct tt_addr saddr, struct tt_addr daddr,
+                       const struct tt_tcp_hdr *h, uint32_t plen, int accepted,
+                       enum tt_drop_reason why, enum tt_rexmit_cause cause, tt_time now)
 {
     if (!s->trace_fn)
         return;

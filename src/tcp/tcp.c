@@ -54,19 +54,19 @@ void tt__tcp_fini(struct tt_stack *s)
 }
 
 /* Parse and check one segment into *sg; 0, or the drop reason. */
-static int parse(struct tt__seg *sg, uint32_t src, uint32_t dst, const uint8_t *seg, size_t len,
-                 enum tt_drop_reason *why)
+static int parse(struct tt__seg *sg, const struct tt_addr *src, const struct tt_addr *dst,
+                 const uint8_t *seg, size_t len, enum tt_drop_reason *why)
 {
     int hl = tt__tcp_parse(seg, len, &sg->h, why);
     if (hl < 0)
         return -1;
     /* RFC 9293 §3.1 MUST-2/3: the checksum covers pseudo-header, header, data. */
-    if (!tt__tcp_cksum_ok(src, dst, seg, len)) {
+    if (!tt__tcp_cksum_ok(src->v4, dst->v4, seg, len)) {
         *why = TT_DROP_TCP_BAD_CHECKSUM;
         return -1;
     }
-    sg->src = src;
-    sg->dst = dst;
+    sg->src = *src;
+    sg->dst = *dst;
     sg->data = seg + hl;
     sg->dlen = (uint32_t)(len - (size_t)hl);
     sg->seq = tt_seq_make(sg->h.seq);
@@ -78,8 +78,9 @@ static int parse(struct tt__seg *sg, uint32_t src, uint32_t dst, const uint8_t *
     return 0;
 }
 
-void tt__tcp_input(struct tt_stack *s, int iface, uint32_t src, uint32_t dst, uint8_t ecn,
-                   const uint8_t *seg, size_t len, tt_time now)
+void tt__tcp_input(struct tt_stack *s, int iface, const struct tt_addr *src,
+                   const struct tt_addr *dst, uint8_t ecn, const uint8_t *seg, size_t len,
+                   tt_time now)
 {
     struct tt__seg sg;
     enum tt_drop_reason why = TT_DROP_TCP_TRUNCATED;
@@ -92,17 +93,17 @@ void tt__tcp_input(struct tt_stack *s, int iface, uint32_t src, uint32_t dst, ui
         return;
     }
     uint16_t sport = sg.h.sport, dport = sg.h.dport;
-    struct tt_tcp *t = tt__tcb_lookup(s, dst, dport, src, sport);
+    struct tt_tcp *t = tt__tcb_lookup(s, sg.dst, dport, sg.src, sport);
     struct tt__synreq *r;
     if (t) {
         tt__tcp_input_tcb(t, &sg, now);
-    } else if ((r = tt__synreq_lookup(s, dst, dport, src, sport)) != NULL) {
+    } else if ((r = tt__synreq_lookup(s, sg.dst, dport, sg.src, sport)) != NULL) {
         tt__tcp_synreq_input(r, &sg, now);
-    } else if ((t = tt__listener_lookup(s, dst, dport)) != NULL) {
+    } else if ((t = tt__listener_lookup(s, sg.dst, dport)) != NULL) {
         tt__tcp_listen_input(t, &sg, now);
     } else {
         /* §3.10.7.1 CLOSED: drop, and answer with an RST unless it is one. */
-        tt__tcb_trace_seg(s, TT_TRACE_TCP_SEG_IN, NULL, 0, src, dst, &sg.h, sg.dlen, 0,
+        tt__tcb_trace_seg(s, TT_TRACE_TCP_SEG_IN, NULL, 0, sg.src, sg.dst, &sg.h, sg.dlen, 0,
                           TT_DROP_TCP_NO_SOCKET, TT_REXMIT_NONE, now);
         tt__drop(s, TT_DROP_TCP_NO_SOCKET, iface, seg, len, now);
         tt__tcp_reply_rst(s, &sg, now);

@@ -375,7 +375,7 @@ struct tt_tcp {
     enum tt_tcp_state state;
 
     /* The 4-tuple; in the connection table while hashed. */
-    uint32_t laddr, raddr;
+    struct tt_addr laddr, raddr;
     uint16_t lport, rport;
     struct tt__hnode hn;
     uint8_t hashed, listening_hashed;
@@ -538,7 +538,7 @@ struct tt__synreq {
     struct tt_tcp *listener;
     struct tt__synreq *next, *prev; /* the listener's list */
     uint32_t id;
-    uint32_t laddr, raddr;
+    struct tt_addr laddr, raddr;
     uint16_t lport, rport;
     tt_seq iss, irs;
     uint32_t ts_recent, ts_off;
@@ -553,7 +553,7 @@ struct tt__synreq {
 /* The last 4-tuple hashed for the tables, and its hash (tcb.c). */
 struct tt__tuple_memo {
     uint64_t hash;
-    uint32_t laddr, raddr;
+    struct tt_addr laddr, raddr;
     uint16_t lport, rport;
     int valid;
 };
@@ -589,7 +589,7 @@ static inline struct tt__tcp *tt__tcpm(const struct tt_stack *s)
 /* A received segment, parsed once (input.c, listen.c). */
 struct tt__seg {
     int iface;
-    uint32_t src, dst;
+    struct tt_addr src, dst;
     struct tt_tcp_hdr h;
     const uint8_t *data;
     uint32_t dlen;
@@ -603,8 +603,8 @@ struct tt__seg {
 /* ---- tcb.c ---- */
 /* The hash-table hash of a 4-tuple (SipHash-1-3 under hkey), remembered for
  * the next call with the same tuple. */
-uint64_t tt__tcp_tuple_hash(const struct tt_stack *s, uint32_t laddr, uint16_t lport,
-                            uint32_t raddr, uint16_t rport);
+uint64_t tt__tcp_tuple_hash(const struct tt_stack *s, struct tt_addr laddr, uint16_t lport,
+                            struct tt_addr raddr, uint16_t rport);
 /* A new CLOSED control block; id 0 = the next serial. NULL when out of memory
  * or past max_connections. */
 struct tt_tcp *tt__tcb_new(struct tt_stack *s, uint32_t id, tt_time now);
@@ -613,9 +613,9 @@ struct tt_tcp *tt__tcb_new(struct tt_stack *s, uint32_t id, tt_time now);
 int tt__tcb_set_state(struct tt_tcp *t, enum tt_tcp_state ns, tt_time now);
 void tt__tcb_hash(struct tt_tcp *t);
 void tt__tcb_unhash(struct tt_tcp *t);
-struct tt_tcp *tt__tcb_lookup(struct tt_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                              uint16_t rport);
-struct tt_tcp *tt__listener_lookup(struct tt_stack *s, uint32_t laddr, uint16_t lport);
+struct tt_tcp *tt__tcb_lookup(struct tt_stack *s, struct tt_addr laddr, uint16_t lport,
+                              struct tt_addr raddr, uint16_t rport);
+struct tt_tcp *tt__listener_lookup(struct tt_stack *s, struct tt_addr laddr, uint16_t lport);
 /* Enter CLOSED for good with err (0 = normal end): queues dropped, timers off,
  * unhashed; freed at the end of the entry point if the application is gone. */
 void tt__tcb_closed(struct tt_tcp *t, int err, tt_time now);
@@ -631,15 +631,15 @@ void tt__tcb_set_mss(struct tt_tcp *t);
 uint16_t tt__tcb_mss_calc(const struct tt_tcp *t);
 uint8_t tt__tcp_wscale_for(uint32_t rcvbuf_max);
 /* The MSS we advertise towards raddr: the route MTU minus 40, or user_mss. */
-uint16_t tt__tcp_adv_mss(const struct tt_stack *s, uint32_t raddr, uint16_t user_mss);
+uint16_t tt__tcp_adv_mss(const struct tt_stack *s, struct tt_addr raddr, uint16_t user_mss);
 /* A connection-level trace event, zeroed but for kind, time, iface -1 and the
  * connection (t, or only the serial id when there is no control block yet). */
 void tt__tcb_event(struct tt_trace_event *ev, enum tt_trace_kind kind, const struct tt_tcp *t,
                    uint32_t id, tt_time now);
 void tt__tcb_trace_seg(struct tt_stack *s, enum tt_trace_kind kind, const struct tt_tcp *t,
-                       uint32_t id, uint32_t saddr, uint32_t daddr, const struct tt_tcp_hdr *h,
-                       uint32_t plen, int accepted, enum tt_drop_reason why,
-                       enum tt_rexmit_cause cause, tt_time now);
+                       uint32_t id, struct tt_addr saddr, struct tt_addr daddr,
+                       const struct tt_tcp_hdr *h, uint32_t plen, int accepted,
+                       enum tt_drop_reason why, enum tt_rexmit_cause cause, tt_time now);
 
 /* ---- tcp.c ---- */
 /* A learned path MTU past its time is forgotten (RFC 1191 §6.3). */
@@ -745,8 +745,8 @@ void tt__tcp_ooo_clear(struct tt_tcp *t);
 /* ---- listen.c ---- */
 void tt__tcp_listen_input(struct tt_tcp *l, struct tt__seg *sg, tt_time now);
 void tt__tcp_synreq_input(struct tt__synreq *r, struct tt__seg *sg, tt_time now);
-struct tt__synreq *tt__synreq_lookup(struct tt_stack *s, uint32_t laddr, uint16_t lport,
-                                     uint32_t raddr, uint16_t rport);
+struct tt__synreq *tt__synreq_lookup(struct tt_stack *s, struct tt_addr laddr, uint16_t lport,
+                                     struct tt_addr raddr, uint16_t rport);
 void tt__synreq_timer(struct tt__synreq *r, tt_time now);
 /* Take an unaccepted child off its listener's accept queue. */
 void tt__listen_unlink_child(struct tt_tcp *c);
@@ -772,11 +772,12 @@ void tt__ecn_rcv(struct tt_tcp *t, const struct tt__seg *sg);
 void tt__ecn_ack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now);
 
 /* ---- isn.c ---- */
-tt_seq tt__tcp_isn(const struct tt_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                   uint16_t rport, tt_time now);
-uint32_t tt__tcp_ts_offset(const struct tt_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-                           uint16_t rport);
+tt_seq tt__tcp_isn(const struct tt_stack *s, struct tt_addr laddr, uint16_t lport,
+                   struct tt_addr raddr, uint16_t rport, tt_time now);
+uint32_t tt__tcp_ts_offset(const struct tt_stack *s, struct tt_addr laddr, uint16_t lport,
+                           struct tt_addr raddr, uint16_t rport);
 /* RFC 6056 algorithm 3; 0 when every port is taken. */
-uint16_t tt__tcp_ephemeral(struct tt_stack *s, uint32_t laddr, uint32_t raddr, uint16_t rport);
+uint16_t tt__tcp_ephemeral(struct tt_stack *s, struct tt_addr laddr, struct tt_addr raddr,
+                           uint16_t rport);
 
 #endif

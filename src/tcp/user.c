@@ -27,11 +27,13 @@ int tt_tcp_open(struct tt_stack *s, struct tt_tcp **out)
     return 0;
 }
 
-int tt_tcp_bind(struct tt_tcp *t, uint32_t addr, uint16_t port)
+int tt_tcp_bind(struct tt_tcp *t, struct tt_addr addr, uint16_t port)
 {
     if (t->state != TT_CLOSED || t->lport || t->connected_once || t->err)
         return TT_EINVAL;
-    if (addr && !tt__ip_is_local(t->s, addr))
+    if (addr.family != TT_AF_UNSPEC && addr.family != TT_AF_INET && addr.family != TT_AF_INET6)
+        return TT_EINVAL;
+    if (!tt_addr_is_any(addr) && !tt__ip_is_local(t->s, addr))
         return TT_EADDRNOTAVAIL;
     if (port && tt__listener_lookup(t->s, addr, port))
         return TT_EADDRINUSE;
@@ -50,7 +52,7 @@ int tt_tcp_listen(struct tt_tcp *t, int backlog, tt_time now)
     if (t->state != TT_CLOSED || t->connected_once || t->err)
         return TT_EINVAL;
     if (!t->lport) {
-        uint16_t p = tt__tcp_ephemeral(s, t->laddr, 0, 0);
+        uint16_t p = tt__tcp_ephemeral(s, t->laddr, TT_ADDR_ANY, 0);
         if (!p)
             return TT_EADDRNOTAVAIL;
         t->lport = p;
@@ -101,10 +103,14 @@ static void connect_setup(struct tt_tcp *t, const struct tt_route *r, tt_time no
     t->rtt_time = now;
 }
 
-int tt_tcp_connect(struct tt_tcp *t, uint32_t addr, uint16_t port, tt_time now)
+int tt_tcp_connect(struct tt_tcp *t, struct tt_addr addr, uint16_t port, tt_time now)
 {
     struct tt_stack *s = t->s;
-    if (t->state == TT_LISTEN || !addr || !port)
+    if (t->state == TT_LISTEN || tt_addr_is_any(addr) || !port ||
+        (addr.family != TT_AF_INET && addr.family != TT_AF_INET6))
+        return TT_EINVAL;
+    /* bound to an address of the other family */
+    if (!tt_addr_is_any(t->laddr) && t->laddr.family != addr.family)
         return TT_EINVAL;
     if (t->state == TT_SYN_SENT || t->state == TT_SYN_RECEIVED)
         return TT_EALREADY;
@@ -115,7 +121,7 @@ int tt_tcp_connect(struct tt_tcp *t, uint32_t addr, uint16_t port, tt_time now)
     struct tt_route r;
     if (tt__ip_route(s, addr, &r) != 0)
         return TT_ENETUNREACH;
-    uint32_t laddr = t->laddr ? t->laddr : r.src;
+    struct tt_addr laddr = tt_addr_is_any(t->laddr) ? r.src : t->laddr;
     uint16_t lport = t->lport;
     if (lport) {
         if (tt__tcb_lookup(s, laddr, lport, addr, port) ||

@@ -70,28 +70,45 @@ struct tt__hnode **tt__htable_rehash(struct tt__htable *t, struct tt__hnode **bu
     return old;
 }
 
-uint64_t tt__hash_tuple(const uint64_t key[2], uint32_t laddr, uint16_t lport, uint32_t raddr,
-                        uint16_t rport)
+static size_t put_addr(uint8_t *b, const struct tt_addr *a)
 {
-    uint8_t b[12];
-    b[0] = (uint8_t)(laddr >> 24);
-    b[1] = (uint8_t)(laddr >> 16);
-    b[2] = (uint8_t)(laddr >> 8);
-    b[3] = (uint8_t)laddr;
-    b[4] = (uint8_t)(raddr >> 24);
-    b[5] = (uint8_t)(raddr >> 16);
-    b[6] = (uint8_t)(raddr >> 8);
-    b[7] = (uint8_t)raddr;
-    b[8] = (uint8_t)(lport >> 8);
-    b[9] = (uint8_t)lport;
-    b[10] = (uint8_t)(rport >> 8);
-    b[11] = (uint8_t)rport;
-    return tt__siphash(key, b, sizeof b);
+    if (a->family == TT_AF_INET6) {
+        for (int i = 0; i < 16; i++)
+            b[i] = a->v6[i];
+        return 16;
+    }
+    b[0] = (uint8_t)(a->v4 >> 24);
+    b[1] = (uint8_t)(a->v4 >> 16);
+    b[2] = (uint8_t)(a->v4 >> 8);
+    b[3] = (uint8_t)a->v4;
+    return 4;
 }
 
-uint64_t tt__hash_tuple_table(const uint64_t key[2], uint32_t laddr, uint16_t lport, uint32_t raddr,
-                              uint16_t rport)
+static size_t put_tuple(uint8_t *b, const struct tt_addr *laddr, uint16_t lport,
+                        const struct tt_addr *raddr, uint16_t rport)
 {
-    return tt__siphash13_12(key, (uint64_t)laddr | (uint64_t)raddr << 32,
-                            (uint32_t)lport | (uint32_t)rport << 16);
+    size_t n = put_addr(b, laddr);
+    n += put_addr(b + n, raddr);
+    b[n++] = (uint8_t)(lport >> 8);
+    b[n++] = (uint8_t)lport;
+    b[n++] = (uint8_t)(rport >> 8);
+    b[n++] = (uint8_t)rport;
+    return n;
+}
+
+uint64_t tt__hash_tuple(const uint64_t key[2], const struct tt_addr *laddr, uint16_t lport,
+                        const struct tt_addr *raddr, uint16_t rport)
+{
+    uint8_t b[36];
+    return tt__siphash(key, b, put_tuple(b, laddr, lport, raddr, rport));
+}
+
+uint64_t tt__hash_tuple_table(const uint64_t key[2], const struct tt_addr *laddr, uint16_t lport,
+                              const struct tt_addr *raddr, uint16_t rport)
+{
+    if (laddr->family != TT_AF_INET6 && raddr->family != TT_AF_INET6)
+        return tt__siphash13_12(key, (uint64_t)laddr->v4 | (uint64_t)raddr->v4 << 32,
+                                (uint32_t)lport | (uint32_t)rport << 16);
+    uint8_t b[36];
+    return tt__siphash13(key, b, put_tuple(b, laddr, lport, raddr, rport));
 }

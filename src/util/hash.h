@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tether/addr.h"
+
 struct tt__hnode {
     struct tt__hnode *next;
     uint64_t hash;
@@ -39,13 +41,16 @@ struct tt__hnode *tt__htable_next(const struct tt__hnode *n, uint64_t hash);
  * previous array, for the owner to free. */
 struct tt__hnode **tt__htable_rehash(struct tt__htable *t, struct tt__hnode **buckets, size_t n);
 
-/* SipHash-2-4 of a TCP/IPv4 4-tuple under `key` (ISNs, ephemeral ports). */
-uint64_t tt__hash_tuple(const uint64_t key[2], uint32_t laddr, uint16_t lport, uint32_t raddr,
-                        uint16_t rport);
+/* SipHash-2-4 of a TCP 4-tuple under `key` (ISNs, ephemeral ports): the
+ * addresses' bytes in network order (4 each for IPv4, 16 for IPv6), then the
+ * ports. An address of another family than INET6 hashes as IPv4. */
+uint64_t tt__hash_tuple(const uint64_t key[2], const struct tt_addr *laddr, uint16_t lport,
+                        const struct tt_addr *raddr, uint16_t rport);
 
-/* The hash tables' hash of a 4-tuple: SipHash-1-3 under `key` of the 12 bytes
- * laddr, raddr, lport, rport, each little-endian. */
-uint64_t tt__hash_tuple_table(const uint64_t key[2], uint32_t laddr, uint16_t lport, uint32_t raddr,
-                              uint16_t rport);
+/* The hash tables' hash of a 4-tuple: SipHash-1-3 under `key`; for IPv4 of
+ * the 12 bytes laddr, raddr, lport, rport, each little-endian; for IPv6 of
+ * the 36 bytes of both addresses (network order) and the ports. */
+uint64_t tt__hash_tuple_table(const uint64_t key[2], const struct tt_addr *laddr, uint16_t lport,
+                              const struct tt_addr *raddr, uint16_t rport);
 
 #endif

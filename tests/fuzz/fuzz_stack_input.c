@@ -121,7 +121,7 @@ static struct tt_stack *make_stack(struct counting *c, unsigned *txn)
     ic.link.framing = TT_FRAMING_RAW_IP;
     ic.link.mtu = 576;
     ic.addr = TT_IPV4(192, 0, 2, 130);
-    ic.gateway = 0;
+    ic.gateway = TT_ADDR_ANY;
     if (tt_stack_add_iface(s, &ic) != 1)
         abort();
     tt_stack_set_trace(s, fz_trace, NULL);
@@ -152,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int iface = b & 1;
         if (b & 2) {
             /* A ping to 192.0.2.x (x from the first byte), record as data. */
-            uint32_t dst = TT_IPV4(192, 0, 2, len ? frame[0] : 1);
+            struct tt_addr dst = TT_IPV4(192, 0, 2, len ? frame[0] : 1);
             tt_stack_ping(s, dst, 1, (uint16_t)i, frame, len, now);
         } else {
             if (b & 4)

@@ -117,7 +117,7 @@ static void side_init(struct side *sd, uint32_t addr, uint32_t gw, int dir)
     ic.link.mtu = 1500;
     ic.link.transmit = fz_tx;
     ic.link.ctx = sd;
-    ic.addr = addr;
+    ic.addr = TT_ADDR_V4(addr);
     ic.prefix_len = 24;
     (void)gw;
     CHECK(tt_stack_add_iface(sd->s, &ic) == 0);
@@ -220,7 +220,7 @@ static void inject(struct side *to, const uint8_t *p)
     for (uint32_t i = 0; i < len; i++)
         data[i] = stream_byte(!to->dir, (uint32_t)(h.seq + i - t->irs.v - 1));
     uint8_t seg[20 + 60 + 200 + 20];
-    int n = tt__tcp_emit(&h, data, len, t->raddr, t->laddr, seg + 20, sizeof seg - 20);
+    int n = tt__tcp_emit(&h, data, len, t->raddr.v4, t->laddr.v4, seg + 20, sizeof seg - 20);
     if (n <= 0)
         return;
     struct tt_ipv4_hdr ip;
@@ -228,8 +228,8 @@ static void inject(struct side *to, const uint8_t *p)
     ip.total_len = (uint16_t)(20 + n);
     ip.ttl = 64;
     ip.proto = TT_IPPROTO_TCP;
-    ip.src = t->raddr;
-    ip.dst = t->laddr;
+    ip.src = t->raddr.v4;
+    ip.dst = t->laddr.v4;
     CHECK(tt__ipv4_emit(&ip, seg, 20) == 20);
     tt_stack_input(to->s, 0, seg, (size_t)(20 + n), now);
 }
@@ -337,10 +337,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     now = TT_SEC(1);
-    side_init(&A, ADDR_A, ADDR_B, 0);
-    side_init(&B, ADDR_B, ADDR_A, 1);
+    side_init(&A, ADDR_A.v4, ADDR_B.v4, 0);
+    side_init(&B, ADDR_B.v4, ADDR_A.v4, 1);
     CHECK(tt_tcp_open(A.s, &A.l) == 0);
-    CHECK(tt_tcp_bind(A.l, 0, 80) == 0);
+    CHECK(tt_tcp_bind(A.l, TT_ADDR_ANY, 80) == 0);
     CHECK(tt_tcp_listen(A.l, 4, now) == 0);
     CHECK(tt_tcp_open(B.s, &B.t) == 0);
     CHECK(tt_tcp_connect(B.t, ADDR_A, 80, now) == TT_EINPROGRESS);

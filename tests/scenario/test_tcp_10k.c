@@ -150,7 +150,7 @@ static void test_10k_connections(void **st)
     cb.tcp.max_syn_backlog = 2 * N;
     fxp_init(&w->p, NULL, &ca, &cb);
     assert_int_equal(tt_tcp_open(w->p.b, &w->l), 0);
-    assert_int_equal(tt_tcp_bind(w->l, 0, 9), 0);
+    assert_int_equal(tt_tcp_bind(w->l, TT_ADDR_ANY, 9), 0);
     assert_int_equal(tt_tcp_listen(w->l, N, w->p.now), 0);
     for (int k = 0; k < N; k++) {
         assert_int_equal(tt_tcp_open(w->p.a, &w->c[k].t), 0);

@@ -23,7 +23,7 @@ struct conn2 {
 static void open_pair(struct fxp *p, struct conn2 *k)
 {
     assert_int_equal(tt_tcp_open(p->b, &k->l), 0);
-    assert_int_equal(tt_tcp_bind(k->l, 0, 7), 0);
+    assert_int_equal(tt_tcp_bind(k->l, TT_ADDR_ANY, 7), 0);
     assert_int_equal(tt_tcp_listen(k->l, 8, p->now), 0);
     assert_int_equal(tt_tcp_open(p->a, &k->c), 0);
     assert_int_equal(tt_tcp_connect(k->c, FX_PEER, 7, p->now), TT_EINPROGRESS);
@@ -149,8 +149,8 @@ static void test_simultaneous_open_pair(void **st)
     struct tt_tcp *x, *y;
     assert_int_equal(tt_tcp_open(p.a, &x), 0);
     assert_int_equal(tt_tcp_open(p.b, &y), 0);
-    assert_int_equal(tt_tcp_bind(x, 0, 5001), 0);
-    assert_int_equal(tt_tcp_bind(y, 0, 5002), 0);
+    assert_int_equal(tt_tcp_bind(x, TT_ADDR_ANY, 5001), 0);
+    assert_int_equal(tt_tcp_bind(y, TT_ADDR_ANY, 5002), 0);
     assert_int_equal(tt_tcp_connect(x, FX_PEER, 5002, p.now), TT_EINPROGRESS);
     assert_int_equal(tt_tcp_connect(y, FX_US, 5001, p.now), TT_EINPROGRESS);
     fxp_run_for(&p, TT_MSEC(50));
@@ -178,7 +178,7 @@ static void test_lossy_handshake(void **st)
     fxp_init(&p, &lc, NULL, NULL);
     struct tt_tcp *l, *c, *s;
     tt_tcp_open(p.b, &l);
-    tt_tcp_bind(l, 0, 80);
+    tt_tcp_bind(l, TT_ADDR_ANY, 80);
     tt_tcp_listen(l, 4, p.now);
     /* Let ARP settle first (a ping), then lose everything from A. */
     assert_int_equal(tt_stack_ping(p.a, FX_PEER, 1, 1, "hi", 2, p.now), 0);

@@ -155,15 +155,15 @@ void fx_inject_ports(struct fx *f, uint16_t sport, uint16_t dport, uint8_t flags
         h.opt = *opt;
     uint8_t pkt[20 + 60 + 2048];
     assert_true(len <= 2048);
-    int n = tt__tcp_emit(&h, data, len, FX_PEER, FX_US, pkt + 20, sizeof pkt - 20);
+    int n = tt__tcp_emit(&h, data, len, FX_PEER.v4, FX_US.v4, pkt + 20, sizeof pkt - 20);
     assert_true(n > 0);
     struct tt_ipv4_hdr ip;
     memset(&ip, 0, sizeof ip);
     ip.total_len = (uint16_t)(20 + n);
     ip.ttl = 64;
     ip.proto = TT_IPPROTO_TCP;
-    ip.src = FX_PEER;
-    ip.dst = FX_US;
+    ip.src = FX_PEER.v4;
+    ip.dst = FX_US.v4;
     ip.df = 1;
     ip.tos = f->next_tos;
     f->next_tos = 0;
@@ -280,7 +280,7 @@ void fx_passive_established(struct fx *f)
 void fx_passive_established_with(struct fx *f, const struct tt_tcp_opts *syn_opts)
 {
     assert_int_equal(tt_tcp_open(f->s, &f->l), 0);
-    assert_int_equal(tt_tcp_bind(f->l, 0, FX_PORT), 0);
+    assert_int_equal(tt_tcp_bind(f->l, TT_ADDR_ANY, FX_PORT), 0);
     assert_int_equal(tt_tcp_listen(f->l, 16, f->now), 0);
     uint8_t ecn = f->ecn_syn ? TT_TCP_ECE | TT_TCP_CWR : 0;
     fx_inject_ports(f, f->pport, FX_PORT, TT_TCP_SYN | ecn, FX_PEER_ISS, 0, 65535, NULL, 0,

@@ -386,7 +386,7 @@ static int build(struct xrun *x)
         tt_sim_add_link(x->sim, &lc, &x->ml) < 0)
         return -1;
     static const uint8_t macs[2][6] = {TT_SIM_MAC_A, TT_SIM_MAC_B};
-    static const uint32_t addrs[2] = {TT_SIM_ADDR_A, TT_SIM_ADDR_B};
+    const struct tt_addr addrs[2] = {TT_SIM_ADDR_A, TT_SIM_ADDR_B};
     for (int i = 0; i < 2; i++) {
         struct tt_iface_config ic;
         memset(&ic, 0, sizeof ic);
@@ -434,7 +434,8 @@ static void start(struct xrun *x)
         s->mem_base = tt_stack_mem_in_use(s->s);
     }
     if (tt_tcp_open(x->side[1].s, &x->listener) != 0 || set_bufs(x->listener, &c->b) != 0 ||
-        tt_tcp_bind(x->listener, 0, XFER_PORT) != 0 || tt_tcp_listen(x->listener, 1, now) != 0) {
+        tt_tcp_bind(x->listener, TT_ADDR_ANY, XFER_PORT) != 0 ||
+        tt_tcp_listen(x->listener, 1, now) != 0) {
         xfail(x, "listener setup failed");
         return;
     }

@@ -78,7 +78,7 @@ static int setup(void **state)
     assert_int_equal(tt_http_server_create(&cfg, &x->srv, err, sizeof err), 0);
     tt_time now = tt_sim_now(x->p.sim);
     assert_int_equal(tt_tcp_open(x->p.b, &x->l), 0);
-    assert_int_equal(tt_tcp_bind(x->l, 0, 80), 0);
+    assert_int_equal(tt_tcp_bind(x->l, TT_ADDR_ANY, 80), 0);
     assert_int_equal(tt_tcp_listen(x->l, 16, now), 0);
     *state = x;
     return 0;

@@ -233,7 +233,7 @@ static void test_pick_by_port_and_infer(void **st)
     assert_int_equal(tt_ladder_load_pcap(tmp_pcap, 0, 80, &l, msgs), 0);
     assert_int_equal(l.inferred, 1);
     assert_int_equal(l.nseg, 10);
-    assert_int_equal(l.addr[TT_LADDER_CLIENT], C_ADDR);
+    assert_true(tt_addr_eq(l.addr[TT_LADDER_CLIENT], TT_ADDR_V4(C_ADDR)));
     assert_int_equal(l.port[TT_LADDER_SERVER], 80);
     assert_int_equal(l.seg[4].cause, TT_REXMIT_RTO); /* the request sent again */
     assert_int_equal(l.cur_state[TT_LADDER_CLIENT], TT_LS_TIME_WAIT);

@@ -333,7 +333,7 @@ static void test_parse_frame(void **st)
         0,    0,    0,   1,  0, 0,    0,    0,    1,    3,    3, 7};
     struct tt_trace_seg h;
     assert_int_equal(tt_ladder_parse_frame(f, sizeof(f), TT_FRAMING_ETHERNET, &h), 0);
-    assert_int_equal(h.saddr, W_ADDR_C);
+    assert_true(tt_addr_eq(h.saddr, W_ADDR_C));
     assert_int_equal(h.sport, 40112);
     assert_int_equal(h.dport, 80);
     assert_int_equal(h.seq, 1000);

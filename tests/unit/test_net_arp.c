@@ -60,7 +60,7 @@ static void test_request_reply_golden(void **state)
     assert_int_equal(c->arp_replies_out, 1);
     /* The requester was learnt (RFC 826: target is us): a ping goes straight out. */
     nt_cap_clear(&f.cap);
-    assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, 1, NULL, 0, 1), 0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(NT_PEER), 1, 1, NULL, 0, 1), 0);
     assert_int_equal(f.cap.n, 1);
     struct tt_eth_hdr eh;
     tt__eth_parse(f.cap.f[0], f.cap.len[0], &eh);
@@ -75,11 +75,11 @@ static void test_request_not_for_us(void **state)
     struct nt_fix f;
     nt_setup(&f);
     nt_input_arp(&f, nt_mac_bcast, TT_ARP_OP_REQUEST, nt_mac_peer, NT_PEER, zero_mac,
-                 TT_IPV4(192, 0, 2, 9), 0);
+                 TT_IPV4_U32(192, 0, 2, 9), 0);
     assert_int_equal(f.cap.n, 0);
     assert_int_equal(nt_drops(&f, TT_DROP_ARP_NOT_FOR_US), 1);
     /* Not learnt: a ping must resolve first. */
-    assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, 1, NULL, 0, 1), 0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(NT_PEER), 1, 1, NULL, 0, 1), 0);
     assert_int_equal(f.cap.n, 1);
     assert_request_for(&f, 0, NT_PEER, nt_mac_bcast);
     nt_teardown(&f);
@@ -91,9 +91,9 @@ static void test_resolution_gives_up(void **state)
     struct nt_fix f;
     nt_setup(&f);
     for (uint16_t i = 1; i <= 3; i++)
-        assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, i, NULL, 0, 0), 0);
+        assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(NT_PEER), 1, i, NULL, 0, 0), 0);
     /* Queue of 3: the fourth (newest) is refused. */
-    assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, 4, NULL, 0, 0), TT_ENOBUFS);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(NT_PEER), 1, 4, NULL, 0, 0), TT_ENOBUFS);
     assert_int_equal(nt_drops(&f, TT_DROP_ARP_QUEUE_FULL), 1);
     assert_int_equal(f.cap.n, 1);
     assert_request_for(&f, 0, NT_PEER, nt_mac_bcast);
@@ -116,7 +116,7 @@ static void test_resolution_gives_up(void **state)
     assert_int_equal(nt_drops(&f, TT_DROP_ARP_UNRESOLVED), 3);
     assert_int_equal(tt_stack_counters(f.s)->arp_requests_out, 3);
     /* The entry is gone: a new datagram starts a new resolution. */
-    assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, 5, NULL, 0, TT_SEC(4)), 0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(NT_PEER), 1, 5, NULL, 0, TT_SEC(4)), 0);
     assert_int_equal(f.cap.n, 4);
     assert_request_for(&f, 3, NT_PEER, nt_mac_bcast);
     nt_teardown(&f);
@@ -130,7 +130,7 @@ static void test_resolution_linux_pace(void **state)
     nt_config(&f);
     f.cfg.arp_first_retrans_time = 0;
     nt_start(&f);
-    assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, 1, NULL, 0, 0), 0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(NT_PEER), 1, 1, NULL, 0, 0), 0);
     assert_int_equal(tt_stack_poll(f.s, 0), TT_SEC(1));
     assert_int_equal(tt_stack_poll(f.s, TT_SEC(1)), TT_SEC(2));
     assert_int_equal(tt_stack_poll(f.s, TT_SEC(2)), TT_SEC(3));
@@ -164,7 +164,7 @@ static void test_resolution_flushes_queue(void **state)
     struct nt_fix f;
     nt_setup(&f);
     for (uint16_t i = 1; i <= 3; i++)
-        assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, i, NULL, 0, 0), 0);
+        assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(NT_PEER), 1, i, NULL, 0, 0), 0);
     nt_input_arp(&f, nt_mac_us, TT_ARP_OP_REPLY, nt_mac_peer, NT_PEER, nt_mac_us, NT_US,
                  TT_MSEC(300));
     assert_int_equal(f.cap.n, 4);
@@ -191,12 +191,12 @@ static void test_expiry_reprobe(void **state)
     struct nt_fix f;
     nt_setup(&f);
     nt_learn_peer(&f, 0);
-    assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, 1, NULL, 0, TT_SEC(30) - 1), 0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(NT_PEER), 1, 1, NULL, 0, TT_SEC(30) - 1), 0);
     assert_int_equal(f.cap.n, 1);
     assert_int_equal(tt_stack_poll(f.s, TT_SEC(30)), TT_TIME_NEVER);
     /* First use after reachable_time: the datagram still goes to the known
      * MAC, then a unicast request re-checks it. */
-    assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, 2, NULL, 0, TT_SEC(30)), 0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(NT_PEER), 1, 2, NULL, 0, TT_SEC(30)), 0);
     assert_int_equal(f.cap.n, 3);
     assert_memory_equal(f.cap.f[1], nt_mac_peer, 6);
     assert_request_for(&f, 2, NT_PEER, nt_mac_peer);
@@ -206,7 +206,7 @@ static void test_expiry_reprobe(void **state)
     assert_int_equal(f.cap.n, 5);
     assert_int_equal(tt_stack_poll(f.s, TT_SEC(33)), TT_TIME_NEVER);
     /* Gone: the next datagram waits on a broadcast request. */
-    assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, 3, NULL, 0, TT_SEC(34)), 0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(NT_PEER), 1, 3, NULL, 0, TT_SEC(34)), 0);
     assert_int_equal(f.cap.n, 6);
     assert_request_for(&f, 5, NT_PEER, nt_mac_bcast);
     nt_teardown(&f);
@@ -218,12 +218,12 @@ static void test_expiry_reprobe_answered(void **state)
     struct nt_fix f;
     nt_setup(&f);
     nt_learn_peer(&f, 0);
-    assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, 2, NULL, 0, TT_SEC(40)), 0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(NT_PEER), 1, 2, NULL, 0, TT_SEC(40)), 0);
     assert_int_equal(f.cap.n, 2);
     nt_input_arp(&f, nt_mac_us, TT_ARP_OP_REPLY, nt_mac_peer, NT_PEER, nt_mac_us, NT_US,
                  TT_SEC(40) + 5);
     assert_int_equal(tt_stack_poll(f.s, TT_SEC(41)), TT_TIME_NEVER);
-    assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, 3, NULL, 0, TT_SEC(41)), 0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(NT_PEER), 1, 3, NULL, 0, TT_SEC(41)), 0);
     assert_int_equal(f.cap.n, 3); /* fresh again: no probe */
     nt_teardown(&f);
 }
@@ -239,15 +239,15 @@ static void test_gratuitous_and_merge(void **state)
     nt_input_arp(&f, nt_mac_bcast, TT_ARP_OP_REQUEST, newmac, NT_PEER, zero_mac, NT_PEER, 1);
     assert_int_equal(f.cap.n, 0);
     assert_int_equal(nt_total_drops(&f), 0);
-    assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, 1, NULL, 0, 2), 0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(NT_PEER), 1, 1, NULL, 0, 2), 0);
     assert_int_equal(f.cap.n, 1);
     assert_memory_equal(f.cap.f[0], newmac, 6);
     /* Gratuitous ARP from a stranger is not learnt. */
-    const uint32_t other = TT_IPV4(192, 0, 2, 3);
+    const uint32_t other = TT_IPV4_U32(192, 0, 2, 3);
     const uint8_t omac[6] = {2, 0, 0, 0, 0, 3};
     nt_input_arp(&f, nt_mac_bcast, TT_ARP_OP_REQUEST, omac, other, zero_mac, other, 3);
     assert_int_equal(nt_drops(&f, TT_DROP_ARP_NOT_FOR_US), 1);
-    assert_int_equal(tt_stack_ping(f.s, other, 1, 1, NULL, 0, 4), 0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(other), 1, 1, NULL, 0, 4), 0);
     assert_request_for(&f, 1, other, nt_mac_bcast);
     nt_teardown(&f);
 }
@@ -289,25 +289,28 @@ static void test_eviction_lru_and_full(void **state)
     nt_config(&f);
     f.cfg.arp_cache_size = 2;
     nt_start(&f);
-    const uint32_t a2 = NT_PEER, a3 = TT_IPV4(192, 0, 2, 3), a4 = TT_IPV4(192, 0, 2, 4);
+    const uint32_t a2 = NT_PEER, a3 = TT_IPV4_U32(192, 0, 2, 3), a4 = TT_IPV4_U32(192, 0, 2, 4);
     const uint8_t m3[6] = {2, 0, 0, 0, 0, 3}, m4[6] = {2, 0, 0, 0, 0, 4};
     nt_input_arp(&f, nt_mac_bcast, TT_ARP_OP_REQUEST, nt_mac_peer, a2, zero_mac, NT_US, 0);
     nt_input_arp(&f, nt_mac_bcast, TT_ARP_OP_REQUEST, m3, a3, zero_mac, NT_US, 1);
-    assert_int_equal(tt_stack_ping(f.s, a2, 1, 1, NULL, 0, 2), 0); /* a2 used last */
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(a2), 1, 1, NULL, 0, 2), 0); /* a2 used last */
     nt_input_arp(&f, nt_mac_bcast, TT_ARP_OP_REQUEST, m4, a4, zero_mac, NT_US, 3);
     nt_cap_clear(&f.cap);
     /* a3 was least recently used: evicted. a2 and a4 stay. */
-    assert_int_equal(tt_stack_ping(f.s, a2, 1, 2, NULL, 0, 4), 0);
-    assert_int_equal(tt_stack_ping(f.s, a4, 1, 2, NULL, 0, 4), 0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(a2), 1, 2, NULL, 0, 4), 0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(a4), 1, 2, NULL, 0, 4), 0);
     assert_int_equal(f.cap.n, 2);
     assert_memory_equal(f.cap.f[0], nt_mac_peer, 6);
     assert_memory_equal(f.cap.f[1], m4, 6);
     nt_cap_clear(&f.cap);
     /* Two resolutions with datagrams waiting fill the cache; a third finds
      * no entry it may take. */
-    assert_int_equal(tt_stack_ping(f.s, TT_IPV4(192, 0, 2, 5), 1, 1, NULL, 0, 5), 0);
-    assert_int_equal(tt_stack_ping(f.s, TT_IPV4(192, 0, 2, 6), 1, 1, NULL, 0, 5), 0);
-    assert_int_equal(tt_stack_ping(f.s, TT_IPV4(192, 0, 2, 7), 1, 1, NULL, 0, 5), TT_ENOBUFS);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(TT_IPV4_U32(192, 0, 2, 5)), 1, 1, NULL, 0, 5),
+                     0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(TT_IPV4_U32(192, 0, 2, 6)), 1, 1, NULL, 0, 5),
+                     0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(TT_IPV4_U32(192, 0, 2, 7)), 1, 1, NULL, 0, 5),
+                     TT_ENOBUFS);
     assert_int_equal(nt_drops(&f, TT_DROP_ARP_CACHE_FULL), 1);
     assert_int_equal(f.cap.n, 2);
     /* Still answered, just not learnt, when the cache is full of waiters. */

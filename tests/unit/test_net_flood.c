@@ -72,7 +72,7 @@ static void test_fragment_flood(void **state)
     nt_learn_peer(&f, 0);
     size_t base = tt_stack_mem_in_use(f.s), peak = 0;
     for (int k = 0; k < 5000; k++) {
-        uint32_t src = TT_IPV4(192, 0, 2, 10 + (k % 200));
+        uint32_t src = TT_IPV4_U32(192, 0, 2, 10 + (k % 200));
         uint16_t id = (uint16_t)k;
         frag(&f, src, id, 8, 8, 0);   /* tiny */
         frag(&f, src, id, 24, 16, 0); /* a hole before it */
@@ -110,9 +110,9 @@ static void test_arp_flood(void **state)
         /* Requests for us from ever new senders (all on our /24 would be
          * 254; the cache is keyed by address, so the flood uses others too). */
         uint8_t mac[6] = {2, 1, (uint8_t)(k >> 16), (uint8_t)(k >> 8), (uint8_t)k, 9};
-        uint32_t spa = TT_IPV4(192, 0, 2, 0) | (uint32_t)(3 + k % 250);
+        uint32_t spa = TT_IPV4_U32(192, 0, 2, 0) | (uint32_t)(3 + k % 250);
         if (k >= 250)
-            spa = TT_IPV4(198, 18, 0, 0) | (uint32_t)k; /* off-subnet senders */
+            spa = TT_IPV4_U32(198, 18, 0, 0) | (uint32_t)k; /* off-subnet senders */
         nt_input_arp(&f, nt_mac_bcast, TT_ARP_OP_REQUEST, mac, spa, zero, NT_US, k * 10);
         assert_int_equal(tt_stack_mem_in_use(f.s), base);
         nt_cap_clear(&f.cap);

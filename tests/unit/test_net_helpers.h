@@ -22,8 +22,8 @@
 #include "wire/ipv4.h"
 
 #define NT_MAXF 256
-#define NT_US TT_IPV4(192, 0, 2, 1)
-#define NT_PEER TT_IPV4(192, 0, 2, 2)
+#define NT_US TT_IPV4_U32(192, 0, 2, 1)
+#define NT_PEER TT_IPV4_U32(192, 0, 2, 2)
 
 static const uint8_t nt_mac_us[6] = {2, 0, 0, 0, 0, 1};
 static const uint8_t nt_mac_peer[6] = {2, 0, 0, 0, 0, 2};
@@ -110,7 +110,7 @@ static inline struct tt_iface_config nt_iface_eth(struct nt_cap *cap)
     ic.link.transmit = nt_tx;
     ic.link.ctx = cap;
     memcpy(ic.mac, nt_mac_us, 6);
-    ic.addr = NT_US;
+    ic.addr = TT_ADDR_V4(NT_US);
     ic.prefix_len = 24;
     return ic;
 }

@@ -71,17 +71,17 @@ static void test_ip_drop_reasons(void **state)
     nt_input_ip(&f, d, n, 0);
     assert_int_equal(nt_drops(&f, TT_DROP_IP_BAD_CHECKSUM), 1);
 
-    const uint32_t bad_src[] = {TT_IPV4(224, 0, 0, 1), 0xffffffffu, TT_IPV4(192, 0, 2, 255), NT_US,
-                                TT_IPV4(127, 0, 0, 1)};
+    const uint32_t bad_src[] = {TT_IPV4_U32(224, 0, 0, 1), 0xffffffffu, TT_IPV4_U32(192, 0, 2, 255),
+                                NT_US, TT_IPV4_U32(127, 0, 0, 1)};
     for (size_t i = 0; i < sizeof bad_src / sizeof bad_src[0]; i++) {
         n = udp_dgram(d, bad_src[i], NT_US, 1);
         nt_input_ip(&f, d, n, 0);
     }
     assert_int_equal(nt_drops(&f, TT_DROP_IP_BAD_SRC), 5);
 
-    n = udp_dgram(d, NT_PEER, TT_IPV4(192, 0, 2, 9), 1);
+    n = udp_dgram(d, NT_PEER, TT_IPV4_U32(192, 0, 2, 9), 1);
     nt_input_ip(&f, d, n, 0);
-    n = udp_dgram(d, NT_PEER, TT_IPV4(192, 0, 2, 255), 1); /* UDP broadcast: not spoken */
+    n = udp_dgram(d, NT_PEER, TT_IPV4_U32(192, 0, 2, 255), 1); /* UDP broadcast: not spoken */
     nt_input_ip(&f, d, n, 0);
     assert_int_equal(nt_drops(&f, TT_DROP_IP_NOT_FOR_US), 2);
 
@@ -169,7 +169,7 @@ static void test_no_error_for_broadcast(void **state)
     assert_int_equal(nt_drops(&f, TT_DROP_IP_UNKNOWN_PROTO), 1);
     /* Echo to the subnet, limited and multicast addresses: ignored. */
     size_t ml = nt_echo(msg, sizeof msg, TT_ICMP_ECHO, 1, 1, "x", 1);
-    const uint32_t dsts[] = {TT_IPV4(192, 0, 2, 255), 0xffffffffu, TT_IPV4(224, 0, 0, 1)};
+    const uint32_t dsts[] = {TT_IPV4_U32(192, 0, 2, 255), 0xffffffffu, TT_IPV4_U32(224, 0, 0, 1)};
     for (int i = 0; i < 3; i++) {
         n = nt_ip(d, nt_iph(NT_PEER, dsts[i], TT_IPPROTO_ICMP, 1), msg, ml);
         nt_input_eth(&f, nt_mac_bcast, nt_mac_peer, TT_ETHERTYPE_IPV4, d, n, 0);
@@ -218,7 +218,7 @@ static void send_icmp_error(struct nt_fix *f, uint8_t type, uint8_t code, uint32
     int ml = tt__icmp_emit(&m, msg, sizeof msg);
     assert_true(ml > 0);
     size_t n =
-        nt_ip(d, nt_iph(TT_IPV4(192, 0, 2, 254), NT_US, TT_IPPROTO_ICMP, 9), msg, (size_t)ml);
+        nt_ip(d, nt_iph(TT_IPV4_U32(192, 0, 2, 254), NT_US, TT_IPPROTO_ICMP, 9), msg, (size_t)ml);
     nt_input_ip(f, d, n, now);
 }
 
@@ -242,7 +242,7 @@ static void test_icmp_errors_in(void **state)
     uint8_t q2[64];
     size_t qn2 = nt_ip(q2, nt_iph(NT_US, NT_PEER, TT_IPPROTO_UDP, 5), tcp8, 8);
     send_icmp_error(&f, TT_ICMP_DEST_UNREACH, 3, 0, q2, qn2, 0);
-    qn2 = nt_ip(q2, nt_iph(TT_IPV4(192, 0, 2, 7), NT_PEER, TT_IPPROTO_TCP, 5), tcp8, 8);
+    qn2 = nt_ip(q2, nt_iph(TT_IPV4_U32(192, 0, 2, 7), NT_PEER, TT_IPPROTO_TCP, 5), tcp8, 8);
     send_icmp_error(&f, TT_ICMP_DEST_UNREACH, 3, 0, q2, qn2, 0);
     send_icmp_error(&f, TT_ICMP_SOURCE_QUENCH, 0, 0, q, qn, 0);
     send_icmp_error(&f, 13, 0, 0, q, 12, 0);
@@ -269,12 +269,13 @@ static void test_routing_and_output(void **state)
     struct nt_fix f;
     nt_setup(&f);
     struct tt_route r;
-    assert_int_equal(tt__ip_route(f.s, TT_IPV4(198, 51, 100, 1), &r), TT_ENETUNREACH);
-    assert_int_equal(tt_stack_ping(f.s, TT_IPV4(198, 51, 100, 1), 1, 1, NULL, 0, 0),
+    assert_int_equal(tt__ip_route(f.s, TT_ADDR_V4(TT_IPV4_U32(198, 51, 100, 1)), &r),
+                     TT_ENETUNREACH);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(TT_IPV4_U32(198, 51, 100, 1)), 1, 1, NULL, 0, 0),
                      TT_ENETUNREACH);
     struct tt_ip_out o;
     memset(&o, 0, sizeof o);
-    o.dst = TT_IPV4(198, 51, 100, 1);
+    o.dst = TT_ADDR_V4(TT_IPV4_U32(198, 51, 100, 1));
     o.proto = TT_IPPROTO_TCP;
     uint8_t pl[1500] = {0};
     assert_int_equal(tt__ip_output(f.s, &o, pl, 20, 0), TT_ENETUNREACH);
@@ -282,24 +283,24 @@ static void test_routing_and_output(void **state)
     /* A second interface with a longer prefix and a gateway. */
     struct nt_cap cap2 = {0};
     struct tt_iface_config ic = nt_iface_eth(&cap2);
-    ic.addr = TT_IPV4(192, 0, 2, 129);
+    ic.addr = TT_ADDR_V4(TT_IPV4_U32(192, 0, 2, 129));
     ic.prefix_len = 25;
-    ic.gateway = TT_IPV4(192, 0, 2, 254);
+    ic.gateway = TT_ADDR_V4(TT_IPV4_U32(192, 0, 2, 254));
     assert_int_equal(tt_stack_add_iface(f.s, &ic), 1);
-    assert_int_equal(tt__ip_route(f.s, TT_IPV4(192, 0, 2, 200), &r), 0);
+    assert_int_equal(tt__ip_route(f.s, TT_ADDR_V4(TT_IPV4_U32(192, 0, 2, 200)), &r), 0);
     assert_int_equal(r.iface, 1);
-    assert_int_equal(r.src, TT_IPV4(192, 0, 2, 129));
-    assert_int_equal(r.nexthop, TT_IPV4(192, 0, 2, 200));
-    assert_int_equal(tt__ip_route(f.s, TT_IPV4(192, 0, 2, 5), &r), 0);
+    assert_int_equal(r.src.v4, TT_IPV4_U32(192, 0, 2, 129));
+    assert_int_equal(r.nexthop.v4, TT_IPV4_U32(192, 0, 2, 200));
+    assert_int_equal(tt__ip_route(f.s, TT_ADDR_V4(TT_IPV4_U32(192, 0, 2, 5)), &r), 0);
     assert_int_equal(r.iface, 0);
-    assert_int_equal(tt__ip_route(f.s, TT_IPV4(198, 51, 100, 1), &r), 0);
+    assert_int_equal(tt__ip_route(f.s, TT_ADDR_V4(TT_IPV4_U32(198, 51, 100, 1)), &r), 0);
     assert_int_equal(r.iface, 1);
-    assert_int_equal(r.nexthop, TT_IPV4(192, 0, 2, 254));
+    assert_int_equal(r.nexthop.v4, TT_IPV4_U32(192, 0, 2, 254));
     assert_int_equal(r.mtu, 1500);
-    assert_true(tt__ip_is_local(f.s, TT_IPV4(192, 0, 2, 129)));
-    assert_false(tt__ip_is_local(f.s, TT_IPV4(192, 0, 2, 254)));
+    assert_true(tt__ip_is_local(f.s, TT_ADDR_V4(TT_IPV4_U32(192, 0, 2, 129))));
+    assert_false(tt__ip_is_local(f.s, TT_ADDR_V4(TT_IPV4_U32(192, 0, 2, 254))));
     /* DF and too big for the MTU: refused, never fragmented. */
-    o.dst = NT_PEER;
+    o.dst = TT_ADDR_V4(NT_PEER);
     o.df = 1;
     assert_int_equal(tt__ip_output(f.s, &o, pl, 1481, 0), TT_EMSGSIZE);
     assert_int_equal(nt_drops(&f, TT_DROP_IP_TX_TOO_BIG), 1);
@@ -321,19 +322,19 @@ static void test_raw_ip_iface(void **state)
     ic.link.framing = TT_FRAMING_RAW_IP;
     ic.link.mtu = 576;
     ic.prefix_len = 32;
-    ic.gateway = NT_PEER;
+    ic.gateway = TT_ADDR_V4(NT_PEER);
     f.ifi = tt_stack_add_iface(f.s, &ic);
     assert_int_equal(f.ifi, 0);
     uint8_t msg[64], d[128];
     size_t ml = nt_echo(msg, sizeof msg, TT_ICMP_ECHO, 3, 4, "raw", 3);
-    size_t n = nt_ip(d, nt_iph(TT_IPV4(198, 51, 100, 7), NT_US, TT_IPPROTO_ICMP, 1), msg, ml);
+    size_t n = nt_ip(d, nt_iph(TT_IPV4_U32(198, 51, 100, 7), NT_US, TT_IPPROTO_ICMP, 1), msg, ml);
     assert_int_equal(tt_stack_input(f.s, f.ifi, d, n, 0), 0);
     assert_int_equal(f.cap.n, 1);
     assert_int_equal(f.cap.len[0], 20 + 11);
     struct tt_ipv4_hdr h;
     enum tt_drop_reason why;
     assert_int_equal(tt__ipv4_parse(f.cap.f[0], f.cap.len[0], &h, &why), 20);
-    assert_int_equal(h.dst, TT_IPV4(198, 51, 100, 7));
+    assert_int_equal(h.dst, TT_IPV4_U32(198, 51, 100, 7));
     assert_int_equal(f.cap.f[0][20], TT_ICMP_ECHO_REPLY);
     assert_int_equal(tt_stack_counters(f.s)->arp_requests_out, 0);
     nt_teardown(&f);
@@ -347,7 +348,7 @@ static void raw_setup(struct nt_fix *f)
     struct tt_iface_config ic = nt_iface_eth(&f->cap);
     ic.link.framing = TT_FRAMING_RAW_IP;
     ic.prefix_len = 32;
-    ic.gateway = NT_PEER;
+    ic.gateway = TT_ADDR_V4(NT_PEER);
     f->ifi = tt_stack_add_iface(f->s, &ic);
     assert_int_equal(f->ifi, 0);
 }
@@ -379,11 +380,11 @@ static void test_ipid_idle_scan(void **state)
     (void)state;
     struct nt_fix f;
     raw_setup(&f);
-    const uint32_t prober = TT_IPV4(198, 51, 100, 7);
+    const uint32_t prober = TT_IPV4_U32(198, 51, 100, 7);
     for (int round = 0; round < 5; round++) {
         uint16_t a = ping_id(&f, prober);
         for (int k = 0; k < 10 * round; k++)
-            ping_id(&f, TT_IPV4(203, 0, 113, 10 + k));
+            ping_id(&f, TT_IPV4_U32(203, 0, 113, 10 + k));
         uint16_t b = ping_id(&f, prober);
         assert_int_equal((uint16_t)(b - a), 1);
     }
@@ -398,10 +399,10 @@ static void test_ipid_atomic_unpredictable(void **state)
     (void)state;
     struct nt_fix f;
     raw_setup(&f);
-    const uint32_t dst = TT_IPV4(203, 0, 113, 1);
+    const uint32_t dst = TT_IPV4_U32(203, 0, 113, 1);
     struct tt_ip_out o;
     memset(&o, 0, sizeof o);
-    o.dst = dst;
+    o.dst = TT_ADDR_V4(dst);
     o.proto = 253; /* RFC 3692 experimentation */
     uint16_t id[32];
     for (int df = 1; df >= 0; df--) {

@@ -85,7 +85,7 @@ static void test_add_iface_checks(void **state)
     assert_int_equal(tt_stack_add_iface(f.s, &ic), TT_ENOSPC);
     /* MTU 0 means 1500. */
     struct tt_route r;
-    assert_int_equal(tt__ip_route(f.s, NT_PEER, &r), 0);
+    assert_int_equal(tt__ip_route(f.s, TT_ADDR_V4(NT_PEER), &r), 0);
     assert_int_equal(r.mtu, 1500);
     uint8_t b[1] = {0};
     assert_int_equal(tt_stack_input(f.s, TT_MAX_IFACES, b, 1, 0), TT_EINVAL);
@@ -102,10 +102,10 @@ static uint16_t first_ip_id(uint64_t k0)
     f.cfg.secret[0] = k0;
     nt_start(&f);
     nt_learn_peer(&f, 0);
-    assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, 1, "x", 1, 0), 0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(NT_PEER), 1, 1, "x", 1, 0), 0);
     assert_int_equal(f.cap.n, 1);
     struct tt_ipv4_hdr h = nt_parse_ip(&f, 0, NULL, NULL);
-    assert_int_equal(tt_stack_ping(f.s, NT_PEER, 1, 2, "x", 1, 0), 0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(NT_PEER), 1, 2, "x", 1, 0), 0);
     struct tt_ipv4_hdr h2 = nt_parse_ip(&f, 1, NULL, NULL);
     assert_int_equal((uint16_t)(h.id + 1), h2.id); /* a counter from the keyed start */
     nt_teardown(&f);
@@ -212,7 +212,7 @@ static void test_fixed_allocator(void **state)
     assert_int_equal(tt_stack_add_iface(f.s, &ic), 0);
     assert_true(fa.in_use > 0);
     /* ARP resolution queues a datagram from the pool; ping answered through it. */
-    assert_int_equal(tt_stack_ping(f.s, NT_PEER, 7, 1, "abc", 3, 0), 0);
+    assert_int_equal(tt_stack_ping(f.s, TT_ADDR_V4(NT_PEER), 7, 1, "abc", 3, 0), 0);
     static const uint8_t zero[6];
     nt_input_arp(&f, nt_mac_us, TT_ARP_OP_REPLY, nt_mac_peer, NT_PEER, zero, NT_US, 10);
     assert_int_equal(f.cap.n, 2); /* request, then the queued echo request */

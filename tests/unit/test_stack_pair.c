@@ -63,7 +63,7 @@ static struct tt_stack *make(struct nt_alloc *al, struct wire *out, const uint8_
     ic.link.transmit = wire_tx;
     ic.link.ctx = out;
     memcpy(ic.mac, mac, 6);
-    ic.addr = addr;
+    ic.addr = TT_ADDR_V4(addr);
     ic.prefix_len = 24;
     assert_int_equal(tt_stack_add_iface(s, &ic), 0);
     return s;
@@ -72,8 +72,8 @@ static struct tt_stack *make(struct nt_alloc *al, struct wire *out, const uint8_
 static void pair_init(struct pair *p, uint32_t mtu)
 {
     memset(p, 0, sizeof *p);
-    p->a = make(&p->aa, &p->a_to_b, mac_a, IP_A, mtu, 1);
-    p->b = make(&p->ab, &p->b_to_a, mac_b, IP_B, mtu, 2);
+    p->a = make(&p->aa, &p->a_to_b, mac_a, IP_A.v4, mtu, 1);
+    p->b = make(&p->ab, &p->b_to_a, mac_b, IP_B.v4, mtu, 2);
 }
 
 /* Deliver queued frames both ways until the wire is quiet. */

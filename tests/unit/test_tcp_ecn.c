@@ -92,7 +92,7 @@ static void test_negotiate_passive(void **st)
         if (mode == 0) {
             /* The fixture sends a plain SYN then; send the ECN one here. */
             assert_int_equal(tt_tcp_open(f.s, &f.l), 0);
-            assert_int_equal(tt_tcp_bind(f.l, 0, FX_PORT), 0);
+            assert_int_equal(tt_tcp_bind(f.l, TT_ADDR_ANY, FX_PORT), 0);
             assert_int_equal(tt_tcp_listen(f.l, 4, f.now), 0);
             fx_inject_ports(&f, f.pport, FX_PORT, TT_TCP_SYN | TT_TCP_ECE | TT_TCP_CWR, 1000, 0,
                             65535, NULL, 0, NULL);
@@ -109,7 +109,7 @@ static void test_negotiate_passive(void **st)
     struct fx f;
     fx_init(&f, NULL);
     assert_int_equal(tt_tcp_open(f.s, &f.l), 0);
-    assert_int_equal(tt_tcp_bind(f.l, 0, FX_PORT), 0);
+    assert_int_equal(tt_tcp_bind(f.l, TT_ADDR_ANY, FX_PORT), 0);
     assert_int_equal(tt_tcp_listen(f.l, 4, f.now), 0);
     fx_inject_ports(&f, f.pport, FX_PORT, TT_TCP_SYN | TT_TCP_ECE, 1000, 0, 65535, NULL, 0, NULL);
     assert_int_equal(fx_pop(&f)->h.flags, TT_TCP_SYN | TT_TCP_ACK);

@@ -97,7 +97,7 @@ static void test_syn_flood(void **st)
     struct fx f;
     fx_init(&f, &c);
     assert_int_equal(tt_tcp_open(f.s, &f.l), 0);
-    assert_int_equal(tt_tcp_bind(f.l, 0, FX_PORT), 0);
+    assert_int_equal(tt_tcp_bind(f.l, TT_ADDR_ANY, FX_PORT), 0);
     assert_int_equal(tt_tcp_listen(f.l, 1024, f.now), 0);
     size_t base = tt_stack_mem_in_use(f.s);
     for (int k = 0; k < 20000; k++) {

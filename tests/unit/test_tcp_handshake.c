@@ -327,7 +327,7 @@ static void test_passive_open(void **st)
     struct fx f;
     fx_init(&f, &c);
     assert_int_equal(tt_tcp_open(f.s, &f.l), 0);
-    assert_int_equal(tt_tcp_bind(f.l, 0, FX_PORT), 0);
+    assert_int_equal(tt_tcp_bind(f.l, TT_ADDR_ANY, FX_PORT), 0);
     assert_int_equal(tt_tcp_listen(f.l, 4, f.now), 0);
     assert_true(fx_saw(&f, TT_CLOSED, TT_LISTEN));
     struct tt_tcp *c2;
@@ -366,10 +366,10 @@ static void test_passive_open(void **st)
     tt_tcp_stats(f.s, &ts);
     assert_int_equal(ts.syn_queue, 0);
     assert_int_equal(tt_stack_counters(f.s)->tcp_passive_opens, 1);
-    uint32_t a;
+    struct tt_addr a;
     uint16_t p;
     tt_tcp_remote(f.t, &a, &p);
-    assert_int_equal(a, FX_PEER);
+    assert_true(tt_addr_eq(a, FX_PEER));
     assert_int_equal(p, FX_PEER_PORT);
     tt_tcp_abort(f.t, f.now);
     tt_tcp_close(f.l, f.now);
@@ -384,7 +384,7 @@ static void test_synack_retransmit(void **st)
     fx_init(&f, NULL);
     tt_time t0 = f.now;
     assert_int_equal(tt_tcp_open(f.s, &f.l), 0);
-    tt_tcp_bind(f.l, 0, FX_PORT);
+    tt_tcp_bind(f.l, TT_ADDR_ANY, FX_PORT);
     tt_tcp_listen(f.l, 4, f.now);
     fx_inject(&f, TT_TCP_SYN, 5, 0, 65535, NULL, 0, NULL);
     uint32_t iss = fx_pop(&f)->h.seq;
@@ -421,7 +421,7 @@ static void test_backlog_overflow(void **st)
     struct fx f;
     fx_init(&f, NULL);
     assert_int_equal(tt_tcp_open(f.s, &f.l), 0);
-    tt_tcp_bind(f.l, 0, FX_PORT);
+    tt_tcp_bind(f.l, TT_ADDR_ANY, FX_PORT);
     tt_tcp_listen(f.l, 2, f.now);
     for (uint16_t k = 0; k < 2; k++) {
         fx_inject_ports(&f, (uint16_t)(1000 + k), FX_PORT, TT_TCP_SYN, 100, 0, 65535, NULL, 0,
@@ -456,7 +456,7 @@ static void test_listen_rst_rules(void **st)
     struct fx f;
     fx_init(&f, NULL);
     assert_int_equal(tt_tcp_open(f.s, &f.l), 0);
-    tt_tcp_bind(f.l, 0, FX_PORT);
+    tt_tcp_bind(f.l, TT_ADDR_ANY, FX_PORT);
     tt_tcp_listen(f.l, 4, f.now);
     fx_inject(&f, TT_TCP_ACK, 10, 4242, 100, NULL, 0, NULL);
     fx_expect(fx_pop(&f), TT_TCP_RST, 4242, 0);
@@ -550,7 +550,7 @@ static void test_isn_and_ports(void **st)
     /* A fixed port already in use for this 4-tuple is refused. */
     struct tt_tcp *d;
     assert_int_equal(tt_tcp_open(f.s, &d), 0);
-    assert_int_equal(tt_tcp_bind(d, 0, ports[3]), 0);
+    assert_int_equal(tt_tcp_bind(d, TT_ADDR_ANY, ports[3]), 0);
     assert_int_equal(tt_tcp_connect(d, FX_PEER, 80, f.now), TT_EADDRINUSE);
     assert_int_equal(tt_tcp_connect(d, FX_PEER, 81, f.now), TT_EINPROGRESS);
     tt_tcp_close(d, f.now);
@@ -589,13 +589,13 @@ static void test_api_errors(void **st)
     assert_int_equal(tt_tcp_connect(t, FX_PEER, 0, f.now), TT_EINVAL);
     struct tt_tcp *c2;
     assert_int_equal(tt_tcp_accept(t, &c2, f.now), TT_EINVAL);
-    assert_int_equal(tt_tcp_bind(t, 0, FX_PORT), 0);
+    assert_int_equal(tt_tcp_bind(t, TT_ADDR_ANY, FX_PORT), 0);
     assert_int_equal(tt_tcp_listen(t, 1, f.now), 0);
     assert_int_equal(tt_tcp_connect(t, FX_PEER, 80, f.now), TT_EINVAL);
     assert_int_equal(tt_tcp_send(t, "x", 1, f.now), TT_ENOTCONN);
     struct tt_tcp *t2;
     assert_int_equal(tt_tcp_open(f.s, &t2), 0);
-    assert_int_equal(tt_tcp_bind(t2, 0, FX_PORT), TT_EADDRINUSE);
+    assert_int_equal(tt_tcp_bind(t2, TT_ADDR_ANY, FX_PORT), TT_EADDRINUSE);
     assert_int_equal(tt_tcp_setopt(t2, TT_TCP_OPT_KEEPCNT, 0), TT_EINVAL);
     assert_int_equal(tt_tcp_setopt(t2, TT_TCP_OPT_RCVBUF, 1 << 30), 0);
     int v;

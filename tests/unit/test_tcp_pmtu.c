@@ -29,8 +29,8 @@ static void icmp_in(struct fx *f, uint8_t type, uint8_t code, uint16_t mtu, uint
     q.total_len = 1500;
     q.ttl = 64;
     q.proto = TT_IPPROTO_TCP;
-    q.src = FX_US;
-    q.dst = FX_PEER;
+    q.src = FX_US.v4;
+    q.dst = FX_PEER.v4;
     q.df = 1;
     assert_int_equal(tt__ipv4_emit(&q, quote, 20), 20);
     uint16_t lport;
@@ -53,8 +53,8 @@ static void icmp_in(struct fx *f, uint8_t type, uint8_t code, uint16_t mtu, uint
     ip.total_len = sizeof pkt;
     ip.ttl = 64;
     ip.proto = TT_IPPROTO_ICMP;
-    ip.src = ROUTER;
-    ip.dst = FX_US;
+    ip.src = ROUTER.v4;
+    ip.dst = FX_US.v4;
     assert_int_equal(tt__ipv4_emit(&ip, pkt, 20), 20);
     assert_int_equal(tt_stack_input(f->s, f->iface, pkt, sizeof pkt, f->now), 0);
 }

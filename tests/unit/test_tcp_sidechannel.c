@@ -55,7 +55,7 @@ static void setup(struct fx *f, const struct tt_config *c, struct tt_tcp **v, st
 {
     fx_init(f, c);
     assert_int_equal(tt_tcp_open(f->s, &f->l), 0);
-    assert_int_equal(tt_tcp_bind(f->l, 0, FX_PORT), 0);
+    assert_int_equal(tt_tcp_bind(f->l, TT_ADDR_ANY, FX_PORT), 0);
     assert_int_equal(tt_tcp_listen(f->l, 16, f->now), 0);
     accept_from(f, VICTIM_PORT, v);
     *pack = accept_from(f, PROBER_PORT, p);

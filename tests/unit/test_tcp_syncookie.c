@@ -39,7 +39,7 @@ static void full_listener(struct fx *f, const struct tt_config *c)
     fx_init(f, c);
     f->now = T0;
     assert_int_equal(tt_tcp_open(f->s, &f->l), 0);
-    assert_int_equal(tt_tcp_bind(f->l, 0, FX_PORT), 0);
+    assert_int_equal(tt_tcp_bind(f->l, TT_ADDR_ANY, FX_PORT), 0);
     assert_int_equal(tt_tcp_listen(f->l, 1, f->now), 0);
     struct tt_tcp_opts o = syn_opts(1460, -1, 0, 0);
     fx_inject_ports(f, 1000, FX_PORT, TT_TCP_SYN, 100, 0, 65535, NULL, 0, &o);
@@ -322,7 +322,7 @@ static void test_half_open_states_traced(void **st)
     struct fx f;
     fx_init(&f, NULL);
     assert_int_equal(tt_tcp_open(f.s, &f.l), 0);
-    assert_int_equal(tt_tcp_bind(f.l, 0, FX_PORT), 0);
+    assert_int_equal(tt_tcp_bind(f.l, TT_ADDR_ANY, FX_PORT), 0);
     assert_int_equal(tt_tcp_listen(f.l, 2, f.now), 0);
     int before = f.nst;
     fx_inject_ports(&f, 3000, FX_PORT, TT_TCP_SYN, 100, 0, 65535, NULL, 0, NULL);

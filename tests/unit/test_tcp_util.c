@@ -93,7 +93,7 @@ static void test_hash_table(void **st)
     const uint64_t key[2] = {1, 2};
     for (uint32_t i = 0; i < 1000; i++) {
         it[i].key = i;
-        uint64_t h = tt__hash_tuple(key, FX_US, (uint16_t)i, FX_PEER, 80);
+        uint64_t h = tt__hash_tuple(key, &FX_US, (uint16_t)i, &FX_PEER, 80);
         tt__htable_insert(&t, &it[i].hn, h);
         if (t.count >= t.nbuckets) {
             struct tt__hnode **nb = malloc(t.nbuckets * 2 * sizeof *nb);
@@ -105,7 +105,7 @@ static void test_hash_table(void **st)
     for (uint32_t i = 0; i < 1000; i += 2)
         tt__htable_remove(&t, &it[i].hn);
     for (uint32_t i = 0; i < 1000; i++) {
-        uint64_t h = tt__hash_tuple(key, FX_US, (uint16_t)i, FX_PEER, 80);
+        uint64_t h = tt__hash_tuple(key, &FX_US, (uint16_t)i, &FX_PEER, 80);
         struct tt__hnode *n = tt__htable_first(&t, h);
         if (i % 2) {
             assert_ptr_equal(n, &it[i].hn);
@@ -116,7 +116,8 @@ static void test_hash_table(void **st)
     }
     /* Keyed: another key gives other hashes for the same tuple. */
     const uint64_t key2[2] = {3, 4};
-    assert_int_not_equal(tt__hash_tuple(key, 1, 2, 3, 4), tt__hash_tuple(key2, 1, 2, 3, 4));
+    const struct tt_addr a1 = TT_ADDR_V4(1), a3 = TT_ADDR_V4(3);
+    assert_int_not_equal(tt__hash_tuple(key, &a1, 2, &a3, 4), tt__hash_tuple(key2, &a1, 2, &a3, 4));
     free(t.bucket);
 }
 

@@ -213,7 +213,9 @@ static tt_time client_tick(void *ctx, tt_time now)
         c->started = now;
         if (c->h.verbose) {
             char ipbuf[16];
-            tt_tcp_remote(c->t, &c->raddr, &c->rport);
+            struct tt_addr ra;
+            tt_tcp_remote(c->t, &ra, &c->rport);
+            c->raddr = ra.v4;
             fprintf(stderr, "tether connect: accepted from %s:%u\n",
                     tt_cli_fmt_ipv4(c->raddr, ipbuf), (unsigned)c->rport);
         }
@@ -272,7 +274,7 @@ static int client_start(struct client *c)
         if (rc == 0) {
             tt_tcp_setopt(c->l, TT_TCP_OPT_SNDBUF, 4 << 20);
             tt_tcp_setopt(c->l, TT_TCP_OPT_RCVBUF, 4 << 20);
-            rc = tt_tcp_bind(c->l, 0, (uint16_t)c->listen_port);
+            rc = tt_tcp_bind(c->l, TT_ADDR_ANY, (uint16_t)c->listen_port);
         }
         if (rc == 0)
             rc = tt_tcp_listen(c->l, 1, now);
@@ -289,7 +291,7 @@ static int client_start(struct client *c)
          * initial values, which its autotuning grows and ours does not. */
         tt_tcp_setopt(c->t, TT_TCP_OPT_SNDBUF, 4 << 20);
         tt_tcp_setopt(c->t, TT_TCP_OPT_RCVBUF, 4 << 20);
-        rc = tt_tcp_connect(c->t, c->raddr, c->rport, now);
+        rc = tt_tcp_connect(c->t, TT_ADDR_V4(c->raddr), c->rport, now);
     }
     if (rc != 0 && rc != TT_EINPROGRESS) {
         fprintf(stderr, "tether connect: cannot connect: %s\n", tt_strerror(rc));

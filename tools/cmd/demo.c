@@ -175,7 +175,8 @@ static int open_conns(struct demo *d)
         /* RFC 9293 §3.5 figure 7: both ends connect to each other at once. */
         if ((rc = tt_tcp_open(d->st[0], &d->c)) || (rc = tt_tcp_open(d->st[1], &d->s)))
             return rc;
-        if ((rc = tt_tcp_bind(d->c, 0, CLIENT_PORT)) || (rc = tt_tcp_bind(d->s, 0, SERVER_PORT)))
+        if ((rc = tt_tcp_bind(d->c, TT_ADDR_ANY, CLIENT_PORT)) ||
+            (rc = tt_tcp_bind(d->s, TT_ADDR_ANY, SERVER_PORT)))
             return rc;
         rc = tt_tcp_connect(d->c, TT_IPV4(192, 0, 2, 2), SERVER_PORT, now);
         if (rc != TT_EINPROGRESS && rc != 0)
@@ -183,7 +184,8 @@ static int open_conns(struct demo *d)
         rc = tt_tcp_connect(d->s, TT_IPV4(192, 0, 2, 1), CLIENT_PORT, now);
         return rc == TT_EINPROGRESS ? 0 : rc;
     }
-    if ((rc = tt_tcp_open(d->st[1], &d->listener)) || (rc = tt_tcp_bind(d->listener, 0, 80)) ||
+    if ((rc = tt_tcp_open(d->st[1], &d->listener)) ||
+        (rc = tt_tcp_bind(d->listener, TT_ADDR_ANY, 80)) ||
         (rc = tt_tcp_listen(d->listener, 8, now)))
         return rc;
     if ((rc = tt_tcp_open(d->st[0], &d->c)))

@@ -70,7 +70,7 @@ void tt_cli_host_print_stats(FILE *f, struct tt_cli_host *h, tt_time now)
     for (size_t i = 0; i < h->nconns; i++) {
         const struct tt_tcp *t = h->conns[i];
         struct tt_tcp_info ti;
-        uint32_t a, b;
+        struct tt_addr a, b;
         uint16_t p, q;
         tt_tcp_info_at(t, now, &ti);
         tt_tcp_local(t, &a, &p);
@@ -79,8 +79,8 @@ void tt_cli_host_print_stats(FILE *f, struct tt_cli_host *h, tt_time now)
                 "  conn %u %-11s %s:%u -> %s:%u rtt:%.3f/%.3f rto:%.0f mss:%u cwnd:%u"
                 " ssthresh:%u unacked:%u retrans:%u/%u bytes_sent:%llu bytes_acked:%llu"
                 " bytes_received:%llu segs_out:%llu segs_in:%llu snd_wnd:%u rcv_wnd:%u\n",
-                (unsigned)ti.conn_id, tt_tcp_state_name(ti.state), tt_cli_fmt_ipv4(a, la),
-                (unsigned)p, tt_cli_fmt_ipv4(b, ra), (unsigned)q, (double)ti.rtt / 1000.0,
+                (unsigned)ti.conn_id, tt_tcp_state_name(ti.state), tt_cli_fmt_ipv4(a.v4, la),
+                (unsigned)p, tt_cli_fmt_ipv4(b.v4, ra), (unsigned)q, (double)ti.rtt / 1000.0,
                 (double)ti.rttvar / 1000.0, (double)ti.rto / 1000.0, (unsigned)ti.snd_mss,
                 (unsigned)ti.snd_cwnd, (unsigned)ti.snd_ssthresh, (unsigned)ti.unacked,
                 (unsigned)ti.retrans, (unsigned)ti.total_retrans, (unsigned long long)ti.bytes_sent,

@@ -176,9 +176,9 @@ static int host_iface(struct tt_cli_host *h)
         memcpy(ic.mac, h->mac, 6);
     else
         tt_port_random_mac(ic.mac);
-    ic.addr = h->addr;
+    ic.addr = TT_ADDR_V4(h->addr);
     ic.prefix_len = h->prefix_len;
-    ic.gateway = h->gw;
+    ic.gateway = h->gw ? TT_ADDR_V4(h->gw) : TT_ADDR_ANY;
     h->iface = tt_stack_add_iface(h->s, &ic);
     if (h->iface < 0) {
         fprintf(stderr, "tether %s: cannot add the interface: %s\n", h->cmd, tt_strerror(h->iface));
@@ -528,12 +528,12 @@ static void serve_accept(struct server *sv, tt_time now)
         sv->conns = c;
         sv->accepted++;
         if (sv->o->h.verbose) {
-            uint32_t a;
+            struct tt_addr a;
             uint16_t p;
             char ipbuf[16];
             tt_tcp_remote(t, &a, &p);
             fprintf(stderr, "tether serve: conn %u accepted from %s:%u\n", (unsigned)tt_tcp_id(t),
-                    tt_cli_fmt_ipv4(a, ipbuf), (unsigned)p);
+                    tt_cli_fmt_ipv4(a.v4, ipbuf), (unsigned)p);
         }
     }
 }
@@ -565,7 +565,7 @@ static int serve_listen(struct server *sv, struct tt_stack *s)
 {
     int rc = tt_tcp_open(s, &sv->l);
     if (rc == 0)
-        rc = tt_tcp_bind(sv->l, 0, (uint16_t)sv->o->port);
+        rc = tt_tcp_bind(sv->l, TT_ADDR_ANY, (uint16_t)sv->o->port);
     if (rc == 0)
         rc = tt_tcp_listen(sv->l, 128, tt_port_now());
     if (rc != 0)

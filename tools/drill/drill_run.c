@@ -30,8 +30,8 @@ void tt_drill_cfg_default(struct tt_drill_cfg *cfg)
     memset(cfg, 0, sizeof(*cfg));
     cfg->tolerance_usecs = 4000;
     cfg->tolerance_permille = 125;
-    cfg->local_ip = TT_IPV4(192, 0, 2, 2);
-    cfg->remote_ip = TT_IPV4(192, 0, 2, 1);
+    cfg->local_ip = TT_IPV4(192, 0, 2, 2).v4;
+    cfg->remote_ip = TT_IPV4(192, 0, 2, 1).v4;
     cfg->bind_port = 8080;
     cfg->connect_port = 8080;
     cfg->remote_port = 40000;
@@ -45,7 +45,7 @@ static bool parse_ip(const char *s, uint32_t *out)
     if (sscanf(s, "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) != 4 || a > 255 || b > 255 || c > 255 ||
         d > 255)
         return false;
-    *out = TT_IPV4(a, b, c, d);
+    *out = TT_IPV4(a, b, c, d).v4;
     return true;
 }
 
@@ -162,13 +162,13 @@ static bool start_stack(struct tt_drill_runner *r, const struct tt_config *cfg, 
     ic.link.mtu = 1500;
     ic.link.transmit = transmit;
     ic.link.ctx = r;
-    ic.addr = r->cfg.local_ip;
+    ic.addr = TT_ADDR_V4(r->cfg.local_ip);
     ic.prefix_len = 24;
     /* packetdrill puts both ends on its tun device whatever the addresses
      * (--local_ip 192.168.0.1, --remote_ip 192.0.2.1): a remote off the /24
      * is reached through the link itself (raw IP: no next-hop to resolve). */
     if ((r->cfg.local_ip ^ r->cfg.remote_ip) >> 8 != 0)
-        ic.gateway = r->cfg.remote_ip;
+        ic.gateway = TT_ADDR_V4(r->cfg.remote_ip);
     r->iface = tt_stack_add_iface(r->stack, &ic);
     if (r->iface < 0)
         return tt__drill_fail(r, line, TT_DRILL_FAIL, "interface: %s", tt_strerror(r->iface));

@@ -366,7 +366,7 @@ static bool sockaddr_arg(struct call *c, size_t i, uint32_t *addr, uint16_t *por
                    fld->value->nitems == 1 && fld->value->items[0]->kind == TT_DRILL_ARG_STRING) {
             unsigned a, b, d, e;
             if (sscanf(fld->value->items[0]->text, "%u.%u.%u.%u", &a, &b, &d, &e) == 4)
-                *addr = TT_IPV4(a, b, d, e);
+                *addr = TT_IPV4(a, b, d, e).v4;
         }
     }
     return true;
@@ -380,7 +380,7 @@ static enum call_status sys_bind(struct call *c)
     if (f == NULL || !sockaddr_arg(c, 1, &addr, &port))
         return CALL_ERROR;
     c->r->live_local_port = port;
-    return result(c, tt_tcp_bind(f->t, addr, port));
+    return result(c, tt_tcp_bind(f->t, TT_ADDR_V4(addr), port));
 }
 
 static enum call_status sys_listen(struct call *c)
@@ -427,7 +427,7 @@ static enum call_status sys_connect(struct call *c)
             return result(c, tt_tcp_error(f->t));
         return (tt_tcp_events(f->t) & TT_TCP_EV_CONNECTED) ? result(c, 0) : CALL_BLOCK;
     }
-    int err = tt_tcp_connect(f->t, addr, port, now_of(c));
+    int err = tt_tcp_connect(f->t, TT_ADDR_V4(addr), port, now_of(c));
     if (err == TT_EINPROGRESS && !f->nonblock)
         return CALL_BLOCK;
     if (err == TT_EALREADY && (tt_tcp_events(f->t) & TT_TCP_EV_CONNECTED))

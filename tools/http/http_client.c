@@ -181,7 +181,7 @@ int tt_http_client_start(struct tt_stack *s, const struct tt_http_url *u,
     if (rc == 0) {
         /* Bulk downloads want a Linux-sized receive window (see connect). */
         tt_tcp_setopt(c->t, TT_TCP_OPT_RCVBUF, 4 << 20);
-        rc = tt_tcp_connect(c->t, u->addr, u->port, now);
+        rc = tt_tcp_connect(c->t, TT_ADDR_V4(u->addr), u->port, now);
     }
     if (rc != 0 && rc != TT_EINPROGRESS) {
         if (c->t)

@@ -162,8 +162,8 @@ static int same_conn(const struct tt_ladder *l, const struct tt_trace_seg *h)
     if (!l->have_tuple)
         return 1;
     for (int s = 0; s < 2; s++)
-        if (h->saddr == l->addr[s] && h->sport == l->port[s] && h->daddr == l->addr[!s] &&
-            h->dport == l->port[!s])
+        if (tt_addr_eq(h->saddr, l->addr[s]) && h->sport == l->port[s] &&
+            tt_addr_eq(h->daddr, l->addr[!s]) && h->dport == l->port[!s])
             return 1;
     return 0;
 }
@@ -360,8 +360,8 @@ int tt_ladder_parse_ip(const uint8_t *ip, size_t len, struct tt_trace_seg *out)
      * headers must be there; the payload length comes from the IP header. */
     if (doff < 20 || doff > tlen || doff > len - ihl)
         return -1;
-    out->saddr = rd32(ip + 12);
-    out->daddr = rd32(ip + 16);
+    out->saddr = TT_ADDR_V4(rd32(ip + 12));
+    out->daddr = TT_ADDR_V4(rd32(ip + 16));
     out->sport = rd16(t);
     out->dport = rd16(t + 2);
     out->seq = rd32(t + 4);

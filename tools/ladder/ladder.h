@@ -90,8 +90,8 @@ struct tt_ladder {
     size_t nev, cap_ev;
     struct tt_ladder_seg *seg;
     size_t nseg, cap_seg;
-    int have_tuple;   /* addr/port known (set by the first segment) */
-    uint32_t addr[2]; /* indexed by side */
+    int have_tuple;         /* addr/port known (set by the first segment) */
+    struct tt_addr addr[2]; /* indexed by side */
     uint16_t port[2];
     uint32_t conn_id[2]; /* trace: the connection followed on each side (0: none yet) */
     enum tt_ladder_state init_state[2]; /* state before the first change */
@@ -250,7 +250,7 @@ tt_time tt__ladder_t0(const struct tt_ladder *l);
 const char *tt__ladder_side_name(int side);
 /* "192.0.2.1:40112" for a side, "" when unknown. */
 void tt__ladder_endpoint(const struct tt_ladder *l, int side, char *buf, size_t cap);
-/* "192.0.2.1:40112" from a host-order address and a port. */
-void tt__ladder_fmt_endpoint(uint32_t addr, uint16_t port, char *buf, size_t cap);
+/* "192.0.2.1:40112" or "[2001:db8::1]:40112" from an address and a port. */
+void tt__ladder_fmt_endpoint(struct tt_addr addr, uint16_t port, char *buf, size_t cap);
 
 #endif

@@ -28,7 +28,7 @@ struct pkt {
 };
 
 struct conn {
-    uint32_t addr[2];
+    struct tt_addr addr[2];
     uint16_t port[2];
     size_t packets;
     tt_time first;
@@ -55,11 +55,11 @@ static int seq_lt(uint32_t a, uint32_t b)
 
 static int conn_side(const struct conn *c, const struct tt_trace_seg *h)
 {
-    if (h->saddr == c->addr[0] && h->sport == c->port[0] && h->daddr == c->addr[1] &&
-        h->dport == c->port[1])
+    if (tt_addr_eq(h->saddr, c->addr[0]) && h->sport == c->port[0] &&
+        tt_addr_eq(h->daddr, c->addr[1]) && h->dport == c->port[1])
         return 0;
-    if (h->saddr == c->addr[1] && h->sport == c->port[1] && h->daddr == c->addr[0] &&
-        h->dport == c->port[0])
+    if (tt_addr_eq(h->saddr, c->addr[1]) && h->sport == c->port[1] &&
+        tt_addr_eq(h->daddr, c->addr[0]) && h->dport == c->port[0])
         return 1;
     return -1;
 }

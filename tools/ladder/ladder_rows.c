@@ -32,9 +32,9 @@ void tt__ladder_endpoint(const struct tt_ladder *l, int side, char *buf, size_t 
     tt__ladder_fmt_endpoint(l->addr[side], l->port[side], buf, cap);
 }
 
-void tt__ladder_fmt_endpoint(uint32_t a, uint16_t port, char *buf, size_t cap)
+void tt__ladder_fmt_endpoint(struct tt_addr a, uint16_t port, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%u.%u.%u.%u:%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255, port);
+    tt_addr_format_port(a, port, buf, cap);
 }
 
 tt_time tt__ladder_t0(const struct tt_ladder *l)
