@@ -86,6 +86,9 @@ struct tt_tcp_config {
     uint8_t rack_off;              /* 0 = RACK time-based loss detection on (RFC 8985, Linux
                                       tcp_recovery=1); 1 = RFC 6675 duplicate-ACK rule only */
     uint8_t tlp_off;               /* 0 = tail loss probes on (RFC 8985 §7, tcp_early_retrans=3) */
+    uint8_t newreno_impatient;     /* 0: without SACK, every partial ACK restarts the RTO timer
+                                      (Linux; RFC 3782 §4 Slow-but-Steady); 1: only the first
+                                      (RFC 6582 §3.2 step 3, Impatient) */
     uint32_t chunk_cache;          /* 1024: emptied 2 KiB send/receive chunks the stack keeps
                                       for reuse instead of freeing them (2 MiB), never more than
                                       its queues hold, so with every queue empty none; 0 = off */
