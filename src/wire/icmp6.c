@@ -166,7 +166,7 @@ int tt__ndp_parse(const uint8_t *msg, size_t len, int src_unspec, struct tt_ndp_
         m->router = (msg[4] & 0x80) != 0;
         m->solicited = (msg[4] & 0x40) != 0;
         m->override = (msg[4] & 0x20) != 0;
-        /* fall through: the target */
+        /* fall through */
     case TT_ICMP6_NS:
         memcpy(m->target, msg + 8, 16);
         /* §7.1.1, §7.1.2: the target MUST NOT be a multicast address. */
