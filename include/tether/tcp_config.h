@@ -72,6 +72,8 @@ struct tt_tcp_config {
     uint16_t ephemeral_hi;         /* 60999 */
     uint32_t max_syn_backlog;      /* 4096 half-open connections per stack (tcp_max_syn_backlog) */
     uint8_t syncookies;            /* 1: cookies when the SYN queue overflows (tcp_syncookies) */
+    uint32_t notsent_lowat;        /* UINT32_MAX: writable while fewer unsent bytes than this
+                                      are queued (tcp_notsent_lowat; TT_TCP_OPT_NOTSENT_LOWAT) */
     tt_time keepalive_time;        /* 7200 s (tcp_keepalive_time) */
     tt_time keepalive_intvl;       /* 75 s (tcp_keepalive_intvl) */
     uint32_t keepalive_probes;     /* 9 (tcp_keepalive_probes) */
