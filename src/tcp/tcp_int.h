@@ -507,8 +507,9 @@ struct tt_tcp {
 
     /* Options. */
     uint8_t nodelay, keepalive, reuseaddr;
-    int linger;          /* -1 off, else seconds */
-    tt_time fin_timeout; /* orphaned FIN-WAIT-2 */
+    int linger;             /* -1 off, else seconds */
+    uint32_t notsent_lowat; /* 0: cfg.notsent_lowat (TT_TCP_OPT_NOTSENT_LOWAT) */
+    tt_time fin_timeout;    /* orphaned FIN-WAIT-2 */
     tt_time user_timeout;
     tt_time keep_idle, keep_intvl;
     uint32_t keep_cnt;
@@ -644,6 +645,9 @@ void tt__tcb_trace_seg(struct tt_stack *s, enum tt_trace_kind kind, const struct
 /* ---- tcp.c ---- */
 /* A learned path MTU past its time is forgotten (RFC 1191 §6.3). */
 void tt__tcp_pmtu_age(struct tt_tcp *t, tt_time now);
+/* Unsent bytes and the TCP_NOTSENT_LOWAT mark they are held under (status.c). */
+uint32_t tt__tcp_notsent(const struct tt_tcp *t);
+uint32_t tt__tcp_notsent_lowat(const struct tt_tcp *t);
 
 /* ---- input.c ---- */
 void tt__tcp_input_tcb(struct tt_tcp *t, struct tt__seg *sg, tt_time now);

@@ -317,6 +317,7 @@ struct tt_drill_fd {
     bool nonblock;
     bool listening;
     bool shut_wr;
+    bool inq;           /* TCP_INQ set: recvmsg reports TCP_CM_INQ */
     int sndbuf, rcvbuf; /* as Linux reports: twice the value set (0: default) */
     int nwatch;         /* epoll: watched fds and their event masks */
     int watch_fd[TT_DRILL_MAX_EPOLL];

@@ -269,6 +269,8 @@ static void apply_sysctl(struct tt_drill_runner *r, struct tt_config *c, const c
             state = "ignored (no such module in tether)";
     } else if (n >= 1 && strcmp(name, "tcp_min_snd_mss") == 0) {
         c->tcp.min_snd_mss = (uint16_t)a, state = "applied";
+    } else if (n >= 1 && strcmp(name, "tcp_notsent_lowat") == 0) {
+        c->tcp.notsent_lowat = a > UINT32_MAX ? UINT32_MAX : (uint32_t)a, state = "applied";
     } else if (n >= 1 && strcmp(name, "tcp_invalid_ratelimit") == 0) {
         c->tcp.invalid_ratelimit = TT_MSEC(a), state = "applied";
     }
