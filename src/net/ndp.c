@@ -324,9 +324,10 @@ static void learn(struct tt_stack *s, int iface, const uint8_t ip[16], const uin
     memcpy(e->mac, mac, 6);
     e->state = TT__ND_STALE;
     e->probes = 0;
-    if (was_incomplete)
-        flush_queue(s, e, now); /* moves it to DELAY? §7.2.3: sent, then DELAY */
     if (was_incomplete) {
+        /* §7.2.3: what waited is sent now, and sending to a STALE entry
+         * starts DELAY (§7.3.3). */
+        flush_queue(s, e, now);
         e->state = TT__ND_DELAY;
         e->deadline = now + s->cfg.ndp_delay_first_probe;
     }
