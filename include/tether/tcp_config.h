@@ -80,8 +80,11 @@ struct tt_tcp_config {
     size_t mem_max;                /* 0 = unlimited: bytes of send, receive and out-of-order
                                       buffers the whole stack may hold (Linux tcp_mem); a
                                       writer then gets TT_EAGAIN, a segment is dropped */
-    uint32_t ofo_max;              /* 0 = the receive buffer: bytes of out-of-order pieces
-                                      (2 KiB chunks, at least 8) one connection may hold */
+    uint32_t ofo_max;              /* 0 = a whole window: pieces (2 KiB chunks, one segment
+                                      each) for the receive buffer's worth of segments of
+                                      the peer's size (536 bytes at least), within twice the
+                                      buffer in memory; else bytes of
+                                      chunks (at least 8) one connection may hold out of order */
     uint32_t sack_records;         /* 0 = 256: scoreboard records per connection (each a run of
                                       SACKed, lost or in-flight bytes); bounds memory and CPU
                                       against any SACK pattern */
