@@ -69,7 +69,10 @@ static void dupack(struct tt_tcp *t, tt_time now)
     t->recover = t->snd_max;
     t->in_recovery = 1;
     t->nr_partials = 0;
-    tt__cc_loss(t, now);
+    if (t->ca_state == TT__CA_CWR)
+        t->ca_state = TT__CA_OPEN; /* reduced already for an ECE: not again */
+    else
+        tt__cc_loss(t, now);
     t->rtt_active = 0; /* Karn */
     tt__tcp_retransmit_head(t, TT_REXMIT_FAST, now);
     /* RFC 5681 §3.2 step 3: inflate by the 3 segments gone */
@@ -90,6 +93,10 @@ void tt__newreno_on_ack(struct tt_tcp *t, const struct tt__ack_info *ai, tt_time
         return;
     }
     t->dupacks = 0;
+    if (t->ca_state == TT__CA_LOSS && !tt_seq_lt(t->snd_una, t->recover))
+        t->ca_state = TT__CA_OPEN; /* the window of the RTO is repaired */
+    if (tt__recovery_cwr_ack(t, ai->acked, 1, now))
+        return; /* ECN's reduction (CWR) runs its course: no growth */
     struct tt__cc_ack a = {.acked = ai->acked,
                            .delivered = ai->acked,
                            .rtt = (uint32_t)ai->rtt,
