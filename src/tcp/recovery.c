@@ -130,6 +130,14 @@ void tt__recovery_on_ack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__
     tt__sb_sack(t, sg, a);
     t->sack_high = tt_seq_max(t->sack_high, t->snd_una);
     t->delivered += a->delivered;
+    /* Congestion control's RTT sample: the ACK's own (timestamp echo or the
+     * timed segment), else the scoreboard's, from the latest-sent segment
+     * this ACK delivered that was never retransmitted (RFC 6298 §3, Karn):
+     * without timestamps that is still one sample per ACK, as HyStart++
+     * needs (RFC 9406 §4.2) and as Linux takes them (ca_rtt_us). */
+    tt_time rtt = ai->rtt;
+    if (!rtt && a->xmit_last && now > a->xmit_last && now - a->xmit_last < UINT32_MAX)
+        rtt = now - a->xmit_last;
     if (a->reordered)
         reordering_seen(t, a);
     if (a->dsack)
@@ -148,7 +156,7 @@ void tt__recovery_on_ack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__
         if (ai->advanced) {
             struct tt__cc_ack c = {.acked = ai->acked,
                                    .delivered = a->delivered,
-                                   .rtt = (uint32_t)ai->rtt,
+                                   .rtt = (uint32_t)rtt,
                                    .in_flight = ai->in_flight};
             tt__cc_ack(t, &c, now);
         }
@@ -181,7 +189,7 @@ void tt__recovery_on_ack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__
                 uint32_t fresh = ai->acked > a->acked_sacked ? ai->acked - a->acked_sacked : 0;
                 struct tt__cc_ack c = {.acked = fresh,
                                        .delivered = a->delivered,
-                                       .rtt = (uint32_t)ai->rtt,
+                                       .rtt = (uint32_t)rtt,
                                        .in_flight = ai->in_flight};
                 tt__cc_ack(t, &c, now);
             }

@@ -287,6 +287,7 @@ struct tt__sb_ack {
     uint32_t sacked;       /* bytes newly SACKed */
     uint32_t tsecr;        /* the ACK's timestamp echo (0 = none) */
     tt_time now;
+    tt_time xmit_last; /* latest send time of a never-retransmitted record delivered (0 = none) */
     uint8_t dsack;     /* the first block was a D-SACK (RFC 2883) */
     uint8_t reordered; /* a never-retransmitted hole below the highest SACK was delivered */
     tt_seq dsack_l, dsack_r, reord_low;
