@@ -120,7 +120,7 @@ void tt__recovery_on_ack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__
                          const struct tt__ack_info *ai, tt_time now)
 {
     if (!t->sack_ok) {
-        tt__newreno_on_ack(t, ai, now);
+        tt__newreno_on_ack(t, sg, ai, now);
         return;
     }
     a->now = now;

@@ -355,7 +355,8 @@ int tt__recovery_cwr_ack(struct tt_tcp *t, uint32_t delivered, int advanced, tt_
 
 /* newreno.c (RFC 6582, RFC 3042): recovery without SACK. An ACK of new
  * data or an RFC 5681 duplicate (ai->dup), from tt__recovery_on_ack. */
-void tt__newreno_on_ack(struct tt_tcp *t, const struct tt__ack_info *ai, tt_time now);
+void tt__newreno_on_ack(struct tt_tcp *t, const struct tt__seg *sg, const struct tt__ack_info *ai,
+                        tt_time now);
 /* 0 when this ACK of new data must leave the retransmission timer alone
  * (cfg.tcp.newreno_impatient: a partial ACK after the first). */
 int tt__newreno_rto_restart(const struct tt_tcp *t);
@@ -434,6 +435,7 @@ struct tt_tcp {
     tt_seq recover;         /* RFC 6582 "recover" */
     uint8_t in_recovery;    /* NewReno fast recovery in progress (newreno.c) */
     uint8_t nr_partials;    /* partial ACKs in this NewReno recovery (saturates) */
+    uint32_t nr_ts;         /* our TSval on NewReno's fast retransmit (Eifel, newreno.c) */
     /* SACK-based recovery (scoreboard.c, rack.c, prr.c, recovery.c). */
     struct tt__sb *sb;                          /* NULL when nothing is outstanding */
     uint32_t sacked_out, lost_out, retrans_out; /* bytes with each mark */
