@@ -146,6 +146,18 @@ uint32_t tt__cksum_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4
     return (src >> 16) + (src & 0xffffu) + (dst >> 16) + (dst & 0xffffu) + proto + l4len;
 }
 
+uint32_t tt__cksum_pseudo6(const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
+                           uint32_t l4len)
+{
+    /* RFC 8200 §8.1: source, destination, upper-layer packet length (32
+     * bits), three zero bytes, next header. Folded so that callers may add
+     * a long message to it without overflow. */
+    uint32_t sum = tt__cksum_add(0, src, 16);
+    sum = tt__cksum_add(sum, dst, 16);
+    sum += (l4len >> 16) + (l4len & 0xffffu) + proto;
+    return (sum & 0xffffu) + (sum >> 16);
+}
+
 uint16_t tt__cksum_update16(uint16_t cksum, uint16_t old, uint16_t new_)
 {
     /* RFC 1624 §3, eqn. 3: HC' = ~(~HC + ~m + m'). Unlike eqn. 2, it never
