@@ -29,6 +29,10 @@ struct tt_iface_config {
     struct tt_addr addr;    /* IPv4 address (TT_AF_INET): TT_IPV4(192, 0, 2, 1) */
     uint8_t prefix_len;     /* 0..32, e.g. 24 */
     struct tt_addr gateway; /* IPv4 default gateway on this interface, TT_ADDR_ANY for none */
+    uint8_t ipv6;           /* 1: IPv6 on this Ethernet interface: a link-local address
+                               from the MAC (RFC 4862 §5.3, checked by DAD when the
+                               interface comes up), neighbor discovery, and router
+                               advertisements (default router, on-link prefix, SLAAC) */
 };
 
 /*
