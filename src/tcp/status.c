@@ -171,6 +171,19 @@ int tt_tcp_setopt(struct tt_tcp *t, enum tt_tcp_opt opt, int v)
         t->notsent_lowat = (uint32_t)v;
         tt__tcb_notify(t, TT_TCP_EV_WRITABLE); /* a raised mark may make room */
         return 0;
+    case TT_TCP_OPT_FASTOPEN:
+        if (v < 0)
+            return TT_EINVAL;
+        t->tfo_qlen = (uint32_t)v;
+        return 0;
+    case TT_TCP_OPT_FASTOPEN_CONNECT:
+        if (t->state != TT_CLOSED)
+            return TT_EINVAL;
+        t->tfo_connect = v != 0;
+        return 0;
+    case TT_TCP_OPT_FASTOPEN_NO_COOKIE:
+        t->tfo_no_cookie = v != 0;
+        return 0;
     }
     return TT_EINVAL;
 }
@@ -222,6 +235,15 @@ int tt_tcp_getopt(const struct tt_tcp *t, enum tt_tcp_opt opt, int *v)
         return 0;
     case TT_TCP_OPT_NOTSENT_LOWAT:
         *v = (int)t->notsent_lowat; /* 0: the stack default (Linux reports what was set) */
+        return 0;
+    case TT_TCP_OPT_FASTOPEN:
+        *v = (int)t->tfo_qlen;
+        return 0;
+    case TT_TCP_OPT_FASTOPEN_CONNECT:
+        *v = t->tfo_connect;
+        return 0;
+    case TT_TCP_OPT_FASTOPEN_NO_COOKIE:
+        *v = t->tfo_no_cookie;
         return 0;
     }
     return TT_EINVAL;
