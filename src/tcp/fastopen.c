@@ -156,7 +156,7 @@ void tt__tfo_cache_free(struct tt_stack *s)
 static int blackhole_resting(struct tt_stack *s, tt_time now)
 {
     struct tt__tcp *m = tt__tcpm(s);
-    uint32_t to = s->cfg.tcp.fastopen_blackhole_timeout;
+    uint32_t to = s->cfg.tcp.fastopen_blackhole;
     if (to == 0 || m->tfo_bh_times == 0)
         return 0;
     uint32_t sh = m->tfo_bh_times - 1 > 6 ? 6 : m->tfo_bh_times - 1;

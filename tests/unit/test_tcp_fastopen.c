@@ -437,13 +437,13 @@ static void test_client_fastopen_connect(void **st)
 
 /* Blackhole detection (Linux tcp_fastopen_active_detect_blackhole): SYNs
  * with data that time out turn active Fast Open off for
- * fastopen_blackhole_timeout, after which it is tried again. */
+ * fastopen_blackhole, after which it is tried again. */
 static void test_client_blackhole(void **st)
 {
     (void)st;
     struct tt_config c;
     server_config(&c);
-    c.tcp.fastopen_blackhole_timeout = 60;
+    c.tcp.fastopen_blackhole = 60;
     struct fx f;
     fx_init(&f, &c);
     learn_cookie(&f);
