@@ -303,7 +303,8 @@ uint32_t tt_tcp_id(const struct tt_tcp *t);
 #define TT_TCPI_OPT_TIMESTAMPS 0x1
 #define TT_TCPI_OPT_SACK 0x2
 #define TT_TCPI_OPT_WSCALE 0x4
-#define TT_TCPI_OPT_ECN 0x8 /* ECN negotiated (RFC 3168) */
+#define TT_TCPI_OPT_ECN 0x8       /* ECN negotiated (RFC 3168) */
+#define TT_TCPI_OPT_SYN_DATA 0x20 /* Fast Open: data in the SYN acknowledged (RFC 7413) */
 
 /* A TCP_INFO-like snapshot. Times in microseconds. */
 struct tt_tcp_info {

@@ -231,6 +231,7 @@ void tt__tfo_synack(struct tt_tcp *t, const struct tt_tcp_hdr *h, int data_acked
     }
     if (t->tfo_sent) {
         if (data_acked) {
+            t->syn_data_acked = 1;
             s->ctr.tcp_fastopen_active++;
             tt__tcpm(s)->tfo_bh_times = 0; /* it works again (Linux syn_fastopen_ch) */
         } else {

@@ -491,6 +491,7 @@ static struct tt_tcp *tfo_child(struct tt_tcp *l, struct tt__seg *sg, uint8_t fo
     size_t n = sg->dlen ? tt__bufq_append(s, &c->rcvq, sg->data, sg->dlen) : 0;
     c->rcv_nxt = tt_seq_add(c->rcv_nxt, (uint32_t)n);
     c->bytes_received += n;
+    c->syn_data_acked = n > 0;
     if (n)
         c->last_data_recv = now;
     uint32_t w = c->rcvbuf > 65535 ? 65535 : c->rcvbuf;

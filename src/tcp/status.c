@@ -290,7 +290,8 @@ void tt_tcp_info_at(const struct tt_tcp *t, tt_time now, struct tt_tcp_info *i)
     i->options =
         (uint8_t)((t->ts_ok ? TT_TCPI_OPT_TIMESTAMPS : 0) | (t->sack_ok ? TT_TCPI_OPT_SACK : 0) |
                   (t->ws_ok ? TT_TCPI_OPT_WSCALE : 0) |
-                  ((t->ecn & TT__ECN_OK) && t->state >= TT_ESTABLISHED ? TT_TCPI_OPT_ECN : 0));
+                  ((t->ecn & TT__ECN_OK) && t->state >= TT_ESTABLISHED ? TT_TCPI_OPT_ECN : 0) |
+                  (t->syn_data_acked ? TT_TCPI_OPT_SYN_DATA : 0));
     i->snd_wscale = t->snd_ws;
     i->rcv_wscale = t->rcv_ws;
     i->backoff = t->persist ? t->pbackoff : t->backoff;

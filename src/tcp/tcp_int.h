@@ -521,6 +521,7 @@ struct tt_tcp {
      * write; fo_* the option to send. Server: tfo_qlen the listener's queue
      * limit (TT_TCP_OPT_FASTOPEN), tfo_child a child made from SYN data. */
     uint8_t tfo_connect, tfo_no_cookie, tfo_req, tfo_syn, tfo_sent, tfo_defer, tfo_child;
+    uint8_t syn_data_acked; /* data of the SYN acknowledged / taken (TCPI_OPT_SYN_DATA) */
     uint8_t fo_form, fo_len;
     uint8_t fo_cookie[TT_TCP_FO_COOKIE_MAX];
     uint32_t tfo_qlen;
