@@ -266,9 +266,18 @@ static void summary(const struct demo *d, FILE *out)
     tt__ladder_fmt_dur(d->rtt, rtt, sizeof(rtt));
     tt__ladder_fmt_dur(st.t_last - st.t_first, total, sizeof(total));
     int connected = established(&d->lad, TT_LADDER_CLIENT);
-    if (connected)
+    if (connected && d->rtt)
         fprintf(out, "\n  handshake %s \u00b7 request %zu B, reply %zu B \u00b7 RTT %s\n", hs,
                 d->s_got, d->c_got, rtt);
+    else if (connected)
+        /* The stack took no sample: every ACK answered a retransmitted
+         * segment (or echoed a timestamp from before a probe), whose timing
+         * is ambiguous. */
+        fprintf(out,
+                "\n  handshake %s \u00b7 request %zu B, reply %zu B \u00b7 no RTT measured\n"
+                "  (each ACK the client got answered a retransmission: Karn's rule,\n"
+                "  RFC 6298 \u00a73, leaves such timings out)\n",
+                hs, d->s_got, d->c_got);
     else
         no_connection(d, total, out);
     fprintf(out, "  %zu segments, %zu retransmitted, %zu lost \u00b7 %s on the virtual clock\n",
