@@ -61,7 +61,17 @@
     X(TCP_LISTEN_OVERFLOW, "SYN dropped: listen backlog full")                                     \
     X(TCP_NOMEM, "segment dropped: out of buffer memory")                                          \
     X(TCP_OFO_LIMIT, "out-of-order segment dropped: queue limit")                                  \
-    X(TCP_CLOSED_STATE, "segment arrived for a closed connection")
+    X(TCP_CLOSED_STATE, "segment arrived for a closed connection")                                 \
+    X(IP6_TRUNCATED, "IPv6 header shorter than 40 bytes or payload past the packet")               \
+    X(IP6_BAD_VERSION, "IPv6 header whose version is not 6")                                       \
+    X(IP6_BAD_LENGTH, "IPv6 payload length zero (jumbogram, not spoken)")                          \
+    X(IP6_EXT_CHAIN, "IPv6 extension-header chain longer than the limit")                          \
+    X(IP6_BAD_EXT, "IPv6 extension header truncated or out of place")                              \
+    X(IP6_BAD_OPTION, "IPv6 option unrecognised, with a discard action")                           \
+    X(IP6_ROUTING_REFUSED, "IPv6 routing header with segments left (type 0 or unknown)")           \
+    X(ICMP6_TRUNCATED, "ICMPv6 message too short")                                                 \
+    X(ICMP6_BAD_CHECKSUM, "ICMPv6 checksum mismatch (over the IPv6 pseudo-header)")                \
+    X(NDP_INVALID, "NDP message failing RFC 4861 validation (code, length, options)")
 
 enum tt_drop_reason {
 #define TT__DROP_ENUM(name, desc) TT_DROP_##name,

@@ -38,6 +38,8 @@ struct tt_stack {
      * for datagrams that may fragment, a keyed hash of a counter for atomic ones. */
     uint64_t ipid_key[2];
     uint32_t ipid_seq;
+    uint64_t ipid_pool; /* unused 16-bit IDs of the last hash, ipid_left of them */
+    uint32_t ipid_left;
     uint16_t ipid_ctr[TT__IPID_BUCKETS];
     int niface;
     struct tt__iface iface[TT_MAX_IFACES];
