@@ -27,6 +27,11 @@ check() { # name, args...
 
 export LC_ALL=C.UTF-8
 check client_close
+# The first SYN waits in the ARP queue for 10 ms (one round trip of who-has):
+# it is drawn when it leaves, and the summary says why the handshake starts late.
+grep -q '^   10.000               │── SYN seq=0' "$TMP/client_close.txt" || fail "the SYN is not drawn when it left the ARP queue"
+grep -q "the client's SYN waited 10.000 ms for ARP" "$TMP/client_close.txt" || fail "no ARP line in the summary"
+grep -q 'handshake 10.000 ms' "$TMP/client_close.txt" || fail "the handshake should take one RTT once ARP is out of it"
 check server_close --server-closes-first
 check simultaneous_close --simultaneous-close
 check simultaneous_open --simultaneous-open

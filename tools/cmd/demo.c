@@ -257,6 +257,30 @@ static void no_connection(const struct demo *d, const char *total, FILE *out)
         fprintf(out, ";\n  the demo stopped after %s with the client still trying\n", total);
 }
 
+/* Segments that waited for ARP before they left: how long, and why. */
+static void arp_words(const struct demo *d, FILE *out)
+{
+    for (int side = 0; side < 2; side++) {
+        const struct tt_ladder_arp *a = &d->lad.arp[side];
+        if (a->held_seg < 0)
+            continue;
+        const struct tt_ladder_seg *s = &d->lad.seg[a->held_seg];
+        char held[32], who[24];
+        tt__ladder_fmt_dur(a->held_max, held, sizeof held);
+        uint32_t ip = d->lad.addr[!side];
+        snprintf(who, sizeof who, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255,
+                 ip & 255);
+        const char *name = (s->h.flags & TT_TCP_SYN) ? (s->h.flags & TT_TCP_ACK ? "SYN,ACK" : "SYN")
+                           : (s->h.flags & TT_TCP_FIN) ? "FIN"
+                           : (s->h.flags & TT_TCP_RST) ? "RST"
+                                                       : "segment";
+        fprintf(out,
+                "  the %s's %s waited %s for ARP (RFC 826), until the %s\n"
+                "  answered who-has %s; the ladder draws it when it left\n",
+                tt__ladder_side_name(side), name, held, tt__ladder_side_name(!side), who);
+    }
+}
+
 static void summary(const struct demo *d, FILE *out)
 {
     struct tt_ladder_stats st;
@@ -280,6 +304,7 @@ static void summary(const struct demo *d, FILE *out)
                 hs, d->s_got, d->c_got);
     else
         no_connection(d, total, out);
+    arp_words(d, out);
     fprintf(out, "  %zu segments, %zu retransmitted, %zu lost \u00b7 %s on the virtual clock\n",
             st.segs[0] + st.segs[1], st.rexmits[0] + st.rexmits[1], st.lost[0] + st.lost[1], total);
     if (connected)
