@@ -269,7 +269,7 @@ static void arp_words(const struct demo *d, FILE *out)
         const struct tt_ladder_seg *s = &d->lad.seg[a->held_seg];
         char held[32], who[24];
         tt__ladder_fmt_dur(a->held_max, held, sizeof held);
-        uint32_t ip = d->lad.addr[!side];
+        uint32_t ip = d->lad.addr[!side].v4;
         snprintf(who, sizeof who, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255,
                  ip & 255);
         const char *name = (s->h.flags & TT_TCP_SYN) ? (s->h.flags & TT_TCP_ACK ? "SYN,ACK" : "SYN")
