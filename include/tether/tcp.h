@@ -133,6 +133,23 @@ long tt_tcp_send(struct tt_tcp *t, const void *buf, size_t len, tt_time now);
 long tt_tcp_recv(struct tt_tcp *t, void *buf, size_t len, tt_time now);
 
 /*
+ * tt_tcp_recv with flags (Linux recv(2) semantics):
+ *  - TT_TCP_RECV_PEEK: copy without consuming (MSG_PEEK); the window does not
+ *    move and the next read returns the same bytes.
+ *  - TT_TCP_RECV_WAITALL: all len bytes or nothing (MSG_WAITALL on a
+ *    non-blocking call): TT_EAGAIN while fewer are queued, unless the stream
+ *    ended or failed, when what is queued is returned.
+ * If inq is not NULL it receives the bytes left readable after the call
+ * (Linux TCP_INQ / TCP_CM_INQ: 1 when none are left but the stream has ended,
+ * so a reader knows to read once more and see the end). TT_EINVAL for an
+ * unknown flag.
+ */
+#define TT_TCP_RECV_PEEK 0x1
+#define TT_TCP_RECV_WAITALL 0x2
+long tt_tcp_recv_flags(struct tt_tcp *t, void *buf, size_t len, unsigned flags, size_t *inq,
+                       tt_time now);
+
+/*
  * Send with URGENT (RFC 9293 §3.8.5, §3.10.2): as tt_tcp_send, and the urgent
  * pointer marks the end of these bytes; segments up to there carry URG. The
  * data itself stays in the stream (there is no out-of-band byte).
@@ -215,6 +232,10 @@ enum tt_tcp_opt {
     TT_TCP_OPT_CONGESTION, /* enum tt_tcp_cc (tcp_config.h); default cfg.tcp.congestion_control. May
                               be set at any time (Linux TCP_CONGESTION); on a live connection the
                               new module starts from cwnd/ssthresh */
+    TT_TCP_OPT_NOTSENT_LOWAT, /* bytes; 0 (default) = cfg.tcp.notsent_lowat. Writable, and a send
+                                 accepted, only while fewer bytes than this are queued but not
+                                 yet sent (Linux TCP_NOTSENT_LOWAT; a send then takes what fits
+                                 the send buffer); inherited by accepted connections */
 };
 
 /* The module's name as Linux's TCP_CONGESTION spells it ("reno", "cubic"), or

@@ -72,20 +72,28 @@ struct tt_tcp_config {
     uint16_t ephemeral_hi;         /* 60999 */
     uint32_t max_syn_backlog;      /* 4096 half-open connections per stack (tcp_max_syn_backlog) */
     uint8_t syncookies;            /* 1: cookies when the SYN queue overflows (tcp_syncookies) */
+    uint32_t notsent_lowat;        /* UINT32_MAX: writable while fewer unsent bytes than this
+                                      are queued (tcp_notsent_lowat; TT_TCP_OPT_NOTSENT_LOWAT) */
     tt_time keepalive_time;        /* 7200 s (tcp_keepalive_time) */
     tt_time keepalive_intvl;       /* 75 s (tcp_keepalive_intvl) */
     uint32_t keepalive_probes;     /* 9 (tcp_keepalive_probes) */
     size_t mem_max;                /* 0 = unlimited: bytes of send, receive and out-of-order
                                       buffers the whole stack may hold (Linux tcp_mem); a
                                       writer then gets TT_EAGAIN, a segment is dropped */
-    uint32_t ofo_max;              /* 0 = the receive buffer: bytes of out-of-order pieces
-                                      (2 KiB chunks, at least 8) one connection may hold */
+    uint32_t ofo_max;              /* 0 = a whole window: pieces (2 KiB chunks, one segment
+                                      each) for the receive buffer's worth of segments of
+                                      the peer's size (536 bytes at least), within twice the
+                                      buffer in memory; else bytes of
+                                      chunks (at least 8) one connection may hold out of order */
     uint32_t sack_records;         /* 0 = 256: scoreboard records per connection (each a run of
                                       SACKed, lost or in-flight bytes); bounds memory and CPU
                                       against any SACK pattern */
     uint8_t rack_off;              /* 0 = RACK time-based loss detection on (RFC 8985, Linux
                                       tcp_recovery=1); 1 = RFC 6675 duplicate-ACK rule only */
     uint8_t tlp_off;               /* 0 = tail loss probes on (RFC 8985 §7, tcp_early_retrans=3) */
+    uint8_t newreno_impatient;     /* 0: without SACK, every partial ACK restarts the RTO timer
+                                      (Linux; RFC 3782 §4 Slow-but-Steady); 1: only the first
+                                      (RFC 6582 §3.2 step 3, Impatient) */
     uint32_t chunk_cache;          /* 1024: emptied 2 KiB send/receive chunks the stack keeps
                                       for reuse instead of freeing them (2 MiB), never more than
                                       its queues hold, so with every queue empty none; 0 = off */

@@ -3,11 +3,9 @@
  * The ACK of our data (RFC 9293 §3.10.7.4 fifth step, "SND.UNA < SEG.ACK =<
  * SND.NXT"): free what is acknowledged, take RTT samples (RFC 6298 with
  * Karn's rule, RFC 7323 §4 timestamps), restart the retransmission timer,
- * and run loss recovery: fast retransmit on the third duplicate ACK (RFC 5681
- * §3.2) and NewReno fast recovery with partial ACKs (RFC 6582 §3.2). cwnd and
- * ssthresh are changed only through the congestion-control ops table, except
- * for recovery's own inflation and deflation (RFC 6582 steps 3-5), which go
- * through tt__cc_set_cwnd.
+ * and hand every ACK of data and every duplicate to loss recovery through
+ * its one entry point (recovery.c tt__recovery_on_ack: SACK recovery, or
+ * NewReno in newreno.c for a peer without SACK).
  */
 #include "tcp/tcp_int.h"
 
@@ -87,37 +85,6 @@ static uint32_t take_acked(struct tt_tcp *t, tt_seq ack)
     return acked;
 }
 
-/* RFC 6582 §3.2 steps 3 (full ACK) and 5 (partial ACK). */
-static void recovery_ack(struct tt_tcp *t, uint32_t acked, tt_time now)
-{
-    uint32_t mss = tt__tcp_mss(t);
-    if (tt_seq_ge(t->snd_una, t->recover)) {
-        /* Full ACK, step 3 option 1: cwnd = min(ssthresh, max(FlightSize,
-         * SMSS) + SMSS), which avoids a burst when little is in flight. */
-        uint32_t flight = (uint32_t)tt_seq_diff(t->snd_max, t->snd_una);
-        uint32_t w = (flight > mss ? flight : mss) + mss;
-        tt__cc_set_cwnd(t, w < t->ssthresh ? w : t->ssthresh, now);
-        t->in_recovery = 0;
-        t->dupacks = 0;
-        tt__cc_recovery_end(t, now);
-        return;
-    }
-    /* Partial ACK: the first unacknowledged segment is lost too; resend it,
-     * deflate cwnd by what was acked, add back one SMSS when that was at
-     * least one SMSS ("partial window deflation"). */
-    tt__tcp_retransmit_head(t, TT_REXMIT_FAST, now);
-    uint32_t w = t->cwnd - (acked < t->cwnd ? acked : t->cwnd - mss);
-    if (acked >= mss)
-        w += mss;
-    tt__cc_set_cwnd(t, w < mss ? mss : w, now);
-}
-
-uint32_t tt__tcp_flightsize(const struct tt_tcp *t)
-{
-    uint32_t flight = (uint32_t)tt_seq_diff(t->snd_max, t->snd_una);
-    return flight > t->lt_bytes ? flight - t->lt_bytes : 0;
-}
-
 static void new_ack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
 {
     tt_seq una = t->snd_una;
@@ -128,25 +95,20 @@ static void new_ack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
     t->retries = 0;
     t->rexmit_start = 0;
     t->probes = 0;
-    if (t->sack_ok) {
-        struct tt__sb_ack sa = {0};
-        struct tt__ack_info ai = {.acked = acked,
-                                  .advanced = tt_seq_gt(t->snd_una, una),
-                                  .in_flight = a.in_flight,
-                                  .rtt = rtt > 0 && rtt < UINT32_MAX ? rtt : 0};
+    struct tt__sb_ack sa = {0};
+    struct tt__ack_info ai = {.acked = acked,
+                              .advanced = tt_seq_gt(t->snd_una, una),
+                              .in_flight = a.in_flight,
+                              .rtt = rtt > 0 && rtt < UINT32_MAX ? rtt : 0};
+    if (t->sack_ok)
         t->dupacks = 0;
-        tt__recovery_on_ack(t, sg, &sa, &ai, now);
-    } else if (t->in_recovery) {
-        recovery_ack(t, acked, now);
-    } else {
-        t->dupacks = 0;
-        a.acked = a.delivered = acked;
-        a.rtt = rtt > 0 && rtt < UINT32_MAX ? (uint32_t)rtt : 0;
-        tt__cc_ack(t, &a, now);
-    }
+    tt_time rexmit = t->t_rexmit;
+    tt__recovery_on_ack(t, sg, &sa, &ai, now);
     /* RFC 6298 §5.2-5.3: stop the timer when everything is acknowledged,
      * else restart it. */
     t->t_rexmit = tt_seq_eq(t->snd_una, t->snd_max) ? TT_TIME_NEVER : now + t->rto;
+    if (!t->sack_ok && !tt__newreno_rto_restart(t))
+        t->t_rexmit = rexmit; /* RFC 6582 §3.2 step 3, Impatient: only the first partial ACK */
     tt_seq sacked_end;
     if (t->sack_ok && tt__sb_sacked_at(t, t->snd_una, &sacked_end)) {
         /* The ACK points into SACKed data: the receiver reneged (RFC 2018
@@ -172,50 +134,6 @@ static int is_dupack(const struct tt_tcp *t, const struct tt__seg *sg)
            ((uint32_t)sg->h.wnd << t->snd_ws) == t->snd_wnd && !tt_seq_eq(t->snd_una, t->snd_max);
 }
 
-/*
- * RFC 5681 §3.2 step 1: "a sender using SACK MUST NOT send new data unless
- * the incoming duplicate acknowledgment contains new SACK information";
- * here, a block reaching beyond every block seen before.
- */
-static int new_sack_info(struct tt_tcp *t, const struct tt__seg *sg)
-{
-    int fresh = 0;
-    for (unsigned k = 0; k < sg->h.opt.nsack; k++) {
-        tt_seq right = {sg->h.opt.sack[k].right};
-        if (!tt_seq_gt(right, t->snd_max) &&
-            tt_seq_gt(right, tt_seq_max(t->sack_high, t->snd_una))) {
-            t->sack_high = right;
-            fresh = 1;
-        }
-    }
-    return fresh;
-}
-
-static void dupack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
-{
-    uint32_t mss = tt__tcp_mss(t);
-    t->dupacks++;
-    /* Dupacks 1 and 2 open limited transmit (output.c send_data). */
-    t->lt_ok = (uint8_t)(!t->sack_ok || new_sack_info(t, sg));
-    if (t->in_recovery) {
-        /* RFC 6582 step 4: each further duplicate inflates cwnd by one SMSS
-         * (a segment left the network), which may let new data out. */
-        tt__cc_set_cwnd(t, t->cwnd + mss, now);
-        return;
-    }
-    /* RFC 6582 §3.2 step 2: only when the ACK covers more than "recover",
-     * so that one window of losses makes one reduction. */
-    if (t->dupacks != 3 || !tt_seq_gt(t->snd_una, t->recover))
-        return;
-    t->recover = t->snd_max;
-    t->in_recovery = 1;
-    tt__cc_loss(t, now);
-    t->rtt_active = 0; /* Karn */
-    tt__tcp_retransmit_head(t, TT_REXMIT_FAST, now);
-    /* step 3: inflate by the 3 segments gone */
-    tt__cc_set_cwnd(t, t->ssthresh + 3u * mss, now);
-}
-
 void tt__tcp_ack_input(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
 {
     if (tt_seq_gt(sg->ack, t->snd_una)) {
@@ -232,6 +150,9 @@ void tt__tcp_ack_input(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
             t->dupacks++;
         tt__recovery_on_ack(t, sg, &sa, &ai, now);
     } else if (is_dupack(t, sg)) {
-        dupack(t, sg, now);
+        /* Without SACK: NewReno (newreno.c), through the same entry point. */
+        struct tt__sb_ack sa = {0};
+        struct tt__ack_info ai = {.dup = 1, .in_flight = tt__recovery_in_flight(t)};
+        tt__recovery_on_ack(t, sg, &sa, &ai, now);
     }
 }

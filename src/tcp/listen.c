@@ -387,6 +387,7 @@ static struct tt_tcp *req_promote(struct tt__synreq *r, struct tt__seg *sg, int 
     c->nodelay = l->nodelay;
     c->keepalive = l->keepalive;
     c->linger = l->linger;
+    c->notsent_lowat = l->notsent_lowat;
     c->fin_timeout = l->fin_timeout;
     c->user_timeout = l->user_timeout;
     c->connected_once = 1;

@@ -483,12 +483,8 @@ static int send_data(struct tt_tcp *t, int force, tt_time now)
         uint32_t flight = tt__recovery_in_flight(t);
         if (!re && avail && tt_seq_eq(t->snd_una, t->snd_max))
             tt__cc_tx_start(t, now); /* RFC 5681 §4.1, before sending */
-        /* RFC 3042 limited transmit (RFC 5681 §3.2 SHOULD): on each of the
-         * first two duplicate ACKs one new segment may go beyond cwnd, within
-         * the peer's window; cwnd itself is unchanged. */
-        uint32_t cw = t->cwnd;
-        if (!t->in_recovery && t->dupacks && t->dupacks < 3 && t->lt_ok && !re)
-            cw += t->dupacks * t->snd_mss;
+        /* RFC 3042 limited transmit (newreno.c): new data only. */
+        uint32_t cw = t->cwnd + (re ? 0 : tt__newreno_lt_room(t));
         if (force == 2)
             cw = flight + t->snd_mss;
         uint32_t usable = t->snd_wnd > off ? t->snd_wnd - off : 0;

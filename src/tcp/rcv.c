@@ -58,12 +58,31 @@ void tt__tcp_ooo_clear(struct tt_tcp *t)
     t->nsacks = 0;
 }
 
-/* The per-connection bound: pieces worth the receive buffer (8 at least). */
+/*
+ * The per-connection bound in pieces (one 2 KiB chunk each, one segment in
+ * each). By default a whole window: as many segments of the peer's size
+ * (the largest seen, 536 at least) as the receive buffer can advertise, so
+ * that nothing inside the window we offered is dropped (RFC 9293 §3.10.7.4
+ * "SHOULD be held"). Counting chunks of the buffer's size instead held 64
+ * segments of a 128 KiB window of 90, and a Linux sender resent the rest of
+ * every window with a hole at its start. The memory is at most twice the
+ * receive buffer (Linux's buffer is about twice the window it offers), and
+ * within cfg.tcp.mem_max stack-wide.
+ */
 static uint32_t ooo_limit(const struct tt_tcp *t)
 {
     uint32_t cfg = t->s->cfg.tcp.ofo_max;
-    uint32_t bytes = cfg ? cfg : t->rcvbuf;
-    uint32_t n = bytes / TT__CHUNK_SIZE;
+    uint32_t n;
+    if (cfg) {
+        n = cfg / TT__CHUNK_SIZE;
+    } else {
+        uint32_t seg = t->rcv_mss > 536 ? t->rcv_mss : 536;
+        if (seg > TT__OOO_CAP)
+            seg = TT__OOO_CAP;
+        uint32_t cap = (uint32_t)((2ull * t->rcvbuf) / TT__CHUNK_SIZE);
+        n = (t->rcvbuf + seg - 1) / seg;
+        n = n < cap ? n : cap;
+    }
     return n < 8 ? 8 : n;
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * SACK-based loss recovery: the one entry point of ack.c for a connection
- * that negotiated SACK (peers without SACK keep NewReno, RFC 6582, in
- * ack.c). Linux's state machine (Open, Disorder, Recovery, Loss) over:
+ * Loss recovery: the one entry point of ack.c. A peer without SACK gets
+ * NewReno (RFC 6582, newreno.c); for one that negotiated SACK, Linux's
+ * state machine (Open, Disorder, Recovery, Loss) over:
  *  - the scoreboard (scoreboard.c, RFC 6675 §3-4): what is SACKed, lost,
  *    retransmitted; pipe;
  *  - RACK-TLP (rack.c, RFC 8985): which segments are lost, the probe;
@@ -84,6 +84,10 @@ static void tlp_loss(struct tt_tcp *t, tt_time now)
 void tt__recovery_on_ack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__sb_ack *a,
                          const struct tt__ack_info *ai, tt_time now)
 {
+    if (!t->sack_ok) {
+        tt__newreno_on_ack(t, ai, now);
+        return;
+    }
     a->now = now;
     a->tsecr = t->ts_ok && sg->h.opt.has_ts ? sg->h.opt.ts_ecr : 0;
     a->reord_low = t->snd_max;

@@ -44,6 +44,21 @@ void tt_tcp_set_callback(struct tt_tcp *t, tt_tcp_event_fn fn, void *ctx)
     t->ev_ctx = ctx;
 }
 
+/* Bytes queued but never sent (Linux tcp_notsent_bytes: write_seq - snd_nxt,
+ * Linux's snd_nxt being tether's snd_max: a retransmission does not count). */
+uint32_t tt__tcp_notsent(const struct tt_tcp *t)
+{
+    uint32_t sent = 0;
+    if (t->state >= TT_ESTABLISHED && tt_seq_gt(t->snd_max, t->snd_una))
+        sent = (uint32_t)tt_seq_diff(t->snd_max, t->snd_una);
+    return t->sndq.len > sent ? (uint32_t)t->sndq.len - sent : 0;
+}
+
+uint32_t tt__tcp_notsent_lowat(const struct tt_tcp *t)
+{
+    return t->notsent_lowat ? t->notsent_lowat : t->s->cfg.tcp.notsent_lowat;
+}
+
 unsigned tt_tcp_events(const struct tt_tcp *t)
 {
     unsigned ev = 0;
@@ -58,7 +73,7 @@ unsigned tt_tcp_events(const struct tt_tcp *t)
     if (t->state >= TT_ESTABLISHED || (t->state == TT_CLOSED && t->connected_once))
         ev |= TT_TCP_EV_CONNECTED;
     if ((t->state == TT_ESTABLISHED || t->state == TT_CLOSE_WAIT) && !t->fin_queued &&
-        t->sndq.len < t->sndbuf)
+        t->sndq.len < t->sndbuf && tt__tcp_notsent(t) < tt__tcp_notsent_lowat(t))
         ev |= TT_TCP_EV_WRITABLE;
     if (t->state == TT_CLOSED && (t->connected_once || t->err))
         ev |= TT_TCP_EV_CLOSED;
@@ -150,6 +165,12 @@ int tt_tcp_setopt(struct tt_tcp *t, enum tt_tcp_opt opt, int v)
         return 0;
     case TT_TCP_OPT_CONGESTION:
         return v < 0 ? TT_EINVAL : tt__cc_select(t, (unsigned)v);
+    case TT_TCP_OPT_NOTSENT_LOWAT:
+        if (v < 0)
+            return TT_EINVAL;
+        t->notsent_lowat = (uint32_t)v;
+        tt__tcb_notify(t, TT_TCP_EV_WRITABLE); /* a raised mark may make room */
+        return 0;
     }
     return TT_EINVAL;
 }
@@ -198,6 +219,9 @@ int tt_tcp_getopt(const struct tt_tcp *t, enum tt_tcp_opt opt, int *v)
         return 0;
     case TT_TCP_OPT_CONGESTION:
         *v = t->cc_id;
+        return 0;
+    case TT_TCP_OPT_NOTSENT_LOWAT:
+        *v = (int)t->notsent_lowat; /* 0: the stack default (Linux reports what was set) */
         return 0;
     }
     return TT_EINVAL;

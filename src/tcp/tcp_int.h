@@ -10,7 +10,7 @@
  *   user.c    the API calls of §3.10.1-3.10.6
  *   timers.c  retransmission (RFC 6298), SYN retries, TIME-WAIT, FIN-WAIT-2,
  *             persist (zero window), keepalive, delayed ACK
- *   ack.c     the ACK of data: RTT samples, fast retransmit, NewReno recovery
+ *   ack.c     the ACK of data: RTT samples, the timer, into loss recovery
  *   rcv.c     segment text: in-order data, the out-of-order queue, delayed
  *             ACKs, window updates after a read, urgent data
  *   cc.c      the congestion-control layer: module choice, undo, tracing
@@ -19,6 +19,8 @@
  *   cc_hystart.c RFC 9406 HyStart++, CUBIC's initial slow start
  *   listen.c  SYN queue, accept queue, backlog
  *   ecn.c     RFC 3168 ECN: negotiation, ECT/CE/ECE/CWR
+ *   recovery.c loss recovery's entry point: SACK recovery over scoreboard.c,
+ *             rack.c, prr.c, undo.c; newreno.c without SACK (RFC 6582, 3042)
  *   isn.c     RFC 6528 ISNs, RFC 6056 ephemeral ports
  *   bufq.c    chunked byte queues for send and receive data
  *   tcp.c     the entry points from IP: parse, checksum, demultiplex
@@ -346,6 +348,15 @@ void tt__recovery_output(struct tt_tcp *t, tt_time now);
 /* The reordering or probe timer fired. */
 void tt__recovery_timer(struct tt_tcp *t, tt_time now);
 
+/* newreno.c (RFC 6582, RFC 3042): recovery without SACK. An ACK of new
+ * data or an RFC 5681 duplicate (ai->dup), from tt__recovery_on_ack. */
+void tt__newreno_on_ack(struct tt_tcp *t, const struct tt__ack_info *ai, tt_time now);
+/* 0 when this ACK of new data must leave the retransmission timer alone
+ * (cfg.tcp.newreno_impatient: a partial ACK after the first). */
+int tt__newreno_rto_restart(const struct tt_tcp *t);
+/* Bytes beyond cwnd that limited transmit lets new data use now. */
+uint32_t tt__newreno_lt_room(const struct tt_tcp *t);
+
 /* ---- timers: every object with deadlines embeds one heap node ---- */
 
 enum tt__tkind { TT__TK_TCB = 1, TT__TK_SYNREQ = 2 };
@@ -416,7 +427,8 @@ struct tt_tcp {
     uint32_t lt_bytes;      /* sent by limited transmit since the last new ACK */
     tt_seq sack_high;       /* highest SACK right edge seen (new SACK information) */
     tt_seq recover;         /* RFC 6582 "recover" */
-    uint8_t in_recovery;    /* NewReno fast recovery in progress */
+    uint8_t in_recovery;    /* NewReno fast recovery in progress (newreno.c) */
+    uint8_t nr_partials;    /* partial ACKs in this NewReno recovery (saturates) */
     /* SACK-based recovery (scoreboard.c, rack.c, prr.c, recovery.c). */
     struct tt__sb *sb;                          /* NULL when nothing is outstanding */
     uint32_t sacked_out, lost_out, retrans_out; /* bytes with each mark */
@@ -495,8 +507,9 @@ struct tt_tcp {
 
     /* Options. */
     uint8_t nodelay, keepalive, reuseaddr;
-    int linger;          /* -1 off, else seconds */
-    tt_time fin_timeout; /* orphaned FIN-WAIT-2 */
+    int linger;             /* -1 off, else seconds */
+    uint32_t notsent_lowat; /* 0: cfg.notsent_lowat (TT_TCP_OPT_NOTSENT_LOWAT) */
+    tt_time fin_timeout;    /* orphaned FIN-WAIT-2 */
     tt_time user_timeout;
     tt_time keep_idle, keep_intvl;
     uint32_t keep_cnt;
@@ -632,6 +645,9 @@ void tt__tcb_trace_seg(struct tt_stack *s, enum tt_trace_kind kind, const struct
 /* ---- tcp.c ---- */
 /* A learned path MTU past its time is forgotten (RFC 1191 §6.3). */
 void tt__tcp_pmtu_age(struct tt_tcp *t, tt_time now);
+/* Unsent bytes and the TCP_NOTSENT_LOWAT mark they are held under (status.c). */
+uint32_t tt__tcp_notsent(const struct tt_tcp *t);
+uint32_t tt__tcp_notsent_lowat(const struct tt_tcp *t);
 
 /* ---- input.c ---- */
 void tt__tcp_input_tcb(struct tt_tcp *t, struct tt__seg *sg, tt_time now);

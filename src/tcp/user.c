@@ -160,6 +160,8 @@ static long send_common(struct tt_tcp *t, const void *buf, size_t len, unsigned 
         return TT_EPIPE;
     }
     size_t room = t->sndbuf > t->sndq.len ? t->sndbuf - t->sndq.len : 0;
+    if (tt__tcp_notsent(t) >= tt__tcp_notsent_lowat(t))
+        room = 0; /* Linux tcp_stream_memory_free: TCP_NOTSENT_LOWAT reached */
     if (len > room)
         tt__tcp_chrono_start(t, TT__CHRONO_SNDBUF, now);
     if (room == 0)
@@ -204,11 +206,16 @@ long tt_tcp_send_flags(struct tt_tcp *t, const void *buf, size_t len, unsigned f
     return send_common(t, buf, len, flags, now);
 }
 
-long tt_tcp_recv(struct tt_tcp *t, void *buf, size_t len, tt_time now)
+static long recv_common(struct tt_tcp *t, void *buf, size_t len, unsigned flags, tt_time now)
 {
     if (t->rcvq.len && !t->rd_shut) {
+        /* MSG_WAITALL: nothing until len is there, unless no more will come. */
+        if ((flags & TT_TCP_RECV_WAITALL) && t->rcvq.len < len && !t->fin_rcvd && !t->err)
+            return TT_EAGAIN;
         size_t n = len < t->rcvq.len ? len : t->rcvq.len;
         tt__bufq_copy(&t->rcvq, 0, buf, n);
+        if (flags & TT_TCP_RECV_PEEK)
+            return (long)n; /* MSG_PEEK: nothing consumed, the window stays */
         tt__bufq_drop(t->s, &t->rcvq, n);
         tt__tcp_rcv_read(t, now);
         return (long)done(t, (int)n, now);
@@ -225,6 +232,26 @@ long tt_tcp_recv(struct tt_tcp *t, void *buf, size_t len, tt_time now)
     default:
         return TT_EAGAIN;
     }
+}
+
+long tt_tcp_recv(struct tt_tcp *t, void *buf, size_t len, tt_time now)
+{
+    return recv_common(t, buf, len, 0, now);
+}
+
+long tt_tcp_recv_flags(struct tt_tcp *t, void *buf, size_t len, unsigned flags, size_t *inq,
+                       tt_time now)
+{
+    if (flags & ~(unsigned)(TT_TCP_RECV_PEEK | TT_TCP_RECV_WAITALL))
+        return TT_EINVAL;
+    long n = recv_common(t, buf, len, flags, now);
+    if (inq) {
+        /* Linux tcp_inq_hint: 1 for an ended stream with nothing left. */
+        *inq = t->rd_shut ? 0 : t->rcvq.len;
+        if (*inq == 0 && (t->fin_rcvd || t->state == TT_CLOSED))
+            *inq = 1;
+    }
+    return n;
 }
 
 size_t tt_tcp_readable(const struct tt_tcp *t)

@@ -31,6 +31,8 @@ struct drill_opts {
     struct tt_drill_option extra[16]; /* command-line script options */
     size_t nextra;
     int pass, fail, skip;
+    char **skipped; /* --table: SKIP rows, printed apart after the others */
+    size_t nskipped;
 };
 
 static void usage(FILE *f)
@@ -58,9 +60,40 @@ static void usage(FILE *f)
             "Exit status: 0 when every script passes, 1 otherwise, 2 for a usage error.\n");
 }
 
-static void table_row(const char *status, const char *path, const char *reason)
+static void table_row(struct drill_opts *o, const char *status, const char *path,
+                      const char *reason)
 {
-    printf("%s\t%s\t%s\n", status, path, reason);
+    if (strcmp(status, "SKIP") != 0) {
+        printf("%s\t%s\t%s\n", status, path, reason);
+        return;
+    }
+    size_t n = strlen(path) + strlen(reason) + 8;
+    char *row = malloc(n);
+    char **grown = realloc(o->skipped, (o->nskipped + 1) * sizeof *grown);
+    if (row == NULL || grown == NULL) {
+        free(row);
+        if (grown)
+            o->skipped = grown;
+        printf("SKIP\t%s\t%s\n", path, reason); /* out of memory: print it in place */
+        return;
+    }
+    snprintf(row, n, "SKIP\t%s\t%s", path, reason);
+    o->skipped = grown;
+    o->skipped[o->nskipped++] = row;
+}
+
+/* The skipped scripts, apart: each with the symbol, syscall or option it lacked. */
+static void print_skipped(struct drill_opts *o)
+{
+    if (o->nskipped > 0)
+        printf("# skipped (not run to the end: what each lacked)\n");
+    for (size_t i = 0; i < o->nskipped; i++) {
+        printf("%s\n", o->skipped[i]);
+        free(o->skipped[i]);
+    }
+    free(o->skipped);
+    o->skipped = NULL;
+    o->nskipped = 0;
 }
 
 static void run_one(struct drill_opts *o, const char *path)
@@ -71,7 +104,7 @@ static void run_one(struct drill_opts *o, const char *path)
     if (tt_drill_parse_file(path, o->defs, o->ndefs, &s, err, sizeof err) != 0) {
         o->fail++;
         if (o->table)
-            table_row("FAIL", path, err);
+            table_row(o, "FAIL", path, err);
         else
             fprintf(stderr, "%s\n", err);
         return;
@@ -82,7 +115,7 @@ static void run_one(struct drill_opts *o, const char *path)
         tt_drill_apply_options(&cfg, &cmdline, err, sizeof err) != 0) {
         o->skip++;
         if (o->table)
-            table_row("SKIP", path, err);
+            table_row(o, "SKIP", path, err);
         else
             fprintf(stderr, "%s\n", err);
         tt_drill_script_free(s);
@@ -101,7 +134,8 @@ static void run_one(struct drill_opts *o, const char *path)
         for (char *q = reason; *q; q++)
             if (*q == '\t' || *q == '\n')
                 *q = ' ';
-        table_row(st == TT_DRILL_PASS   ? "PASS"
+        table_row(o,
+                  st == TT_DRILL_PASS   ? "PASS"
                   : st == TT_DRILL_SKIP ? "SKIP"
                                         : "FAIL",
                   path, st == TT_DRILL_PASS ? "" : reason);
@@ -159,6 +193,27 @@ static void run_path(struct drill_opts *o, const char *path, int depth)
     free(names);
 }
 
+/*
+ * The -D definitions packetdrill's run_all.py passes to every Linux script,
+ * unless the command line gave its own: the IPv4 values of the cmsg level and
+ * type of IP_RECVERR (SOL_IP 0, IP_RECVERR 11). TFO_COOKIE is computed from
+ * the stack's Fast Open key by the runner (it is not a fixed value here).
+ */
+static void add_default_defines(struct drill_opts *o)
+{
+    static const struct tt_drill_define defaults[] = {
+        {"CMSG_LEVEL_IP", "SOL_IP"},
+        {"CMSG_TYPE_RECVERR", "IP_RECVERR"},
+    };
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
+        bool given = false;
+        for (size_t k = 0; k < o->ndefs; k++)
+            given = given || strcmp(o->defs[k].name, defaults[i].name) == 0;
+        if (!given && o->ndefs < MAX_DEFS)
+            o->defs[o->ndefs++] = defaults[i];
+    }
+}
+
 static int parse_args(struct drill_opts *o, int argc, char **argv, int *first)
 {
     int i = 1;
@@ -213,8 +268,10 @@ int tt_cmd_drill(int argc, char **argv)
         return r == 1 ? TT_CLI_EXIT_OK : r;
     if (o.cfg.pcap_path && argc - first > 1)
         return tt_cli_usage_error("drill", "--pcap takes one script");
+    add_default_defines(&o);
     for (int i = first; i < argc; i++)
         run_path(&o, argv[i], 0);
+    print_skipped(&o);
     if (o.table || o.pass + o.fail + o.skip > 1)
         printf("%d passed, %d failed, %d skipped\n", o.pass, o.fail, o.skip);
     return o.fail + o.skip == 0 ? TT_CLI_EXIT_OK : TT_CLI_EXIT_FAIL;

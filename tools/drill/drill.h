@@ -134,6 +134,10 @@ struct tt_drill_packet {
     /* ICMP: type and code words, mtu; UDP: len. */
     char *icmp_type, *icmp_code;
     uint32_t icmp_mtu;
+    /* ICMP: the quoted segment of ours, [start:end(len)] (script numbers,
+     * relative to our ISN); without it the runner quotes the last one sent. */
+    bool has_echo;
+    uint32_t echo_seq, echo_len;
 };
 
 /* ---- Syscalls ----------------------------------------------------------------------- */
@@ -277,6 +281,15 @@ struct tt_drill_live {
 /* Encode an inbound line as an IPv4 datagram, numbers as given. Length or -1. */
 int tt_drill_encode(const struct tt_drill_packet *p, uint32_t src, uint32_t dst, uint16_t sport,
                     uint16_t dport, uint8_t *buf, size_t cap);
+/*
+ * Encode an inbound ICMP line as an IPv4 datagram from `src` to `dst` quoting
+ * a TCP segment of ours (IP header and the first 20 bytes of TCP: dst -> src,
+ * ports and sequence number as given). Length, or -1 for an unknown type or
+ * code name (why says which).
+ */
+int tt_drill_encode_icmp(const struct tt_drill_packet *p, uint32_t src, uint32_t dst,
+                         uint16_t qsport, uint16_t qdport, uint32_t qseq, uint8_t *buf, size_t cap,
+                         char *why, size_t wl);
 /* Decode an IPv4/TCP datagram: 0, or -1 when it is not one. */
 int tt_drill_decode(const uint8_t *frame, size_t len, struct tt_drill_live *out);
 /* Compare an expected line with a sent packet (both in script numbers): flags,
@@ -304,6 +317,7 @@ struct tt_drill_fd {
     bool nonblock;
     bool listening;
     bool shut_wr;
+    bool inq;           /* TCP_INQ set: recvmsg reports TCP_CM_INQ */
     int sndbuf, rcvbuf; /* as Linux reports: twice the value set (0: default) */
     int nwatch;         /* epoll: watched fds and their event masks */
     int watch_fd[TT_DRILL_MAX_EPOLL];
@@ -342,6 +356,8 @@ struct tt_drill_runner {
     bool have_off;
     uint32_t local_off;
     uint16_t live_local_port, live_remote_port;
+    bool have_sent;         /* a TCP segment was sent: last_sent_seq is its live seq */
+    uint32_t last_sent_seq; /* what an ICMP line without [seq] quotes */
     /* Outbound TS vals seen: script val -> live val. */
     size_t nts;
     uint32_t ts_script[64], ts_live[64];

@@ -145,6 +145,9 @@ size_t tt_drill_format_packet(const struct tt_drill_packet *p, char *buf, size_t
             put(&o, " %s", p->icmp_code);
         if (p->icmp_mtu)
             put(&o, " mtu %" PRIu32, p->icmp_mtu);
+        if (p->has_echo)
+            put(&o, " [%" PRIu32 ":%" PRIu32 "(%" PRIu32 ")]", p->echo_seq,
+                p->echo_seq + p->echo_len, p->echo_len);
         return finish(&o);
     }
     put(&o, " %s %" PRIu32 ":%" PRIu32 "(%" PRIu32 ")", tt_drill_format_flags(p->flags, fl), p->seq,

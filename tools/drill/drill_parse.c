@@ -304,8 +304,7 @@ static bool parse_syscall(struct parser *ps, struct tt_drill_syscall *sc)
             return fail(ps, t.line, "unterminated '(' after the syscall result");
         sc->note = dup_text(txt, len);
     }
-    if (sc->ret == -1 && sc->errno_name == NULL)
-        return fail(ps, t.line, "a result of -1 needs an errno name");
+    /* "= -1" alone: the call must fail, with any errno (packetdrill). */
     return true;
 }
 
@@ -342,7 +341,7 @@ static bool parse_flags(struct parser *ps, struct tt_drill_packet *p)
 /* start:end(len) */
 static bool parse_seq(struct parser *ps, struct tt_drill_packet *p)
 {
-    uint32_t start, end, len;
+    uint32_t start = 0, end = 0, len = 0;
     if (!parse_uint(ps, UINT32_MAX, "the start sequence number", &start) ||
         !expect_punct(ps, ':', "in start:end(len)") ||
         !parse_uint(ps, UINT32_MAX, "the end sequence number", &end) ||
@@ -464,9 +463,23 @@ static bool parse_options(struct parser *ps, struct tt_drill_packet *p)
 }
 
 /* [ect0] / [noecn] / (tos 0x4) / (ttl 64) before the TCP part. */
+/* The rest of an ICMP line's quoted segment "[start:end(len)]" after the '['. */
+static bool parse_echo(struct parser *ps, struct tt_drill_packet *p)
+{
+    struct tt_drill_packet q = {0};
+    if (!parse_seq(ps, &q) || !expect_punct(ps, ']', "after the quoted segment"))
+        return false;
+    p->has_echo = true;
+    p->echo_seq = q.seq;
+    p->echo_len = q.len;
+    return true;
+}
+
 static bool parse_ip_info(struct parser *ps, struct tt_drill_packet *p)
 {
     if (accept_punct(ps, '[')) {
+        if (peek(ps)->kind == TT_DRILL_TOK_INT)
+            return parse_echo(ps, p);
         static const char *names[] = {"noecn", "ect0", "ect1", "ce", "ect01"};
         static const enum tt_drill_ecn vals[] = {TT_DRILL_ECN_NOECN, TT_DRILL_ECN_ECT0,
                                                  TT_DRILL_ECN_ECT1, TT_DRILL_ECN_CE,
@@ -525,8 +538,11 @@ static bool parse_icmp_udp(struct parser *ps, struct tt_drill_packet *p)
     }
     if (is_word(ps, "mtu")) {
         next(ps);
-        return parse_uint(ps, 65535, "the mtu", &p->icmp_mtu);
+        if (!parse_uint(ps, 65535, "the mtu", &p->icmp_mtu))
+            return false;
     }
+    if (accept_punct(ps, '['))
+        return parse_echo(ps, p);
     return true;
 }
 

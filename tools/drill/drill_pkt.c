@@ -8,6 +8,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "drill.h"
@@ -138,6 +139,117 @@ int tt_drill_encode(const struct tt_drill_packet *p, uint32_t src, uint32_t dst,
     memcpy(tcp + 20, opts, (size_t)olen);
     uint32_t sum = tt__cksum_pseudo(src, dst, 6, (uint16_t)(thl + p->len));
     put16(tcp + 16, tt__cksum_fold(tt__cksum_add(sum, tcp, thl + p->len)));
+    return (int)total;
+}
+
+/* packetdrill's ICMP type and code words (RFC 792, RFC 1812 §5.2.7.1). */
+static const struct {
+    const char *name;
+    uint8_t type;
+} icmp_types[] = {
+    {"echo_reply", 0},   {"unreachable", 3},    {"source_quench", 4},      {"redirect", 5},
+    {"echo_request", 8}, {"time_exceeded", 11}, {"parameter_problem", 12},
+};
+
+static const char *const unreach_codes[] = {
+    "net_unreachable",
+    "host_unreachable",
+    "protocol_unreachable",
+    "port_unreachable",
+    "frag_needed",
+    "source_route_failed",
+    "net_unknown",
+    "host_unknown",
+    "source_host_isolated",
+    "net_prohibited",
+    "host_prohibited",
+    "net_unreachable_for_tos",
+    "host_unreachable_for_tos",
+    "packet_filtered",
+    "precedence_violation",
+    "precedence_cutoff",
+};
+
+static bool icmp_code(uint8_t type, const char *name, uint8_t *code)
+{
+    static const char *const exceeded[] = {"ttl_exceeded", "fragment_reassembly_time_exceeded"};
+    static const char *const redirect[] = {"redirect_net", "redirect_host", "redirect_tos_net",
+                                           "redirect_tos_host"};
+    const char *const *tab = NULL;
+    size_t n = 0;
+    if (type == 3)
+        tab = unreach_codes, n = sizeof unreach_codes / sizeof unreach_codes[0];
+    else if (type == 11)
+        tab = exceeded, n = 2;
+    else if (type == 5)
+        tab = redirect, n = 4;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(tab[i], name) == 0) {
+            *code = (uint8_t)i;
+            return true;
+        }
+    }
+    char *end;
+    unsigned long v = strtoul(name, &end, 0);
+    if (*name && *end == '\0' && v < 256) {
+        *code = (uint8_t)v;
+        return true;
+    }
+    return false;
+}
+
+int tt_drill_encode_icmp(const struct tt_drill_packet *p, uint32_t src, uint32_t dst,
+                         uint16_t qsport, uint16_t qdport, uint32_t qseq, uint8_t *buf, size_t cap,
+                         char *why, size_t wl)
+{
+    int type = -1;
+    for (size_t i = 0; i < sizeof icmp_types / sizeof icmp_types[0]; i++)
+        if (p->icmp_type && strcmp(icmp_types[i].name, p->icmp_type) == 0)
+            type = icmp_types[i].type;
+    if (type < 0) {
+        snprintf(why, wl, "unknown ICMP type %s", p->icmp_type ? p->icmp_type : "?");
+        return -1;
+    }
+    uint8_t code = 0;
+    if (p->icmp_code && !icmp_code((uint8_t)type, p->icmp_code, &code)) {
+        snprintf(why, wl, "unknown ICMP code %s for %s", p->icmp_code, p->icmp_type);
+        return -1;
+    }
+    /* Outer IP, 8 bytes of ICMP, the quoted IP header and 20 bytes of TCP
+     * (RFC 1122 §3.2.2: at least the header and 8 bytes of the datagram). */
+    size_t total = 20 + 8 + 20 + 20;
+    if (total > cap) {
+        snprintf(why, wl, "buffer too small");
+        return -1;
+    }
+    memset(buf, 0, total);
+    uint8_t *ip = buf, *icmp = buf + 20, *qip = icmp + 8, *qtcp = qip + 20;
+    ip[0] = 0x45;
+    put16(ip + 2, (uint32_t)total);
+    ip[8] = p->has_ttl ? p->ttl : 64;
+    ip[9] = 1;
+    put32(ip + 12, src);
+    put32(ip + 16, dst);
+    put16(ip + 10, tt__cksum(ip, 20));
+    icmp[0] = (uint8_t)type;
+    icmp[1] = code;
+    if (type == 3 && code == 4)
+        put16(icmp + 6, p->icmp_mtu); /* RFC 1191 §4: next-hop MTU */
+    /* The quoted datagram went from us (dst) to the peer (src). */
+    qip[0] = 0x45;
+    put16(qip + 2, 20 + 20 + (p->has_echo ? p->echo_len : 0));
+    put16(qip + 6, 0x4000);
+    qip[8] = 64;
+    qip[9] = 6;
+    put32(qip + 12, dst);
+    put32(qip + 16, src);
+    put16(qip + 10, tt__cksum(qip, 20));
+    put16(qtcp, qsport);
+    put16(qtcp + 2, qdport);
+    put32(qtcp + 4, qseq);
+    qtcp[12] = 5 << 4;
+    qtcp[13] = 0x10; /* ACK */
+    put16(icmp + 2, tt__cksum(icmp, total - 20));
     return (int)total;
 }
 

@@ -164,6 +164,11 @@ static bool start_stack(struct tt_drill_runner *r, const struct tt_config *cfg, 
     ic.link.ctx = r;
     ic.addr = r->cfg.local_ip;
     ic.prefix_len = 24;
+    /* packetdrill puts both ends on its tun device whatever the addresses
+     * (--local_ip 192.168.0.1, --remote_ip 192.0.2.1): a remote off the /24
+     * is reached through the link itself (raw IP: no next-hop to resolve). */
+    if ((r->cfg.local_ip ^ r->cfg.remote_ip) >> 8 != 0)
+        ic.gateway = r->cfg.remote_ip;
     r->iface = tt_stack_add_iface(r->stack, &ic);
     if (r->iface < 0)
         return tt__drill_fail(r, line, TT_DRILL_FAIL, "interface: %s", tt_strerror(r->iface));
@@ -264,6 +269,8 @@ static void apply_sysctl(struct tt_drill_runner *r, struct tt_config *c, const c
             state = "ignored (no such module in tether)";
     } else if (n >= 1 && strcmp(name, "tcp_min_snd_mss") == 0) {
         c->tcp.min_snd_mss = (uint16_t)a, state = "applied";
+    } else if (n >= 1 && strcmp(name, "tcp_notsent_lowat") == 0) {
+        c->tcp.notsent_lowat = a > UINT32_MAX ? UINT32_MAX : (uint32_t)a, state = "applied";
     } else if (n >= 1 && strcmp(name, "tcp_invalid_ratelimit") == 0) {
         c->tcp.invalid_ratelimit = TT_MSEC(a), state = "applied";
     }
@@ -344,11 +351,43 @@ static void ts_record(struct tt_drill_runner *r, uint32_t script, uint32_t live)
     r->ts_live[r->nts++] = live;
 }
 
+static void deliver(struct tt_drill_runner *r, const struct tt_drill_event *ev, const uint8_t *buf,
+                    size_t len)
+{
+    char text[256];
+    tt_drill_format_packet(&ev->pkt, text, sizeof text);
+    tt__drill_note(r, "%s", text);
+    if (r->pcap)
+        tt_pcap_write(r->pcap, tt__drill_clock(r->now), buf, len);
+    tt_stack_input(r->stack, r->iface, buf, len, tt__drill_clock(r->now));
+    tt__drill_retry_pending(r);
+}
+
+/* An inbound ICMP error quoting a segment of ours: the one named by
+ * [start:end(len)], else the last one sent (packetdrill's default echo). */
+static bool inject_icmp(struct tt_drill_runner *r, const struct tt_drill_event *ev)
+{
+    const struct tt_drill_packet *p = &ev->pkt;
+    uint32_t qseq = p->has_echo    ? p->echo_seq + (r->have_off ? r->local_off : 0)
+                    : r->have_sent ? r->last_sent_seq
+                                   : 0;
+    uint8_t buf[128];
+    char why[96];
+    int len = tt_drill_encode_icmp(p, r->cfg.remote_ip, r->cfg.local_ip, r->live_local_port,
+                                   r->live_remote_port, qseq, buf, sizeof buf, why, sizeof why);
+    if (len < 0)
+        return tt__drill_fail(r, ev->line, TT_DRILL_SKIP, "ICMP line: %s", why);
+    deliver(r, ev, buf, (size_t)len);
+    return true;
+}
+
 static bool inject(struct tt_drill_runner *r, const struct tt_drill_event *ev)
 {
     struct tt_drill_packet p = ev->pkt;
+    if (p.proto == TT_DRILL_PROTO_ICMP)
+        return inject_icmp(r, ev);
     if (p.proto != TT_DRILL_PROTO_TCP)
-        return tt__drill_fail(r, ev->line, TT_DRILL_SKIP, "ICMP and UDP lines are not supported");
+        return tt__drill_fail(r, ev->line, TT_DRILL_SKIP, "inbound udp lines are not supported");
     if (p.has_ack && r->have_off)
         p.ack += r->local_off;
     for (size_t i = 0; i < p.nopts; i++) {
@@ -358,10 +397,16 @@ static bool inject(struct tt_drill_runner *r, const struct tt_drill_event *ev)
                 o->sack[b][0] += r->local_off, o->sack[b][1] += r->local_off;
         if (o->kind == TT_DRILL_OPT_TS && o->v2 != 0 && !r->cfg.ts_ecr_scaled) {
             uint32_t live;
-            if (!ts_lookup(r, o->v2, &live))
-                return tt__drill_fail(r, ev->line, TT_DRILL_FAIL,
-                                      "TS ecr %" PRIu32 " was never sent as a TS val", o->v2);
-            o->v2 = live;
+            if (ts_lookup(r, o->v2, &live)) {
+                o->v2 = live;
+            } else if (r->nts > 0) {
+                /* A val the stack never sent (a script guessing a later
+                 * tick): packetdrill accepts it; script and live vals move
+                 * together, so it maps by the offset of the last pair. */
+                o->v2 += r->ts_live[r->nts - 1] - r->ts_script[r->nts - 1];
+                tt__drill_note(r, "TS ecr %" PRIu32 " never sent: mapped by offset to %" PRIu32,
+                               ev->pkt.opts[i].v2, o->v2);
+            }
         }
     }
     uint16_t sport = p.has_ports ? p.sport : r->live_remote_port;
@@ -370,13 +415,7 @@ static bool inject(struct tt_drill_runner *r, const struct tt_drill_event *ev)
     int len = tt_drill_encode(&p, r->cfg.remote_ip, r->cfg.local_ip, sport, dport, buf, sizeof buf);
     if (len < 0)
         return tt__drill_fail(r, ev->line, TT_DRILL_FAIL, "cannot encode this packet");
-    char text[256];
-    tt_drill_format_packet(&ev->pkt, text, sizeof text);
-    tt__drill_note(r, "%s", text);
-    if (r->pcap)
-        tt_pcap_write(r->pcap, tt__drill_clock(r->now), buf, (size_t)len);
-    tt_stack_input(r->stack, r->iface, buf, (size_t)len, tt__drill_clock(r->now));
-    tt__drill_retry_pending(r);
+    deliver(r, ev, buf, (size_t)len);
     return true;
 }
 
@@ -480,6 +519,8 @@ static bool expect_packet(struct tt_drill_runner *r, const struct tt_drill_event
     drop_capture(r);
     if (!r->cfg.strict_segments)
         aggregate(r, &g, at, ev->pkt.len);
+    r->have_sent = true;
+    r->last_sent_seq = g.pkt.seq; /* live: what an ICMP line quotes by default */
     to_script(r, &ev->pkt, &g);
     g.pkt.opts_given = g.pkt.nopts > 0 || (ev->pkt.opts_given && ev->pkt.nopts == 0);
     tt_drill_format_packet(&g.pkt, got, sizeof got);

@@ -21,70 +21,29 @@ static const struct {
     const char *name;
     int64_t value;
 } symbols[] = {
-    {"AF_INET", 2},
-    {"AF_INET6", 10},
-    {"PF_INET", 2},
-    {"SOCK_STREAM", 1},
-    {"SOCK_DGRAM", 2},
-    {"IPPROTO_TCP", 6},
-    {"IPPROTO_IP", 0},
-    {"SOL_SOCKET", 1},
-    {"SOL_TCP", 6},
-    {"SOL_IP", 0},
-    {"SO_REUSEADDR", 2},
-    {"SO_ERROR", 4},
-    {"SO_KEEPALIVE", 9},
-    {"SO_SNDBUF", 7},
-    {"SO_RCVBUF", 8},
-    {"SO_LINGER", 13},
-    {"TCP_NODELAY", 1},
-    {"TCP_MAXSEG", 2},
-    {"TCP_CORK", 3},
-    {"TCP_KEEPIDLE", 4},
-    {"TCP_KEEPINTVL", 5},
-    {"TCP_KEEPCNT", 6},
-    {"TCP_SYNCNT", 7},
-    {"TCP_LINGER2", 8},
-    {"TCP_CONGESTION", 13},
-    {"TCP_USER_TIMEOUT", 18},
-    {"IP_TOS", 1},
-    {"IP_MTU_DISCOVER", 10},
-    {"IP_PMTUDISC_DONT", 0},
-    {"IP_PMTUDISC_DO", 2},
-    {"O_RDONLY", 0},
-    {"O_WRONLY", 1},
-    {"O_RDWR", 2},
-    {"O_NONBLOCK", 0x800},
-    {"F_GETFL", 3},
-    {"F_SETFL", 4},
-    {"SHUT_RD", 0},
-    {"SHUT_WR", 1},
-    {"SHUT_RDWR", 2},
-    {"MSG_MORE", 0x8000},
-    {"MSG_DONTWAIT", 0x40},
-    {"MSG_PEEK", 2},
-    {"MSG_NOSIGNAL", 0x4000},
-    {"POLLIN", 1},
-    {"POLLPRI", 2},
-    {"POLLOUT", 4},
-    {"POLLERR", 8},
-    {"POLLHUP", 0x10},
-    {"POLLNVAL", 0x20},
-    {"POLLRDNORM", 0x40},
-    {"POLLWRNORM", 0x100},
-    {"POLLRDHUP", 0x2000},
-    {"EPOLLIN", 1},
-    {"EPOLLOUT", 4},
-    {"EPOLLERR", 8},
-    {"EPOLLHUP", 0x10},
-    {"EPOLLRDHUP", 0x2000},
-    {"EPOLLET", 0x80000000LL},
-    {"EPOLL_CTL_ADD", 1},
-    {"EPOLL_CTL_DEL", 2},
-    {"EPOLL_CTL_MOD", 3},
-    {"SIOCINQ", 0x541B},
-    {"FIONREAD", 0x541B},
-    {"NULL", 0},
+    {"AF_INET", 2},         {"AF_INET6", 10},         {"PF_INET", 2},
+    {"SOCK_STREAM", 1},     {"SOCK_DGRAM", 2},        {"IPPROTO_TCP", 6},
+    {"IPPROTO_IP", 0},      {"SOL_SOCKET", 1},        {"SOL_TCP", 6},
+    {"SOL_IP", 0},          {"SO_REUSEADDR", 2},      {"SO_ERROR", 4},
+    {"SO_KEEPALIVE", 9},    {"SO_SNDBUF", 7},         {"SO_RCVBUF", 8},
+    {"SO_LINGER", 13},      {"TCP_NODELAY", 1},       {"TCP_MAXSEG", 2},
+    {"TCP_CORK", 3},        {"TCP_KEEPIDLE", 4},      {"TCP_KEEPINTVL", 5},
+    {"TCP_KEEPCNT", 6},     {"TCP_SYNCNT", 7},        {"TCP_LINGER2", 8},
+    {"TCP_CONGESTION", 13}, {"TCP_USER_TIMEOUT", 18}, {"TCP_NOTSENT_LOWAT", 25},
+    {"TCP_INQ", 36},        {"TCP_CM_INQ", 36},       {"IP_TOS", 1},
+    {"IP_RECVERR", 11},     {"IP_MTU_DISCOVER", 10},  {"IP_PMTUDISC_DONT", 0},
+    {"IP_PMTUDISC_DO", 2},  {"O_RDONLY", 0},          {"O_WRONLY", 1},
+    {"O_RDWR", 2},          {"O_NONBLOCK", 0x800},    {"F_GETFL", 3},
+    {"F_SETFL", 4},         {"SHUT_RD", 0},           {"SHUT_WR", 1},
+    {"SHUT_RDWR", 2},       {"MSG_MORE", 0x8000},     {"MSG_DONTWAIT", 0x40},
+    {"MSG_PEEK", 2},        {"MSG_WAITALL", 0x100},   {"MSG_NOSIGNAL", 0x4000},
+    {"POLLIN", 1},          {"POLLPRI", 2},           {"POLLOUT", 4},
+    {"POLLERR", 8},         {"POLLHUP", 0x10},        {"POLLNVAL", 0x20},
+    {"POLLRDNORM", 0x40},   {"POLLWRNORM", 0x100},    {"POLLRDHUP", 0x2000},
+    {"EPOLLIN", 1},         {"EPOLLOUT", 4},          {"EPOLLERR", 8},
+    {"EPOLLHUP", 0x10},     {"EPOLLRDHUP", 0x2000},   {"EPOLLET", 0x80000000LL},
+    {"EPOLL_CTL_ADD", 1},   {"EPOLL_CTL_DEL", 2},     {"EPOLL_CTL_MOD", 3},
+    {"SIOCINQ", 0x541B},    {"FIONREAD", 0x541B},     {"NULL", 0},
 };
 
 /* TT_E* codes with their Linux errno names and numbers. */
@@ -117,6 +76,83 @@ static const struct {
     {TT_EPROTO, "EPROTO", 71},
     {TT_ENOSPC, "ENOSPC", 28},
 };
+
+/*
+ * Every Linux errno name a script may expect (asm-generic/errno*.h numbers),
+ * aliases included: an expected name is compared by number, so EWOULDBLOCK
+ * matches EAGAIN and ENOTSUP matches EOPNOTSUPP, and a name outside this
+ * list is reported as unknown rather than as a mismatch.
+ */
+static const struct {
+    const char *name;
+    int no;
+} linux_errnos[] = {
+    {"EPERM", 1},
+    {"ENOENT", 2},
+    {"ESRCH", 3},
+    {"EINTR", 4},
+    {"EIO", 5},
+    {"ENXIO", 6},
+    {"E2BIG", 7},
+    {"EBADF", 9},
+    {"EAGAIN", 11},
+    {"EWOULDBLOCK", 11},
+    {"ENOMEM", 12},
+    {"EACCES", 13},
+    {"EFAULT", 14},
+    {"EBUSY", 16},
+    {"EEXIST", 17},
+    {"ENODEV", 19},
+    {"EINVAL", 22},
+    {"EMFILE", 24},
+    {"ENOSPC", 28},
+    {"ESPIPE", 29},
+    {"EPIPE", 32},
+    {"ERANGE", 34},
+    {"ENOSYS", 38},
+    {"ENODATA", 61},
+    {"ETIME", 62},
+    {"EPROTO", 71},
+    {"EBADMSG", 74},
+    {"EOVERFLOW", 75},
+    {"ENOTSOCK", 88},
+    {"EDESTADDRREQ", 89},
+    {"EMSGSIZE", 90},
+    {"EPROTOTYPE", 91},
+    {"ENOPROTOOPT", 92},
+    {"EPROTONOSUPPORT", 93},
+    {"ESOCKTNOSUPPORT", 94},
+    {"EOPNOTSUPP", 95},
+    {"ENOTSUP", 95},
+    {"EPFNOSUPPORT", 96},
+    {"EAFNOSUPPORT", 97},
+    {"EADDRINUSE", 98},
+    {"EADDRNOTAVAIL", 99},
+    {"ENETDOWN", 100},
+    {"ENETUNREACH", 101},
+    {"ENETRESET", 102},
+    {"ECONNABORTED", 103},
+    {"ECONNRESET", 104},
+    {"ENOBUFS", 105},
+    {"EISCONN", 106},
+    {"ENOTCONN", 107},
+    {"ESHUTDOWN", 108},
+    {"ETIMEDOUT", 110},
+    {"ECONNREFUSED", 111},
+    {"EHOSTDOWN", 112},
+    {"EHOSTUNREACH", 113},
+    {"EALREADY", 114},
+    {"EINPROGRESS", 115},
+};
+
+/* The Linux number of an errno name, or -1 when the name is not one. */
+static int linux_errno_by_name(const char *name)
+{
+    for (size_t i = 0; i < sizeof linux_errnos / sizeof linux_errnos[0]; i++)
+        if (strcmp(linux_errnos[i].name, name) == 0)
+            return linux_errnos[i].no;
+    return -1;
+}
 
 static const char *errno_name(int err)
 {
@@ -164,6 +200,10 @@ static bool eval_int(struct call *c, const struct tt_drill_arg *a, int64_t *v)
                 *v = symbols[i].value;
                 return true;
             }
+        }
+        if (linux_errno_by_name(a->text) > 0) { /* [ECONNREFUSED] for SO_ERROR */
+            *v = linux_errno_by_name(a->text);
+            return true;
         }
         tt__drill_fail(c->r, c->ev->line, TT_DRILL_SKIP, "unknown symbol %s", a->text);
         return false;
@@ -415,22 +455,89 @@ static enum call_status sys_write(struct call *c)
     return CALL_BLOCK;
 }
 
+static int64_t field(struct call *c, const struct tt_drill_arg *s, const char *name, bool *ok);
+
+/* A msghdr's field `name`, or NULL. */
+static const struct tt_drill_arg *msg_field(const struct tt_drill_arg *m, const char *name)
+{
+    for (size_t i = 0; m && m->kind == TT_DRILL_ARG_STRUCT && i < m->nitems; i++)
+        if (m->items[i]->kind == TT_DRILL_ARG_FIELD && strcmp(m->items[i]->text, name) == 0)
+            return m->items[i]->value;
+    return NULL;
+}
+
+/* The recvmsg control messages the script expects, checked after the read:
+ * only TCP_CM_INQ (the bytes left readable, with TCP_INQ on) is known. */
+static bool check_cmsgs(struct call *c, const struct tt_drill_fd *f, size_t inq)
+{
+    const struct tt_drill_arg *ctl = msg_field(c->sc->args[1], "msg_control");
+    for (size_t i = 0; ctl && ctl->kind == TT_DRILL_ARG_LIST && i < ctl->nitems; i++) {
+        bool ok = true;
+        int64_t level = field(c, ctl->items[i], "cmsg_level", &ok);
+        int64_t type = field(c, ctl->items[i], "cmsg_type", &ok);
+        int64_t data = field(c, ctl->items[i], "cmsg_data", &ok);
+        if (!ok)
+            return false;
+        if (level != 6 || type != 36)
+            return call_fail(c, TT_DRILL_SKIP,
+                             "only the TCP_CM_INQ control message is supported") == CALL_DONE;
+        if (!f->inq)
+            return tt__drill_fail(c->r, c->ev->line, TT_DRILL_FAIL,
+                                  "recvmsg: TCP_CM_INQ expected but TCP_INQ is off");
+        if ((int64_t)inq != data)
+            return tt__drill_fail(c->r, c->ev->line, TT_DRILL_FAIL,
+                                  "recvmsg: TCP_CM_INQ %" PRId64 " expected, %zu", data, inq);
+    }
+    return true;
+}
+
+/* read(fd, ..., len), recv/recvfrom(fd, ..., len, flags), recvmsg(fd, msghdr, flags):
+ * MSG_PEEK, MSG_WAITALL and MSG_DONTWAIT map onto tt_tcp_recv_flags. */
 static enum call_status sys_read(struct call *c)
 {
     struct tt_drill_fd *f = arg_fd(c, 0, TT_DRILL_FD_TCP);
-    int64_t len;
-    if (f == NULL || !arg_int(c, 2, &len))
+    const struct tt_drill_syscall *sc = c->sc;
+    bool msg = strcmp(sc->name, "recvmsg") == 0;
+    int64_t len = 0, flags = 0;
+    if (f == NULL)
         return CALL_ERROR;
-    if (strcmp(c->sc->name, "recvmsg") == 0)
-        len = 1 << 20;
+    if (msg) {
+        const struct tt_drill_arg *iov = sc->nargs > 1 ? msg_field(sc->args[1], "msg_iov") : NULL;
+        for (size_t k = 0; iov && iov->kind == TT_DRILL_ARG_LIST && k < iov->nitems; k++) {
+            int64_t l;
+            const struct tt_drill_arg *v = iov->items[k];
+            if (v->kind != TT_DRILL_ARG_STRUCT || v->nitems != 2 || !eval_int(c, v->items[1], &l))
+                return CALL_ERROR;
+            len += l;
+        }
+        if (iov == NULL)
+            len = 1 << 20;
+        if (sc->nargs > 2 && !arg_int(c, 2, &flags))
+            return CALL_ERROR;
+    } else {
+        if (!arg_int(c, 2, &len))
+            return CALL_ERROR;
+        if (strcmp(sc->name, "read") != 0 && sc->nargs > 3 && !arg_int(c, 3, &flags))
+            return CALL_ERROR;
+    }
     if (len < 0 || len > (1 << 26))
         return call_fail(c, TT_DRILL_FAIL, "length out of range");
+    if (flags & ~(int64_t)(0x2 | 0x40 | 0x100))
+        return call_fail(c, TT_DRILL_SKIP,
+                         "only MSG_PEEK, MSG_WAITALL and MSG_DONTWAIT are supported");
     char *buf = malloc((size_t)len + 1);
     if (buf == NULL)
         return call_fail(c, TT_DRILL_FAIL, "out of memory");
-    long v = tt_tcp_recv(f->t, buf, (size_t)len, now_of(c));
+    unsigned tf =
+        ((flags & 0x2) ? TT_TCP_RECV_PEEK : 0) | ((flags & 0x100) ? TT_TCP_RECV_WAITALL : 0);
+    size_t inq = 0;
+    long v = tt_tcp_recv_flags(f->t, buf, (size_t)len, tf, &inq, now_of(c));
     free(buf);
-    return wouldblock(c, f, v);
+    if (v == TT_EAGAIN && !f->nonblock && !(flags & 0x40))
+        return CALL_BLOCK;
+    if (v >= 0 && msg && !check_cmsgs(c, f, inq))
+        return CALL_ERROR;
+    return result(c, v);
 }
 
 static enum call_status sys_close(struct call *c)
@@ -457,6 +564,9 @@ static enum call_status sys_shutdown(struct call *c)
     return result(c, tt_how ? tt_tcp_shutdown(f->t, tt_how, now_of(c)) : TT_EINVAL);
 }
 
+/* TCP_INQ: kept by the runner (it only adds a control message to recvmsg). */
+#define OPT_INQ 1000
+
 /* (level, name) to a tether option; 0 for options accepted as no-ops, -1 unknown. */
 static int map_opt(int64_t level, int64_t name)
 {
@@ -464,13 +574,22 @@ static int map_opt(int64_t level, int64_t name)
         int64_t level, name;
         int opt;
     } map[] = {
-        {1, 2, TT_TCP_OPT_REUSEADDR},     {1, 9, TT_TCP_OPT_KEEPALIVE},
-        {1, 7, TT_TCP_OPT_SNDBUF},        {1, 8, TT_TCP_OPT_RCVBUF},
-        {1, 13, TT_TCP_OPT_LINGER},       {6, 1, TT_TCP_OPT_NODELAY},
-        {6, 2, TT_TCP_OPT_MAXSEG},        {6, 4, TT_TCP_OPT_KEEPIDLE},
-        {6, 5, TT_TCP_OPT_KEEPINTVL},     {6, 6, TT_TCP_OPT_KEEPCNT},
-        {6, 8, TT_TCP_OPT_LINGER2},       {6, 18, TT_TCP_OPT_USER_TIMEOUT},
-        {6, 13, TT_TCP_OPT_CONGESTION},   {0, 1, 0} /* IP_TOS */,
+        {1, 2, TT_TCP_OPT_REUSEADDR},
+        {1, 9, TT_TCP_OPT_KEEPALIVE},
+        {1, 7, TT_TCP_OPT_SNDBUF},
+        {1, 8, TT_TCP_OPT_RCVBUF},
+        {1, 13, TT_TCP_OPT_LINGER},
+        {6, 1, TT_TCP_OPT_NODELAY},
+        {6, 2, TT_TCP_OPT_MAXSEG},
+        {6, 4, TT_TCP_OPT_KEEPIDLE},
+        {6, 5, TT_TCP_OPT_KEEPINTVL},
+        {6, 6, TT_TCP_OPT_KEEPCNT},
+        {6, 8, TT_TCP_OPT_LINGER2},
+        {6, 18, TT_TCP_OPT_USER_TIMEOUT},
+        {6, 13, TT_TCP_OPT_CONGESTION},
+        {6, 25, TT_TCP_OPT_NOTSENT_LOWAT},
+        {6, 36, OPT_INQ},
+        {0, 1, 0} /* IP_TOS */,
         {0, 10, 0} /* IP_MTU_DISCOVER */,
     };
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
@@ -513,6 +632,10 @@ static enum call_status sys_setsockopt(struct call *c)
     } else if (!eval_int(c, a, &v)) {
         return CALL_ERROR;
     }
+    if (opt == OPT_INQ) {
+        f->inq = v != 0; /* TCP_INQ: recvmsg reports TCP_CM_INQ */
+        return result(c, 0);
+    }
     if (opt == 0)
         return result(c, 0);
     if (opt == TT_TCP_OPT_SNDBUF)
@@ -545,6 +668,8 @@ static enum call_status sys_getsockopt(struct call *c)
     int v = 0;
     if (level == 1 && name == 4) { /* SO_ERROR */
         v = errno_number(tt_tcp_error(f->t));
+    } else if (map_opt(level, name) == OPT_INQ) {
+        v = f->inq;
     } else {
         int opt = map_opt(level, name);
         if (opt <= 0) {
@@ -803,7 +928,13 @@ static bool check_result(struct call *c)
                               sc->errno_name ? " " : "", sc->errno_name ? sc->errno_name : "",
                               c->ret);
     }
-    if (c->ret == -1 && strcmp(sc->errno_name, errno_name(c->err)) != 0)
+    if (c->ret != -1 || sc->errno_name == NULL)
+        return true; /* "= -1" with no name: any errno */
+    int want = linux_errno_by_name(sc->errno_name);
+    if (want < 0)
+        return tt__drill_fail(c->r, c->ev->line, TT_DRILL_SKIP, "%s: unknown errno name %s",
+                              sc->name, sc->errno_name);
+    if (want != errno_number(c->err))
         return tt__drill_fail(c->r, c->ev->line, TT_DRILL_FAIL, "%s: expected -1 %s, got -1 %s",
                               sc->name, sc->errno_name, errno_name(c->err));
     return true;
