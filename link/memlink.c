@@ -4,9 +4,13 @@
  *
  * Each direction keeps its frames in a binary min-heap ordered by (delivery
  * time, transmit order), so delivery is O(log n) per frame however much the
- * jitter and reordering shuffle them. A second, FIFO structure per direction
+ * jitter and reordering shuffle them. A frame that sorts after every frame
+ * already held (no jitter, no reordering: nearly always) goes to a FIFO ring
+ * instead, O(1); delivery takes the earlier of the ring's head and the heap's
+ * top, so the order is the same. A second FIFO structure per direction
  * remembers when each frame still in the bottleneck finishes serialising; it
- * is what the queue limit counts.
+ * is what the queue limit counts. Frame buffers are recycled (all frames have
+ * room for the MTU), so a transfer does not call malloc per frame.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +21,9 @@
 #include "memlink.h"
 
 struct ml_frame {
-    tt_time at;     /* delivery time */
-    uint64_t order; /* global transmit order: ties deliver in send order */
+    struct ml_frame *next; /* in the free list */
+    tt_time at;            /* delivery time */
+    uint64_t order;        /* global transmit order: ties deliver in send order */
     size_t len;
     uint8_t data[];
 };
@@ -33,6 +38,8 @@ struct ml_dir {
     struct tt_rng rng;
     struct ml_frame **heap;
     size_t n, cap;
+    struct ml_frame **fifo; /* ring, in delivery order */
+    size_t fifo_head, fifo_n, fifo_cap;
     size_t held_bytes;
     uint64_t serial;
     tt_time busy_until; /* end of the last frame's serialisation */
@@ -54,6 +61,8 @@ struct tt_memlink {
     struct ml_dir dir[2];
     struct ml_end end[2];
     uint64_t order;
+    struct ml_frame *free_frames; /* recycled buffers of frame_room bytes */
+    size_t frame_room;
     tt_memlink_fate_fn fate_fn;
     void *fate_ctx;
 };
@@ -102,6 +111,7 @@ int tt_memlink_create(const struct tt_memlink_config *cfg, struct tt_memlink **o
     ml->cfg = *cfg;
     if (ml->cfg.mtu == 0)
         ml->cfg.mtu = 1500;
+    ml->frame_room = ml->cfg.mtu + (ml->cfg.framing == TT_FRAMING_ETHERNET ? TT_ETH_HLEN : 0);
     for (int d = 0; d < 2; d++) {
         ml->dir[d].f = cfg->faults[d];
         /* Distinct, fixed streams per direction: seed and direction mixed. */
@@ -118,10 +128,19 @@ void tt_memlink_destroy(struct tt_memlink *ml)
     if (!ml)
         return;
     for (int d = 0; d < 2; d++) {
-        for (size_t i = 0; i < ml->dir[d].n; i++)
-            free(ml->dir[d].heap[i]);
-        free(ml->dir[d].heap);
-        free(ml->dir[d].bq);
+        struct ml_dir *dd = &ml->dir[d];
+        for (size_t i = 0; i < dd->n; i++)
+            free(dd->heap[i]);
+        for (size_t i = 0; i < dd->fifo_n; i++)
+            free(dd->fifo[(dd->fifo_head + i) % dd->fifo_cap]);
+        free(dd->heap);
+        free(dd->fifo);
+        free(dd->bq);
+    }
+    while (ml->free_frames) {
+        struct ml_frame *fr = ml->free_frames;
+        ml->free_frames = fr->next;
+        free(fr);
     }
     free(ml);
 }
@@ -133,8 +152,37 @@ static int frame_before(const struct ml_frame *x, const struct ml_frame *y)
     return x->at < y->at || (x->at == y->at && x->order < y->order);
 }
 
+static int fifo_push(struct ml_dir *d, struct ml_frame *fr)
+{
+    if (d->fifo_n == d->fifo_cap) {
+        size_t ncap = d->fifo_cap ? d->fifo_cap * 2 : 64;
+        struct ml_frame **nf = malloc(ncap * sizeof *nf);
+        if (!nf)
+            return TT_ENOMEM;
+        for (size_t i = 0; i < d->fifo_n; i++)
+            nf[i] = d->fifo[(d->fifo_head + i) % d->fifo_cap];
+        free(d->fifo);
+        d->fifo = nf;
+        d->fifo_cap = ncap;
+        d->fifo_head = 0;
+    }
+    d->fifo[(d->fifo_head + d->fifo_n) % d->fifo_cap] = fr;
+    d->fifo_n++;
+    d->held_bytes += fr->len;
+    return 0;
+}
+
+static struct ml_frame *fifo_tail(const struct ml_dir *d)
+{
+    return d->fifo[(d->fifo_head + d->fifo_n - 1) % d->fifo_cap];
+}
+
 static int heap_push(struct ml_dir *d, struct ml_frame *fr)
 {
+    /* After every frame in the ring (and so after all delivered ones): the
+     * ring keeps it in order; the heap's frames are compared at delivery. */
+    if (d->fifo_n == 0 || !frame_before(fr, fifo_tail(d)))
+        return fifo_push(d, fr);
     if (d->n == d->cap) {
         size_t ncap = d->cap ? d->cap * 2 : 64;
         struct ml_frame **nh = realloc(d->heap, ncap * sizeof *nh);
@@ -178,6 +226,27 @@ static struct ml_frame *heap_pop(struct ml_dir *d)
     return top;
 }
 
+/* The earliest held frame of one direction (NULL: none), ring or heap. */
+static struct ml_frame *held_first(const struct ml_dir *d)
+{
+    struct ml_frame *f = d->fifo_n ? d->fifo[d->fifo_head] : NULL;
+    if (d->n > 0 && (!f || frame_before(d->heap[0], f)))
+        f = d->heap[0];
+    return f;
+}
+
+static struct ml_frame *held_pop(struct ml_dir *d)
+{
+    if (d->fifo_n && (d->n == 0 || !frame_before(d->heap[0], d->fifo[d->fifo_head]))) {
+        struct ml_frame *f = d->fifo[d->fifo_head];
+        d->fifo_head = (d->fifo_head + 1) % d->fifo_cap;
+        d->fifo_n--;
+        d->held_bytes -= f->len;
+        return f;
+    }
+    return heap_pop(d);
+}
+
 /* ---- the bottleneck queue ---- */
 
 static void bq_expire(struct ml_dir *d, tt_time now)
@@ -216,7 +285,7 @@ static int queue_full(const struct tt_memlink *ml, const struct ml_dir *d, size_
         return 1;
     if (d->f.queue_bytes && d->bq_bytes + len > d->f.queue_bytes)
         return 1;
-    if (ml->cfg.max_held_frames && d->n >= ml->cfg.max_held_frames)
+    if (ml->cfg.max_held_frames && d->n + d->fifo_n >= ml->cfg.max_held_frames)
         return 1;
     return ml->cfg.max_held_bytes && d->held_bytes + len > ml->cfg.max_held_bytes;
 }
@@ -278,11 +347,22 @@ static void report(struct tt_memlink *ml, enum tt_memlink_dir dir, enum tt_memli
     ml->fate_fn(ml->fate_ctx, &ev);
 }
 
+/* Frames all have room for frame_room bytes: any one can be reused. */
+static void frame_free(struct tt_memlink *ml, struct ml_frame *fr)
+{
+    if (!fr)
+        return;
+    fr->next = ml->free_frames;
+    ml->free_frames = fr;
+}
+
 static struct ml_frame *frame_new(struct tt_memlink *ml, tt_time at, const uint8_t *data,
                                   size_t len)
 {
-    struct ml_frame *fr = malloc(sizeof *fr + len);
-    if (!fr)
+    struct ml_frame *fr = ml->free_frames;
+    if (fr && len <= ml->frame_room)
+        ml->free_frames = fr->next;
+    else if (!(fr = malloc(sizeof *fr + (len > ml->frame_room ? len : ml->frame_room))))
         return NULL;
     fr->at = at;
     fr->order = ml->order++;
@@ -301,7 +381,7 @@ static void duplicate(struct tt_memlink *ml, enum tt_memlink_dir dir, const stru
         return; /* the copy does not fit: as if never duplicated */
     struct ml_frame *cp = frame_new(ml, jittered(d, wire_end), orig->data, orig->len);
     if (!cp || heap_push(d, cp) != 0) {
-        free(cp);
+        frame_free(ml, cp);
         return;
     }
     d->c.duplicated++;
@@ -363,7 +443,7 @@ static int ml_transmit(void *ctx, const uint8_t *frame, size_t len, tt_time now)
     }
     struct ml_frame *fr = frame_new(ml, at, frame, len);
     if (!fr || heap_push(d, fr) != 0) {
-        free(fr);
+        frame_free(ml, fr);
         d->c.queue_drops++;
         report(ml, dir, TT_MEMLINK_QUEUE_DROP, now, now, 0, frame, len);
         return 0;
@@ -419,9 +499,11 @@ int tt_memlink_set_faults(struct tt_memlink *ml, enum tt_memlink_dir dir,
 tt_time tt_memlink_next_deadline(const struct tt_memlink *ml)
 {
     tt_time t = TT_TIME_NEVER;
-    for (int d = 0; d < 2; d++)
-        if (ml->dir[d].n > 0 && ml->dir[d].heap[0]->at < t)
-            t = ml->dir[d].heap[0]->at;
+    for (int d = 0; d < 2; d++) {
+        const struct ml_frame *f = held_first(&ml->dir[d]);
+        if (f && f->at < t)
+            t = f->at;
+    }
     return t;
 }
 
@@ -431,33 +513,35 @@ size_t tt_memlink_deliver(struct tt_memlink *ml, tt_time now)
     for (;;) {
         /* The earliest frame of both directions (ties: transmit order). */
         struct ml_dir *d = NULL;
+        const struct ml_frame *first = NULL;
         int which = 0;
         for (int i = 0; i < 2; i++) {
-            struct ml_dir *c = &ml->dir[i];
-            if (c->n == 0 || c->heap[0]->at > now)
+            const struct ml_frame *f = held_first(&ml->dir[i]);
+            if (!f || f->at > now)
                 continue;
-            if (!d || frame_before(c->heap[0], d->heap[0])) {
-                d = c;
+            if (!first || frame_before(f, first)) {
+                d = &ml->dir[i];
+                first = f;
                 which = i;
             }
         }
         if (!d)
             break;
-        struct ml_frame *fr = heap_pop(d);
+        struct ml_frame *fr = held_pop(d);
         struct ml_end *to = &ml->end[which ^ 1]; /* A_TO_B arrives at B */
         d->c.delivered++;
         d->c.delivered_bytes += fr->len;
         count++;
         if (to->rx)
             to->rx(to->rx_ctx, fr->data, fr->len, fr->at);
-        free(fr);
+        frame_free(ml, fr);
     }
     return count;
 }
 
 size_t tt_memlink_pending(const struct tt_memlink *ml, enum tt_memlink_dir dir)
 {
-    return ml->dir[dir & 1].n;
+    return ml->dir[dir & 1].n + ml->dir[dir & 1].fifo_n;
 }
 
 const struct tt_memlink_counters *tt_memlink_counters(const struct tt_memlink *ml,

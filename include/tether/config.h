@@ -67,6 +67,18 @@ struct tt_config {
                                        unres_qlen is bytes-based; 3 follows RFC 1122's
                                        "at least one" and bounds memory) */
 
+    /* IPv6 neighbor discovery (RFC 4861 §10, RFC 4862 §5.1; Linux neigh/ and conf/ defaults) */
+    uint8_t ip6_hop_limit;          /* 64 until a router advertises another (Linux hop_limit) */
+    uint32_t ndp_cache_size;        /* 256 neighbor entries per stack */
+    tt_time ndp_reachable_time;     /* 30 s REACHABLE before STALE (BaseReachableTime; no
+                                       random factor, so tests are exact) */
+    tt_time ndp_retrans_time;       /* 1 s between solicitations (RetransTimer) */
+    tt_time ndp_delay_first_probe;  /* 5 s in DELAY before PROBE (DELAY_FIRST_PROBE_TIME) */
+    uint32_t ndp_max_mcast_solicit; /* 3 multicast solicitations while INCOMPLETE */
+    uint32_t ndp_max_ucast_solicit; /* 3 unicast probes in PROBE, then the entry goes */
+    uint32_t ndp_queue_len;         /* 3 packets queued per unresolved neighbor, as ARP */
+    uint32_t dad_transmits;         /* 1 DAD solicitation (DupAddrDetectTransmits); 0 = none */
+
     /* ICMP */
     tt_time icmp_ratelimit; /* 1 s token interval for errors we send (Linux
                                icmp_ratelimit 1000 ms) */

@@ -61,7 +61,31 @@
     X(TCP_LISTEN_OVERFLOW, "SYN dropped: listen backlog full")                                     \
     X(TCP_NOMEM, "segment dropped: out of buffer memory")                                          \
     X(TCP_OFO_LIMIT, "out-of-order segment dropped: queue limit")                                  \
-    X(TCP_CLOSED_STATE, "segment arrived for a closed connection")
+    X(TCP_CLOSED_STATE, "segment arrived for a closed connection")                                 \
+    X(IP6_TRUNCATED, "IPv6 header shorter than 40 bytes or payload past the packet")               \
+    X(IP6_BAD_VERSION, "IPv6 header whose version is not 6")                                       \
+    X(IP6_BAD_LENGTH, "IPv6 payload length zero (jumbogram, not spoken)")                          \
+    X(IP6_EXT_CHAIN, "IPv6 extension-header chain longer than the limit")                          \
+    X(IP6_BAD_EXT, "IPv6 extension header truncated or out of place")                              \
+    X(IP6_BAD_OPTION, "IPv6 option unrecognised, with a discard action")                           \
+    X(IP6_ROUTING_REFUSED, "IPv6 routing header with segments left (type 0 or unknown)")           \
+    X(ICMP6_TRUNCATED, "ICMPv6 message too short")                                                 \
+    X(ICMP6_BAD_CHECKSUM, "ICMPv6 checksum mismatch (over the IPv6 pseudo-header)")                \
+    X(NDP_INVALID, "NDP message failing RFC 4861 validation (code, length, options)")              \
+    X(IP6_BAD_SRC, "IPv6 source is multicast or one of ours from outside")                         \
+    X(IP6_NOT_FOR_US, "IPv6 destination is not ours nor a group we listen to")                     \
+    X(IP6_UNKNOWN_PROTO, "IPv6 next header not spoken (parameter problem sent)")                   \
+    X(IP6_NO_ROUTE, "no IPv6 prefix, neighbor or default router reaches the destination")          \
+    X(IP6_FRAG_INVALID, "IPv6 fragment with a bad length or offset")                               \
+    X(IP6_FRAG_OVERLAP, "IPv6 fragments overlap (RFC 5722: the whole datagram is dropped)")        \
+    X(IP6_FRAG_NOMEM, "IPv6 fragment dropped: reassembly limits reached")                          \
+    X(IP6_FRAG_TIMEOUT, "IPv6 reassembly timed out; fragments discarded")                          \
+    X(ICMP6_UNHANDLED, "ICMPv6 type not acted upon")                                               \
+    X(ICMP6_RATELIMIT, "ICMPv6 error not sent: rate limit (RFC 4443 §2.4 f)")                      \
+    X(NDP_QUEUE_FULL, "packet waiting on neighbor resolution dropped: queue full")                 \
+    X(NDP_UNRESOLVED, "neighbor resolution gave up; queued packet dropped")                        \
+    X(NDP_CACHE_FULL, "neighbor cache full of entries in use")                                     \
+    X(NDP_DAD_CONFLICT, "address found in use by duplicate address detection (RFC 4862 §5.4)")
 
 enum tt_drop_reason {
 #define TT__DROP_ENUM(name, desc) TT_DROP_##name,
@@ -98,6 +122,24 @@ struct tt_counters {
     uint64_t icmp_out_msgs;
     uint64_t icmp_out_echo_reps;
     uint64_t icmp_out_dest_unreachs;
+    /* IPv6 (ipSystemStats of RFC 4293 for IPv6, reduced) and ICMPv6. */
+    uint64_t ip6_in_receives;
+    uint64_t ip6_in_delivers;
+    uint64_t ip6_out_requests;
+    uint64_t ip6_out_frag_creates; /* fragments sent */
+    uint64_t ip6_reasm_reqds;
+    uint64_t ip6_reasm_oks;
+    uint64_t ip6_reasm_fails;
+    uint64_t icmp6_in_msgs;
+    uint64_t icmp6_in_echos;
+    uint64_t icmp6_in_errors_delivered;
+    uint64_t icmp6_out_msgs;
+    uint64_t icmp6_out_echo_reps;
+    uint64_t icmp6_out_errors;
+    /* Neighbor discovery. */
+    uint64_t ndp_ns_out, ndp_ns_in, ndp_na_out, ndp_na_in, ndp_ra_in, ndp_rs_out;
+    uint64_t ndp_resolved;
+    uint64_t ndp_dad_ok;
     /* TCP (tcp group of RFC 4022, reduced). */
     uint64_t tcp_active_opens;
     uint64_t tcp_passive_opens;

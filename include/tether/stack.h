@@ -33,6 +33,10 @@ struct tt_iface_config {
     uint32_t addr;       /* IPv4 address, host order */
     uint8_t prefix_len;  /* 0..32, e.g. 24 */
     uint32_t gateway;    /* default gateway on this interface, 0 for none */
+    uint8_t ipv6;        /* 1: IPv6 on this Ethernet interface: a link-local address
+                            from the MAC (RFC 4862 §5.3, checked by DAD when the
+                            interface comes up), neighbor discovery, and router
+                            advertisements (default router, on-link prefix, SLAAC) */
 };
 
 /*

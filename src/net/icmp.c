@@ -50,25 +50,30 @@ static int icmp_send(struct tt_stack *s, uint32_t src, uint32_t dst, const struc
 
 /* Token bucket: icmp_burst tokens, one more every icmp_ratelimit (RFC 1812
  * §4.3.2.8; Linux icmp_ratelimit and icmp_msgs_burst). */
-static int ratelimit_ok(struct tt_stack *s, tt_time now)
+int tt__icmp_token(const struct tt_stack *s, uint32_t *tokens, tt_time *last, tt_time now)
 {
     tt_time iv = s->cfg.icmp_ratelimit;
     if (iv == 0)
         return 1;
-    if (now > s->icmp_last) {
-        tt_time add = (now - s->icmp_last) / iv;
-        if (add >= s->cfg.icmp_burst - s->icmp_tokens) {
-            s->icmp_tokens = s->cfg.icmp_burst;
-            s->icmp_last = now;
+    if (now > *last) {
+        tt_time add = (now - *last) / iv;
+        if (add >= s->cfg.icmp_burst - *tokens) {
+            *tokens = s->cfg.icmp_burst;
+            *last = now;
         } else if (add) {
-            s->icmp_tokens += (uint32_t)add;
-            s->icmp_last += add * iv;
+            *tokens += (uint32_t)add;
+            *last += add * iv;
         }
     }
-    if (s->icmp_tokens == 0)
+    if (*tokens == 0)
         return 0;
-    s->icmp_tokens--;
+    (*tokens)--;
     return 1;
+}
+
+static int ratelimit_ok(struct tt_stack *s, tt_time now)
+{
+    return tt__icmp_token(s, &s->icmp_tokens, &s->icmp_last, now);
 }
 
 /* RFC 1122 §3.2.2: the datagrams an error MUST NOT be sent about. */

@@ -85,8 +85,8 @@ static int ip_send_piece(struct tt_stack *s, const struct tt_route *r, struct tt
  * The Identification field. A stack-wide counter leaks the host's traffic rate
  * to anyone who samples it (idle scans, RFC 7739 §4), so:
  *  - atomic datagrams (DF set, not fragmented; RFC 6864 §4: their ID has no
- *    meaning and MAY be any value) carry a keyed hash of a sequence number:
- *    unpredictable, and no two close ones alike;
+ *    meaning and MAY be any value) carry 16-bit slices of a keyed hash of a
+ *    sequence number: unpredictable, not tied to the destination;
  *  - the others (which may be fragmented here or on the path; RFC 6864 §4.1
  *    MUST be unique per source, destination and protocol within the MSL)
  *    come from a counter per destination bucket, started at a keyed offset
@@ -94,10 +94,22 @@ static int ip_send_piece(struct tt_stack *s, const struct tt_route *r, struct tt
  */
 static uint16_t ip_ident(struct tt_stack *s, const struct tt_ipv4_hdr *h, int atomic)
 {
-    uint32_t in[4] = {h->src, h->dst, h->proto, atomic ? s->ipid_seq++ : 0};
+    if (atomic) {
+        /* SipHash of the sequence number, 64 bits: four IDs per hash. Each is
+         * as unpredictable as the key (a PRF on distinct inputs), at a quarter
+         * of the cost per datagram. */
+        if (s->ipid_left == 0) {
+            uint32_t in[4] = {0, 0, 0, s->ipid_seq++};
+            s->ipid_pool = tt__siphash(s->ipid_key, in, sizeof in);
+            s->ipid_left = 4;
+        }
+        uint16_t id = (uint16_t)s->ipid_pool;
+        s->ipid_pool >>= 16;
+        s->ipid_left--;
+        return id;
+    }
+    uint32_t in[4] = {h->src, h->dst, h->proto, 0};
     uint64_t k = tt__siphash(s->ipid_key, in, sizeof in);
-    if (atomic)
-        return (uint16_t)k;
     uint16_t *c = &s->ipid_ctr[(k >> 16) % TT__IPID_BUCKETS];
     return (uint16_t)(k + (*c)++);
 }

@@ -17,6 +17,7 @@
 
 #include "net/stack.h"
 #include "wire/ipv4.h"
+#include "wire/ipv6.h"
 
 /* Offset of the network-layer packet inside s->txbuf. */
 #define TT__NET_L3 TT_ETH_HLEN
@@ -96,5 +97,97 @@ void tt__icmp_input(struct tt_stack *s, int iface, const struct tt_ipv4_hdr *h, 
  */
 void tt__icmp_send_error(struct tt_stack *s, uint8_t type, uint8_t code, uint32_t rest,
                          const uint8_t *orig, size_t olen, int l2_bcast, tt_time now);
+
+/* ---- IPv6 (ipv6.c, ndp.c): per-interface state ---- */
+
+enum tt__addr6_state { TT__A6_NONE = 0, TT__A6_TENTATIVE, TT__A6_PREFERRED, TT__A6_DUPLICATE };
+
+/* One address of an interface, with its DAD progress (RFC 4862 §5.4). */
+struct tt__addr6 {
+    uint8_t state;
+    uint8_t plen;
+    uint8_t a[16];
+    uint32_t dad_sent;
+    tt_time dad_deadline;
+};
+
+#define TT__A6_LL 0     /* the link-local address (SLAAC from the MAC) */
+#define TT__A6_GLOBAL 1 /* one global address (SLAAC from an RA prefix) */
+#define TT__A6_N 2
+
+struct tt__ip6_if {
+    uint8_t on;
+    uint8_t hop_limit; /* RA cur hop limit, else cfg.ip6_hop_limit */
+    uint32_t mtu;      /* RA MTU option, else the link MTU */
+    struct tt__addr6 addr[TT__A6_N];
+    /* RFC 4861 §6.3.4: one default router and one on-link prefix. */
+    uint8_t router[16];
+    tt_time router_expires; /* 0: no router */
+    uint8_t prefix[16];
+    uint8_t prefix_len;
+    tt_time prefix_expires; /* 0: no prefix */
+};
+
+struct tt__ip6 {
+    struct tt__ip6_if ifs[TT_MAX_IFACES];
+    uint32_t frag_id;      /* RFC 7739: from a keyed start, per stack */
+    uint32_t icmp6_tokens; /* RFC 4443 §2.4 (f) token bucket */
+    tt_time icmp6_last;
+};
+
+/* ---- icmp.c: the shared error token bucket ---- */
+
+/* Take a token from the bucket (*tokens, *last) refilled at one per
+ * cfg.icmp_ratelimit up to cfg.icmp_burst; 0 when empty. */
+int tt__icmp_token(const struct tt_stack *s, uint32_t *tokens, tt_time *last, tt_time now);
+
+/* ---- ipv6.c ---- */
+
+int tt__ip6_init(struct tt_stack *s);
+void tt__ip6_fini(struct tt_stack *s);
+/* One IPv6 packet received on `iface`; l2_mcast when the frame was multicast. */
+void tt__ip6_input(struct tt_stack *s, int iface, const uint8_t *pkt, size_t len, int l2_mcast,
+                   tt_time now);
+/* 1 when a is an address of iface (any state when tentative_ok). */
+int tt__ip6_is_mine(const struct tt_stack *s, int iface, const uint8_t a[16], int tentative_ok);
+/* Send the ICMPv6 message msg (len bytes, checksum filled here) from src to
+ * dst on iface with hop limit hl, directly (no routing: NDP uses it). */
+int tt__ip6_send_raw(struct tt_stack *s, int iface, const uint8_t src[16], const uint8_t dst[16],
+                     uint8_t hl, uint8_t *msg, size_t len, tt_time now);
+/* Frame the packet at txbuf + TT__NET_L3 for iface towards nexthop
+ * (multicast: its group MAC; unicast: through the neighbor cache). */
+int tt__ip6_xmit(struct tt_stack *s, int iface, const uint8_t nexthop[16], size_t len, tt_time now);
+/* Send an ICMPv6 error about pkt (len bytes from its header), RFC 4443 §2.4. */
+void tt__icmp6_send_error(struct tt_stack *s, int iface, uint8_t type, uint8_t code, uint32_t rest,
+                          const uint8_t *pkt, size_t len, int l2_mcast, int mcast_ok, tt_time now);
+
+/* ---- ndp.c (RFC 4861, RFC 4862) ---- */
+
+/* Neighbor cache states (RFC 4861 §7.3.2). */
+enum tt__nd_state {
+    TT__ND_FREE = 0,
+    TT__ND_INCOMPLETE,
+    TT__ND_REACHABLE,
+    TT__ND_STALE,
+    TT__ND_DELAY,
+    TT__ND_PROBE
+};
+
+/* The state of the entry for (iface, ip) at `now` (TT__ND_FREE: none). */
+int tt__ndp_state(struct tt_stack *s, int iface, const uint8_t ip[16], tt_time now);
+
+int tt__ndp_init(struct tt_stack *s);
+void tt__ndp_fini(struct tt_stack *s);
+/* The IPv6 packet at txbuf + TT__NET_L3 to unicast nexthop on iface: at once
+ * when the neighbor is known, else queued while NDP resolves. */
+int tt__ndp_output(struct tt_stack *s, int iface, const uint8_t nexthop[16], size_t len,
+                   tt_time now);
+/* An NDP message (RS, RA, NS, NA) in an IPv6 packet with header h. */
+void tt__ndp_input(struct tt_stack *s, int iface, const struct tt_ipv6_hdr *h, const uint8_t *msg,
+                   size_t len, tt_time now);
+/* Start IPv6 on an interface that came up: link-local address, DAD. */
+void tt__ndp_iface_up(struct tt_stack *s, int iface, tt_time now);
+/* Timers: solicitations, DAD, expiries; next deadline. */
+tt_time tt__ndp_poll(struct tt_stack *s, tt_time now);
 
 #endif

@@ -90,6 +90,9 @@ static int config_ok(const struct tt_config *c)
         return 0;
     if (c->ipfrag_max_datagrams > 65536 || c->ipfrag_timeout == 0)
         return 0;
+    if (c->ndp_cache_size == 0 || c->ndp_cache_size > 65536 || c->ndp_retrans_time == 0 ||
+        c->ip6_hop_limit == 0)
+        return 0;
     return 1;
 }
 
@@ -123,10 +126,16 @@ int tt_stack_create(const struct tt_config *cfg, struct tt_stack **out)
         err = tt__frag_init(s);
         if (err == 0) {
             err = tt__tcp_init(s);
+            if (err == 0)
+                err = tt__ip6_init(s);
+            if (err == 0)
+                err = tt__ndp_init(s);
             if (err == 0) {
                 *out = s;
                 return 0;
             }
+            tt__ip6_fini(s);
+            tt__tcp_fini(s);
             tt__frag_fini(s);
         }
         tt__arp_fini(s);
@@ -139,6 +148,8 @@ void tt_stack_destroy(struct tt_stack *s)
 {
     if (!s)
         return;
+    tt__ndp_fini(s);
+    tt__ip6_fini(s);
     tt__tcp_fini(s);
     tt__frag_fini(s);
     tt__arp_fini(s);
@@ -166,6 +177,10 @@ int tt_stack_add_iface(struct tt_stack *s, const struct tt_iface_config *ic)
     f->cfg = *ic;
     f->cfg.link.mtu = mtu;
     f->netmask = ic->prefix_len ? ~(uint32_t)0 << (32 - ic->prefix_len) : 0;
+    struct tt__ip6_if *f6 = &s->ip6->ifs[idx];
+    f6->on = ic->ipv6 != 0;
+    f6->hop_limit = s->cfg.ip6_hop_limit;
+    f6->mtu = mtu;
     return idx;
 }
 
@@ -211,8 +226,10 @@ int tt__eth_send(struct tt_stack *s, int iface, const uint8_t dst[6], uint16_t t
     return tt__link_send(s, iface, s->txbuf, TT_ETH_HLEN + len, now);
 }
 
-/* Ethernet II input: our MAC or broadcast only (tether joins no multicast
- * group), a unicast source, and one of the two EtherTypes we speak. */
+/* Ethernet II input: our MAC, broadcast, or for IPv6 the 33:33 multicast
+ * range (RFC 2464 §7: the groups we are in, all-nodes and solicited-node,
+ * are checked by address in ipv6.c); a unicast source; the EtherTypes we
+ * speak. */
 static void eth_input(struct tt_stack *s, int iface, const uint8_t *frame, size_t len, tt_time now)
 {
     struct tt_eth_hdr eh;
@@ -221,7 +238,8 @@ static void eth_input(struct tt_stack *s, int iface, const uint8_t *frame, size_
         return;
     }
     int bcast = tt__mac_is_broadcast(eh.dst);
-    if (!bcast && memcmp(eh.dst, s->iface[iface].cfg.mac, 6) != 0) {
+    int mcast6 = eh.type == TT_ETHERTYPE_IPV6 && eh.dst[0] == 0x33 && eh.dst[1] == 0x33;
+    if (!bcast && !mcast6 && memcmp(eh.dst, s->iface[iface].cfg.mac, 6) != 0) {
         tt__drop(s, TT_DROP_ETH_NOT_FOR_US, iface, frame, len, now);
         return;
     }
@@ -235,6 +253,8 @@ static void eth_input(struct tt_stack *s, int iface, const uint8_t *frame, size_
         tt__ip_input(s, iface, p, plen, bcast, now);
     else if (eh.type == TT_ETHERTYPE_ARP)
         tt__arp_input(s, iface, p, plen, now);
+    else if (eh.type == TT_ETHERTYPE_IPV6 && s->ip6->ifs[iface].on)
+        tt__ip6_input(s, iface, p, plen, bcast || mcast6, now);
     else
         tt__drop(s, TT_DROP_ETH_UNKNOWN_TYPE, iface, frame, len, now);
 }
@@ -245,6 +265,8 @@ int tt_stack_iface_up(struct tt_stack *s, int iface, tt_time now)
         return TT_EINVAL;
     if (s->iface[iface].cfg.link.framing == TT_FRAMING_ETHERNET && s->iface[iface].cfg.addr)
         tt__arp_announce(s, iface, now);
+    if (s->ip6->ifs[iface].on)
+        tt__ndp_iface_up(s, iface, now);
     return 0;
 }
 
@@ -255,9 +277,14 @@ int tt_stack_input(struct tt_stack *s, int iface, const void *frame, size_t len,
     const uint8_t *f = frame;
     s->ctr.link_in_frames++;
     trace_frame(s, TT_TRACE_FRAME_IN, 0, iface, f, len, now);
-    if (s->iface[iface].cfg.link.framing == TT_FRAMING_RAW_IP)
-        tt__ip_input(s, iface, f, len, 0, now);
-    else
+    /* A raw-IP link carries both versions: the version nibble tells them
+     * apart (RFC 8200 §3, RFC 791 §3.1). */
+    if (s->iface[iface].cfg.link.framing == TT_FRAMING_RAW_IP) {
+        if (len > 0 && (f[0] >> 4) == 6 && s->ip6->ifs[iface].on)
+            tt__ip6_input(s, iface, f, len, 0, now);
+        else
+            tt__ip_input(s, iface, f, len, 0, now);
+    } else
         eth_input(s, iface, f, len, now);
     return 0;
 }
@@ -268,6 +295,7 @@ tt_time tt_stack_poll(struct tt_stack *s, tt_time now)
      * datagrams, which may start a resolution whose deadline must count. */
     tt_time next = tt__frag_poll(s, now);
     next = tt__time_min(next, tt__tcp_poll(s, now));
+    next = tt__time_min(next, tt__ndp_poll(s, now));
     next = tt__time_min(next, tt__arp_poll(s, now));
     return next;
 }

@@ -16,6 +16,8 @@
 struct tt__arp;  /* net/arp.c */
 struct tt__frag; /* net/ipv4_frag.c */
 struct tt__tcp;  /* tcp/ */
+struct tt__ip6;  /* net/ipv6.c: per-interface IPv6 state */
+struct tt__ndp;  /* net/ndp.c: the neighbor cache */
 
 /* Buckets of per-destination IP ID counters (RFC 7739 §5.3): destinations
  * that share one see each other's rate, so enough that few do. */
@@ -38,12 +40,16 @@ struct tt_stack {
      * for datagrams that may fragment, a keyed hash of a counter for atomic ones. */
     uint64_t ipid_key[2];
     uint32_t ipid_seq;
+    uint64_t ipid_pool; /* unused 16-bit IDs of the last hash, ipid_left of them */
+    uint32_t ipid_left;
     uint16_t ipid_ctr[TT__IPID_BUCKETS];
     int niface;
     struct tt__iface iface[TT_MAX_IFACES];
     struct tt__arp *arp;
     struct tt__frag *frag;
     struct tt__tcp *tcp;
+    struct tt__ip6 *ip6;
+    struct tt__ndp *ndp;
     /* ICMP error rate limit: token bucket (RFC 1812 §4.3.2.8 style, Linux icmp_ratelimit). */
     uint32_t icmp_tokens;
     tt_time icmp_last;
@@ -98,6 +104,45 @@ struct tt_ip_out {
  */
 int tt__ip_output(struct tt_stack *s, const struct tt_ip_out *o, const uint8_t *payload, size_t len,
                   tt_time now);
+
+/* ---- IPv6 service for upper layers (net/ipv6.c); addresses 16 bytes, network order ---- */
+
+struct tt_route6 {
+    int iface;
+    uint8_t src[16];     /* the source address selected for dst */
+    uint8_t nexthop[16]; /* dst itself when on-link, else the default router */
+    uint32_t mtu;        /* the interface's IPv6 MTU (RA MTU option, else link) */
+};
+
+/* Route dst: link-local and multicast destinations on the first IPv6
+ * interface, others by on-link prefix, then default router. TT_ENETUNREACH
+ * when none, or when no usable (non-tentative) source exists. */
+int tt__ip6_route(const struct tt_stack *s, const uint8_t dst[16], struct tt_route6 *r);
+
+struct tt_ip6_out {
+    uint8_t src[16], dst[16]; /* src all-zero = the route's source */
+    uint8_t proto;
+    uint8_t hop_limit; /* 0 = the interface's current hop limit */
+    uint8_t tclass;
+    uint32_t flow;
+};
+
+/*
+ * Send one packet: route, header, fragmentation (RFC 8200 §4.5) when larger
+ * than the MTU, then neighbor resolution (queueing while it resolves) and the
+ * link. `payload` is copied before return and must not point into s->txbuf.
+ * Returns 0 when sent or queued; TT_ENETUNREACH, TT_EMSGSIZE, TT_ENOBUFS,
+ * TT_ENOMEM or the link's error, each also counted as a drop.
+ */
+int tt__ip6_output(struct tt_stack *s, const struct tt_ip6_out *o, const uint8_t *payload,
+                   size_t len, tt_time now);
+
+/* Send an ICMPv6 echo request to dst. 0, or as tt__ip6_output. */
+int tt__ip6_ping(struct tt_stack *s, const uint8_t dst[16], uint16_t id, uint16_t seq,
+                 const void *data, size_t len, tt_time now);
+
+/* The interface's link-local address when it has passed DAD (1), else 0. */
+int tt__ip6_linklocal(const struct tt_stack *s, int iface, uint8_t out[16]);
 
 /* ---- what IPv4 hands up to TCP (implemented in tcp/) ---- */
 

@@ -19,6 +19,15 @@ void tt_config_default(struct tt_config *cfg)
     cfg->arp_first_retrans_time = TT_MSEC(150);
     cfg->arp_max_probes = 3;
     cfg->arp_queue_len = 3;
+    cfg->ip6_hop_limit = 64;
+    cfg->ndp_cache_size = 256;
+    cfg->ndp_reachable_time = TT_SEC(30);
+    cfg->ndp_retrans_time = TT_SEC(1);
+    cfg->ndp_delay_first_probe = TT_SEC(5);
+    cfg->ndp_max_mcast_solicit = 3;
+    cfg->ndp_max_ucast_solicit = 3;
+    cfg->ndp_queue_len = 3;
+    cfg->dad_transmits = 1;
     cfg->icmp_ratelimit = TT_SEC(1);
     cfg->icmp_burst = 50;
 

@@ -4,10 +4,10 @@
  *
  * Speed comes from RFC 1071 §2: the one's-complement sum is independent of
  * byte order (§2(B)) and may be computed in wider words and folded at the end
- * (§2(C), "parallel summation"). We load 32 bits at a time in host order,
- * accumulate them into 64-bit accumulators (no carries are ever lost: each
- * add is below 2^32, and we fold long before 2^32 adds), fold to 16 bits, and swap the two bytes on
- * a little-endian host to obtain the sum of big-endian words. All of this is arithmetic modulo
+ * (§2(C), "parallel summation"). We add 64 bits at a time in host order,
+ * counting the carries out of the top bit apart (end-around carries, added
+ * back at the end), fold to 16 bits, and swap the two bytes on a
+ * little-endian host to obtain the sum of big-endian words. All of this is arithmetic modulo
  * 0xffff, which is what the one's-complement sum is.
  */
 #include <string.h>
@@ -40,26 +40,52 @@ static int host_is_little_endian(void)
 
 /* Sum of `len` bytes (len even or not: a trailing byte is summed as the low
  * byte in memory order) as host-order 16-bit words, folded to 16 bits. The
- * main loop adds 32-bit words into a 64-bit sum, no carries to handle: the
- * plain reduction loop that compilers vectorise (16 or 32 bytes per add, in
- * several accumulators). 2^28 bytes at most per call: 2^26 adds below 2^32
- * each cannot overflow 64 bits. */
+ * main loop adds 64-bit words and counts the carries out of bit 63 apart
+ * (2^64 = 1 modulo 0xffff: each carry is worth 1, RFC 1071 §2(C)); compilers
+ * turn `acc += w; carry += acc < w` into add and add-with-carry, two
+ * instructions per 8 bytes. 2^28 bytes at most per call: the carry count
+ * stays below 2^25. */
 static uint32_t sum_host_order(const uint8_t *p, size_t len)
 {
-    uint64_t acc = 0;
-    size_t n = len / 4;
+    uint64_t acc = 0, carry = 0;
 
-    for (size_t i = 0; i < n; i++) {
-        uint32_t w;
-        memcpy(&w, p + 4 * i, sizeof w);
-        acc += w;
+    while (len >= 32) {
+        uint64_t w0, w1, w2, w3;
+        memcpy(&w0, p, 8);
+        memcpy(&w1, p + 8, 8);
+        memcpy(&w2, p + 16, 8);
+        memcpy(&w3, p + 24, 8);
+        acc += w0;
+        carry += acc < w0;
+        acc += w1;
+        carry += acc < w1;
+        acc += w2;
+        carry += acc < w2;
+        acc += w3;
+        carry += acc < w3;
+        p += 32;
+        len -= 32;
     }
-    p += 4 * n;
-    len -= 4 * n;
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, p, sizeof w);
+        acc += w;
+        carry += acc < w;
+        p += 8;
+        len -= 8;
+    }
+    uint64_t tail = 0; /* below 2^34: cannot overflow */
+    if (len >= 4) {
+        uint32_t w;
+        memcpy(&w, p, sizeof w);
+        tail += w;
+        p += 4;
+        len -= 4;
+    }
     if (len >= 2) {
         uint16_t w;
         memcpy(&w, p, sizeof w);
-        acc += w;
+        tail += w;
         p += 2;
         len -= 2;
     }
@@ -68,9 +94,11 @@ static uint32_t sum_host_order(const uint8_t *p, size_t len)
         uint8_t last[2] = {p[0], 0};
         uint16_t w;
         memcpy(&w, last, sizeof w);
-        acc += w;
+        tail += w;
     }
-    return fold64(acc);
+    /* Each fold keeps a non-zero sum non-zero, so the result is 0 only for
+     * all-zero data, as with a plain 16-bit sum. */
+    return fold64((uint64_t)fold64(acc) + fold64(tail) + carry);
 }
 
 /* Host-order 16-bit sum to the big-endian one (RFC 1071 §2(B): swap once). */
@@ -116,6 +144,18 @@ uint32_t tt__cksum_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4
 {
     /* RFC 9293 §3.1: source, destination, zero, PTCL, TCP length. */
     return (src >> 16) + (src & 0xffffu) + (dst >> 16) + (dst & 0xffffu) + proto + l4len;
+}
+
+uint32_t tt__cksum_pseudo6(const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
+                           uint32_t l4len)
+{
+    /* RFC 8200 §8.1: source, destination, upper-layer packet length (32
+     * bits), three zero bytes, next header. Folded so that callers may add
+     * a long message to it without overflow. */
+    uint32_t sum = tt__cksum_add(0, src, 16);
+    sum = tt__cksum_add(sum, dst, 16);
+    sum += (l4len >> 16) + (l4len & 0xffffu) + proto;
+    return (sum & 0xffffu) + (sum >> 16);
 }
 
 uint16_t tt__cksum_update16(uint16_t cksum, uint16_t old, uint16_t new_)

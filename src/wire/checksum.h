@@ -26,6 +26,11 @@ uint16_t tt__cksum(const void *data, size_t len);
 /* The TCP/UDP pseudo-header sum (RFC 9293 §3.1): addresses host order. */
 uint32_t tt__cksum_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint16_t l4len);
 
+/* The IPv6 upper-layer pseudo-header sum (RFC 8200 §8.1): 16-byte addresses
+ * in network order, the upper-layer length (32 bits) and the next header. */
+uint32_t tt__cksum_pseudo6(const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
+                           uint32_t l4len);
+
 /* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), for a 16-bit field changing from
  * `old` to `new_`. All values host order. */
 uint16_t tt__cksum_update16(uint16_t cksum, uint16_t old, uint16_t new_);

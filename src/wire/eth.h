@@ -8,6 +8,7 @@
 
 #define TT_ETHERTYPE_IPV4 0x0800
 #define TT_ETHERTYPE_ARP 0x0806
+#define TT_ETHERTYPE_IPV6 0x86dd
 
 struct tt_eth_hdr {
     uint8_t dst[6];
