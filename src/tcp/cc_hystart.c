@@ -15,9 +15,12 @@
  * (TT_TCP_HYSTART_OFF) slow start is RFC 5681's.
  *
  * Used for the initial slow start only (§4.3 SHOULD): once ssthresh is set
- * the slow start ends there anyway. RTT samples come from timestamps on
- * every ACK; without timestamps a round seldom has N_RTT_SAMPLE of them,
- * and slow start then ends as RFC 5681's does.
+ * the slow start ends there anyway. RTT samples come on every ACK: the
+ * timestamp echo, or without timestamps the SACK scoreboard's send time of
+ * the newest segment the ACK delivered, never a retransmitted one (Karn;
+ * recovery.c). A peer with neither SACK nor timestamps gives one sample a
+ * round (the timed segment), short of N_RTT_SAMPLE: slow start then ends
+ * as RFC 5681's does.
  */
 #include "tcp/tcp_int.h"
 

@@ -77,20 +77,22 @@ void tt__ecn_rcv(struct tt_tcp *t, const struct tt__seg *sg)
 
 /*
  * Sender (§6.1.2): an ACK with ECE is a congestion event, at most once per
- * window: ssthresh from the module (cc.c saves for undo), cwnd = ssthresh at
- * once (RFC 3168 halves both; RFC 9438 Figure 5 takes β), and CWR on the
- * next new data. Not while loss recovery already reduced the window, and not
- * again before the data sent until now is acknowledged.
+ * window: ssthresh from the module (cc.c saves for undo), then Linux's CWR
+ * state, in which PRR takes cwnd down to ssthresh over the next round trip
+ * (recovery.c tt__recovery_enter_cwr; RFC 3168 halves cwnd at once, Linux
+ * does not), and CWR on the next new data. Not while loss recovery, CWR or
+ * an RTO's repair already reduced the window (Linux: ca_state < CWR), and
+ * not again before the data sent until now is acknowledged. `acked` is what
+ * this ACK acknowledged cumulatively, PRR's first DeliveredData.
  */
-void tt__ecn_ack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
+void tt__ecn_ack(struct tt_tcp *t, const struct tt__seg *sg, uint32_t acked, tt_time now)
 {
     if (!(t->ecn & TT__ECN_OK) || !(sg->h.flags & TT_TCP_ECE) || (sg->h.flags & TT_TCP_SYN))
         return;
-    if (t->in_recovery || ((t->ecn & TT__ECN_WND) && tt_seq_lt(t->snd_una, t->ecn_high)))
+    if (t->in_recovery || t->ca_state >= TT__CA_CWR ||
+        ((t->ecn & TT__ECN_WND) && tt_seq_lt(t->snd_una, t->ecn_high)))
         return;
-    tt__cc_loss(t, now);
-    uint32_t mss = tt__tcp_mss(t);
-    tt__cc_set_cwnd(t, t->ssthresh > mss ? t->ssthresh : mss, now);
     t->ecn |= TT__ECN_CWR | TT__ECN_WND;
     t->ecn_high = t->snd_max;
+    tt__recovery_enter_cwr(t, acked, acked > 0, now);
 }

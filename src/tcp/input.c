@@ -288,7 +288,7 @@ static int step5_ack(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
     }
     tt_seq una_before = t->snd_una;
     tt__tcp_ack_input(t, sg, now);
-    tt__ecn_ack(t, sg, now); /* RFC 3168 §6.1.2: ECE */
+    tt__ecn_ack(t, sg, (uint32_t)tt_seq_diff(t->snd_una, una_before), now); /* RFC 3168 §6.1.2 */
     if (tt_seq_gt(t->snd_una, una_before))
         t->soft_err = 0; /* data got through: an earlier ICMP is stale (Linux) */
     /* Window update (MUST-20): only from a segment newer than the last one used. */

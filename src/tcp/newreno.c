@@ -17,6 +17,19 @@
  * arrives during fast recovery, also reset the retransmit timer"), the
  * "Impatient" variant, so that a window with many losses ends in an RTO and
  * go-back-N instead of one hole repaired per round trip.
+ *
+ * Reordering, as Linux handles it for a peer without SACK: the duplicate
+ * threshold is tp->reordering (3 at first), and a fast retransmit found
+ * spurious is undone and raises it. With timestamps the first ACK that
+ * moves SND.UNA after the fast retransmit says which copy arrived (Eifel
+ * detection, RFC 3522 §3.2; Linux tcp_packet_delayed): an echo older than
+ * the retransmission's TSval acknowledges the original, delayed, not lost.
+ * Then the reduction is undone (RFC 4015 §3.2, through tt__cc_undo),
+ * recovery ends, and the threshold becomes the duplicates that came before
+ * the original (at most 300, Linux tcp_max_reordering). Limited transmit
+ * keeps the ACK clock below a raised threshold: one new segment per
+ * duplicate until it is reached (Linux's in_flight counts each duplicate as
+ * a segment gone).
  */
 #include "tcp/tcp_int.h"
 
@@ -49,6 +62,12 @@ static void partial_ack(struct tt_tcp *t, uint32_t acked, tt_time now)
     tt__cc_set_cwnd(t, w < mss ? mss : w, now);
 }
 
+/* The duplicate-ACK threshold (RFC 5681 §3.2's 3, raised by reordering). */
+static uint32_t dupthresh(const struct tt_tcp *t)
+{
+    return t->reordering > 3 ? t->reordering : 3;
+}
+
 static void dupack(struct tt_tcp *t, tt_time now)
 {
     uint32_t mss = tt__tcp_mss(t);
@@ -64,24 +83,52 @@ static void dupack(struct tt_tcp *t, tt_time now)
     }
     /* RFC 6582 §3.2 step 2: only when the ACK covers more than "recover",
      * so that one window of losses makes one reduction. */
-    if (t->dupacks != 3 || !tt_seq_gt(t->snd_una, t->recover))
+    if (t->dupacks != dupthresh(t) || !tt_seq_gt(t->snd_una, t->recover))
         return;
     t->recover = t->snd_max;
     t->in_recovery = 1;
     t->nr_partials = 0;
-    tt__cc_loss(t, now);
-    t->rtt_active = 0; /* Karn */
+    if (t->ca_state == TT__CA_CWR)
+        t->ca_state = TT__CA_OPEN; /* reduced already for an ECE: not again */
+    else
+        tt__cc_loss(t, now);
+    t->rtt_active = 0;                         /* Karn */
+    t->nr_ts = tt__tcp_ts_now(t->ts_off, now); /* the TSval of the retransmission */
     tt__tcp_retransmit_head(t, TT_REXMIT_FAST, now);
     /* RFC 5681 §3.2 step 3: inflate by the 3 segments gone */
     tt__cc_set_cwnd(t, t->ssthresh + 3u * mss, now);
 }
 
-void tt__newreno_on_ack(struct tt_tcp *t, const struct tt__ack_info *ai, tt_time now)
+/* RFC 3522 §3.2 on the first ACK of new data in recovery: 1 when it
+ * acknowledges the original transmission (its echo predates the fast
+ * retransmit), and then the recovery is undone. */
+static int spurious(struct tt_tcp *t, const struct tt__seg *sg, tt_time now)
+{
+    if (t->nr_partials || !t->ts_ok || !sg->h.opt.has_ts || !sg->h.opt.ts_ecr ||
+        (int32_t)(sg->h.opt.ts_ecr - t->nr_ts) >= 0)
+        return 0;
+    uint32_t r = t->dupacks + 1;
+    if (r > t->reordering)
+        t->reordering = r > 300 ? 300 : r;
+    t->undos++;
+    tt__cc_undo(t, now);
+    t->in_recovery = 0;
+    t->dupacks = 0;
+    /* RFC 6582 §3.2 step 2 keeps a window to one reduction; this one is
+     * undone, so the next duplicates may start a recovery at once. */
+    t->recover = tt_seq_add(t->snd_una, (uint32_t)-1);
+    return 1;
+}
+
+void tt__newreno_on_ack(struct tt_tcp *t, const struct tt__seg *sg, const struct tt__ack_info *ai,
+                        tt_time now)
 {
     if (ai->dup) {
         dupack(t, now);
         return;
     }
+    if (t->in_recovery && spurious(t, sg, now))
+        return;
     if (t->in_recovery) {
         if (tt_seq_ge(t->snd_una, t->recover))
             full_ack(t, now);
@@ -90,6 +137,10 @@ void tt__newreno_on_ack(struct tt_tcp *t, const struct tt__ack_info *ai, tt_time
         return;
     }
     t->dupacks = 0;
+    if (t->ca_state == TT__CA_LOSS && !tt_seq_lt(t->snd_una, t->recover))
+        t->ca_state = TT__CA_OPEN; /* the window of the RTO is repaired */
+    if (tt__recovery_cwr_ack(t, ai->acked, 1, now))
+        return; /* ECN's reduction (CWR) runs its course: no growth */
     struct tt__cc_ack a = {.acked = ai->acked,
                            .delivered = ai->acked,
                            .rtt = (uint32_t)ai->rtt,
@@ -103,13 +154,14 @@ int tt__newreno_rto_restart(const struct tt_tcp *t)
 }
 
 /*
- * RFC 3042 §2 (RFC 5681 §3.2 SHOULD): on each of the first two duplicate
- * ACKs one new segment may go beyond cwnd, within the peer's window; cwnd
- * itself is unchanged. Not in recovery, not for a retransmission.
+ * RFC 3042 §2 (RFC 5681 §3.2 SHOULD): on each duplicate ACK below the
+ * threshold (the first two at 3) one new segment may go beyond cwnd,
+ * within the peer's window; cwnd itself is unchanged. Not in recovery, not
+ * for a retransmission.
  */
 uint32_t tt__newreno_lt_room(const struct tt_tcp *t)
 {
-    if (t->in_recovery || !t->dupacks || t->dupacks >= 3 || !t->lt_ok)
+    if (t->in_recovery || !t->dupacks || t->dupacks >= dupthresh(t) || !t->lt_ok)
         return 0;
     return t->dupacks * t->snd_mss;
 }

@@ -27,14 +27,44 @@ uint32_t tt__recovery_in_flight(const struct tt_tcp *t)
 
 void tt__recovery_sent(struct tt_tcp *t, tt_seq seq, uint32_t n, int rexmit, tt_time now)
 {
+    if (t->ca_state == TT__CA_RECOVERY || t->ca_state == TT__CA_CWR)
+        t->prr_out += n; /* RFC 6937: every byte sent during the reduction */
     if (!t->sack_ok)
         return;
     tt__sb_sent(t, seq, n, rexmit, now);
-    if (t->ca_state == TT__CA_RECOVERY) {
-        t->prr_out += n;
-        if (rexmit)
-            tt__undo_sent(t, n);
+    if (t->ca_state == TT__CA_RECOVERY && rexmit)
+        tt__undo_sent(t, n);
+}
+
+/*
+ * ECN's congestion event (RFC 3168 §6.1.2, ecn.c) as Linux takes it
+ * (tcp_enter_cwr): ssthresh from the module, then the CWR state, in which
+ * PRR (RFC 6937) brings cwnd down to ssthresh over one round trip, ACK by
+ * ACK, instead of all at once; this ACK is the first.
+ */
+void tt__recovery_enter_cwr(struct tt_tcp *t, uint32_t delivered, int advanced, tt_time now)
+{
+    tt__cc_loss(t, now);
+    tt__prr_start(t);
+    t->ca_state = TT__CA_CWR;
+    tt__prr_ack(t, delivered, 0, advanced, now);
+}
+
+/* An ACK in CWR: PRR until SND.UNA passes what was sent before the ECE
+ * (ecn_high), then cwnd = ssthresh (Linux tcp_end_cwnd_reduction). Returns
+ * 1 while the reduction goes on (no growth on this ACK). */
+int tt__recovery_cwr_ack(struct tt_tcp *t, uint32_t delivered, int advanced, tt_time now)
+{
+    if (t->ca_state != TT__CA_CWR)
+        return 0;
+    if (!tt_seq_lt(t->snd_una, t->ecn_high)) {
+        tt__cc_set_cwnd(t, t->ssthresh, now);
+        tt__cc_recovery_end(t, now);
+        t->ca_state = t->sacked_out ? TT__CA_DISORDER : TT__CA_OPEN;
+        return 1;
     }
+    tt__prr_ack(t, delivered, 0, advanced, now);
+    return 1;
 }
 
 /* Linux tcp_check_sack_reordering: the reordering degree in segments. */
@@ -53,6 +83,7 @@ static void reordering_seen(struct tt_tcp *t, const struct tt__sb_ack *a)
 
 static void enter_recovery(struct tt_tcp *t, tt_time now)
 {
+    int cwr = t->ca_state == TT__CA_CWR;
     t->recover = t->snd_max;
     t->ca_state = TT__CA_RECOVERY;
     t->rtt_active = 0;
@@ -60,8 +91,12 @@ static void enter_recovery(struct tt_tcp *t, tt_time now)
     t->t_tlp = TT_TIME_NEVER;
     if (t->reo_persist && --t->reo_persist == 0)
         t->reo_steps = 1; /* RFC 8985 §6.2 step 4: 16 recoveries without D-SACK */
-    tt__cc_loss(t, now);
-    tt__prr_start(t);
+    if (!cwr) {
+        /* From CWR (an ECE) the window is being reduced already: no
+         * second reduction, PRR goes on (Linux tcp_enter_recovery). */
+        tt__cc_loss(t, now);
+        tt__prr_start(t);
+    }
     tt__undo_start(t);
 }
 
@@ -85,7 +120,7 @@ void tt__recovery_on_ack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__
                          const struct tt__ack_info *ai, tt_time now)
 {
     if (!t->sack_ok) {
-        tt__newreno_on_ack(t, ai, now);
+        tt__newreno_on_ack(t, sg, ai, now);
         return;
     }
     a->now = now;
@@ -95,6 +130,14 @@ void tt__recovery_on_ack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__
     tt__sb_sack(t, sg, a);
     t->sack_high = tt_seq_max(t->sack_high, t->snd_una);
     t->delivered += a->delivered;
+    /* Congestion control's RTT sample: the ACK's own (timestamp echo or the
+     * timed segment), else the scoreboard's, from the latest-sent segment
+     * this ACK delivered that was never retransmitted (RFC 6298 §3, Karn):
+     * without timestamps that is still one sample per ACK, as HyStart++
+     * needs (RFC 9406 §4.2) and as Linux takes them (ca_rtt_us). */
+    tt_time rtt = ai->rtt;
+    if (!rtt && a->xmit_last && now > a->xmit_last && now - a->xmit_last < UINT32_MAX)
+        rtt = now - a->xmit_last;
     if (a->reordered)
         reordering_seen(t, a);
     if (a->dsack)
@@ -113,7 +156,7 @@ void tt__recovery_on_ack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__
         if (ai->advanced) {
             struct tt__cc_ack c = {.acked = ai->acked,
                                    .delivered = a->delivered,
-                                   .rtt = (uint32_t)ai->rtt,
+                                   .rtt = (uint32_t)rtt,
                                    .in_flight = ai->in_flight};
             tt__cc_ack(t, &c, now);
         }
@@ -135,6 +178,8 @@ void tt__recovery_on_ack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__
     if (t->ca_state != TT__CA_RECOVERY) {
         if (t->lost_out) {
             enter_recovery(t, now);
+        } else if (tt__recovery_cwr_ack(t, a->delivered, ai->advanced, now)) {
+            /* ECN's reduction (CWR) runs its course: no growth */
         } else {
             t->ca_state = t->sacked_out ? TT__CA_DISORDER : TT__CA_OPEN;
             if (ai->advanced) {
@@ -144,7 +189,7 @@ void tt__recovery_on_ack(struct tt_tcp *t, const struct tt__seg *sg, struct tt__
                 uint32_t fresh = ai->acked > a->acked_sacked ? ai->acked - a->acked_sacked : 0;
                 struct tt__cc_ack c = {.acked = fresh,
                                        .delivered = a->delivered,
-                                       .rtt = (uint32_t)ai->rtt,
+                                       .rtt = (uint32_t)rtt,
                                        .in_flight = ai->in_flight};
                 tt__cc_ack(t, &c, now);
             }

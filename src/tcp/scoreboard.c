@@ -252,6 +252,8 @@ void tt__sb_sent(struct tt_tcp *t, tt_seq seq, uint32_t n, int rexmit, tt_time n
 static void delivered(struct tt_tcp *t, const struct tt__sb_rec *r, struct tt__sb_ack *a)
 {
     a->delivered += rec_len(r);
+    if (!(r->flags & TT__SB_EVER) && r->xmit > a->xmit_last)
+        a->xmit_last = r->xmit; /* Karn (RFC 6298 §3): never retransmitted */
     tt__rack_delivered(t, r, a);
 }
 

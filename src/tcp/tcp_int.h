@@ -256,7 +256,7 @@ struct tt__seg;
 enum tt__ca_state {
     TT__CA_OPEN = 0,     /* no loss suspected */
     TT__CA_DISORDER = 1, /* SACKs or duplicate ACKs seen, nothing deemed lost */
-    TT__CA_CWR = 2,      /* cwnd reduced without recovery (TLP-repaired loss) */
+    TT__CA_CWR = 2,      /* cwnd being reduced by PRR without recovery (an ECE) */
     TT__CA_RECOVERY = 3, /* fast recovery (RFC 6675 / RFC 6582) with PRR */
     TT__CA_LOSS = 4,     /* after an RTO: go-back-N from SND.UNA */
 };
@@ -287,6 +287,7 @@ struct tt__sb_ack {
     uint32_t sacked;       /* bytes newly SACKed */
     uint32_t tsecr;        /* the ACK's timestamp echo (0 = none) */
     tt_time now;
+    tt_time xmit_last; /* latest send time of a never-retransmitted record delivered (0 = none) */
     uint8_t dsack;     /* the first block was a D-SACK (RFC 2883) */
     uint8_t reordered; /* a never-retransmitted hole below the highest SACK was delivered */
     tt_seq dsack_l, dsack_r, reord_low;
@@ -347,10 +348,15 @@ uint32_t tt__recovery_in_flight(const struct tt_tcp *t);
 void tt__recovery_output(struct tt_tcp *t, tt_time now);
 /* The reordering or probe timer fired. */
 void tt__recovery_timer(struct tt_tcp *t, tt_time now);
+/* ECN's reduction through PRR (Linux's CWR state): enter it on an ECE;
+ * on each later ACK tt__recovery_cwr_ack returns 1 while it goes on. */
+void tt__recovery_enter_cwr(struct tt_tcp *t, uint32_t delivered, int advanced, tt_time now);
+int tt__recovery_cwr_ack(struct tt_tcp *t, uint32_t delivered, int advanced, tt_time now);
 
 /* newreno.c (RFC 6582, RFC 3042): recovery without SACK. An ACK of new
  * data or an RFC 5681 duplicate (ai->dup), from tt__recovery_on_ack. */
-void tt__newreno_on_ack(struct tt_tcp *t, const struct tt__ack_info *ai, tt_time now);
+void tt__newreno_on_ack(struct tt_tcp *t, const struct tt__seg *sg, const struct tt__ack_info *ai,
+                        tt_time now);
 /* 0 when this ACK of new data must leave the retransmission timer alone
  * (cfg.tcp.newreno_impatient: a partial ACK after the first). */
 int tt__newreno_rto_restart(const struct tt_tcp *t);
@@ -429,6 +435,7 @@ struct tt_tcp {
     tt_seq recover;         /* RFC 6582 "recover" */
     uint8_t in_recovery;    /* NewReno fast recovery in progress (newreno.c) */
     uint8_t nr_partials;    /* partial ACKs in this NewReno recovery (saturates) */
+    uint32_t nr_ts;         /* our TSval on NewReno's fast retransmit (Eifel, newreno.c) */
     /* SACK-based recovery (scoreboard.c, rack.c, prr.c, recovery.c). */
     struct tt__sb *sb;                          /* NULL when nothing is outstanding */
     uint32_t sacked_out, lost_out, retrans_out; /* bytes with each mark */
@@ -773,7 +780,7 @@ int tt__ecn_syn_ok(const struct tt_stack *s, const struct tt_tcp_hdr *h);
 /* Flags on an outgoing segment; returns the IP ECN field. */
 uint8_t tt__ecn_out(struct tt_tcp *t, struct tt_tcp_hdr *h, uint32_t len, int rexmit);
 void tt__ecn_rcv(struct tt_tcp *t, const struct tt__seg *sg);
-void tt__ecn_ack(struct tt_tcp *t, const struct tt__seg *sg, tt_time now);
+void tt__ecn_ack(struct tt_tcp *t, const struct tt__seg *sg, uint32_t acked, tt_time now);
 
 /* ---- isn.c ---- */
 tt_seq tt__tcp_isn(const struct tt_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,

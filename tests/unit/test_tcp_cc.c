@@ -413,6 +413,40 @@ static void test_hystart_samples(void **st)
     done(&f);
 }
 
+/* Without timestamps (a SACK peer), every ACK still times the path for
+ * HyStart++ (RFC 9406 §4.2): the scoreboard's send time of the newest
+ * segment the ACK delivered, never a retransmitted one (RFC 6298 §3 Karn).
+ * Before, only the one timed segment per round gave a sample, a round
+ * never had N_RTT_SAMPLE = 8 of them, and slow start could not end early. */
+static void test_hystart_samples_no_ts(void **st)
+{
+    (void)st;
+    static uint8_t data[30 * 1460];
+    struct fx f;
+    fx_init(&f, NULL);
+    f.pport = FX_PEER_PORT;
+    struct tt_tcp_opts syn = {.has_mss = 1, .mss = 1460, .sack_ok = 1};
+    fx_passive_established_with(&f, &syn);
+    assert_false(f.t->ts_ok);
+    assert_true(f.t->sack_ok);
+    uint32_t m = f.t->snd_mss;
+    tt_tcp_setopt(f.t, TT_TCP_OPT_SNDBUF, 200000);
+    tt_tcp_setopt(f.t, TT_TCP_OPT_NODELAY, 1);
+    assert_int_equal(f.t->ccs.cubic.hs_state, TT__HS_SS);
+    assert_int_equal(tt_tcp_send(f.t, data, sizeof data, f.now), (long)sizeof data);
+    f.rd = f.nout;
+    fx_advance(&f, TT_MSEC(50));
+    uint32_t base = f.iss + 1;
+    for (int i = 0; i < 9; i++) {
+        fx_inject(&f, TT_TCP_ACK, f.pseq, base + (uint32_t)(i + 1) * m, 65535, NULL, 0, NULL);
+        f.rd = f.nout;
+        f.now += 100;
+    }
+    assert_int_equal(f.t->ccs.cubic.hs_samples, 9);
+    assert_int_equal(f.t->ccs.cubic.hs.cur_min, 50000);
+    done(&f);
+}
+
 /* Slow start ACK by ACK every `gap` µs (0: spread over the RTT, cwnd's
  * ACKs per RTT), each with an RTT sample of rtt(i) µs, the sender keeping
  * cwnd in flight; stops when slow start ends or after n ACKs. Returns the
@@ -576,11 +610,17 @@ static void test_select(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_icbrt),         cmocka_unit_test(test_cubic_curve),
-        cmocka_unit_test(test_cubic_growth),  cmocka_unit_test(test_reno_friendly),
-        cmocka_unit_test(test_cubic_loss),    cmocka_unit_test(test_hystart_exit),
-        cmocka_unit_test(test_hystart_linux), cmocka_unit_test(test_hystart_samples),
-        cmocka_unit_test(test_reno_abc),      cmocka_unit_test(test_rto_repeat),
+        cmocka_unit_test(test_icbrt),
+        cmocka_unit_test(test_cubic_curve),
+        cmocka_unit_test(test_cubic_growth),
+        cmocka_unit_test(test_reno_friendly),
+        cmocka_unit_test(test_cubic_loss),
+        cmocka_unit_test(test_hystart_exit),
+        cmocka_unit_test(test_hystart_linux),
+        cmocka_unit_test(test_hystart_samples),
+        cmocka_unit_test(test_hystart_samples_no_ts),
+        cmocka_unit_test(test_reno_abc),
+        cmocka_unit_test(test_rto_repeat),
         cmocka_unit_test(test_select),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,8 @@
  * ECN (RFC 3168 §6.1) on crafted segments: negotiation as Linux's tcp_ecn
  * (0 off, 1 ask and accept, 2 = default: accept only), ECT(0) on new data
  * and nowhere else, CE echoed as ECE until CWR, and an ECE taken as one
- * congestion event per window with CWR on the next new data.
+ * congestion event per window, cwnd reduced through PRR (Linux's CWR state),
+ * with CWR on the next new data.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +20,7 @@
 #define ECT0 0x02
 #define CE 0x03
 
-static uint8_t data[16 * 1460];
+static uint8_t data[24 * 1460];
 
 static void init_ecn(struct fx *f, uint8_t ecn)
 {
@@ -188,39 +189,75 @@ static void test_ce_echo(void **st)
     done(&f);
 }
 
-/* Sender (§6.1.2): ECE reduces once per window (CUBIC: ssthresh 0.7 cwnd,
- * cwnd = ssthresh), the next new data carries CWR, and another ECE in the
- * same window changes nothing; one after the window reduces again. */
+/* Sender (§6.1.2), as Linux's CWR state: an ECE sets ssthresh once (CUBIC:
+ * 0.7 cwnd) and PRR (RFC 6937) takes cwnd down to it ACK by ACK over the
+ * round trip, not at once: the first ACK sends one segment for the one
+ * delivered, the rest follow ssthresh / RecoverFS. Further ECEs in the same
+ * window change nothing; the ACK past the window ends CWR with cwnd =
+ * ssthresh; the next new data carries CWR, once; an ECE after the window
+ * reduces again. */
 static void test_ece_response(void **st)
 {
     (void)st;
     struct fx f;
     open_ecn(&f);
-    assert_int_equal(tt_tcp_send(f.t, data, 10 * MSS, f.now), 10 * MSS);
+    assert_int_equal(tt_tcp_send(f.t, data, 20 * MSS, f.now), 20 * MSS);
     f.rd += 10;
     fx_advance(&f, TT_MSEC(20));
     fx_inject(&f, TT_TCP_ACK | TT_TCP_ECE, f.pseq, f.pack + MSS, 65535, NULL, 0, NULL);
-    struct tt_tcp_info i = fx_info(&f);
-    assert_int_equal(i.snd_ssthresh, 11 * 717 / 1024); /* cwnd was 11 after the ACK */
-    assert_int_equal(i.snd_cwnd, 7);
-    assert_int_equal(i.total_retrans, 0); /* nothing to resend */
-    fx_assert_none(&f);                   /* 9 in flight > cwnd 7 */
-    assert_int_equal(tt_tcp_send(f.t, data, 4 * MSS, f.now), 4 * MSS);
-    for (uint32_t k = 2; k <= 4; k++) /* three ACKs open room for new data */
-        fx_inject(&f, TT_TCP_ACK | TT_TCP_ECE, f.pseq, f.pack + k * MSS, 65535, NULL, 0, NULL);
-    assert_int_equal(fx_info(&f).snd_cwnd, 7); /* same window: no second reduction */
+    uint32_t ssthresh = 11 * 717 / 1024 * MSS; /* cwnd was 11 after the ACK */
+    assert_int_equal(f.t->ssthresh, ssthresh);
+    assert_int_equal(fx_info(&f).ca_state, 2); /* CWR */
+    /* PRR: pipe 9 > ssthresh, CEIL(1 * ssthresh / 11) = 1 segment. */
+    assert_int_equal(f.t->cwnd, 10 * MSS);
     struct fx_seg *g = fx_pop(&f);
+    assert_int_equal(g->h.seq, f.pack + 10 * MSS);
     assert_int_equal(g->h.flags & TT_TCP_CWR, TT_TCP_CWR); /* the first new data */
     assert_int_equal(g->tos & 3, ECT0);
-    while ((g = fx_try_pop(&f)) != NULL)
-        assert_int_equal(g->h.flags & TT_TCP_CWR, 0); /* once */
-    /* Past the window of the first reduction (all 10 segments acked), a new
-     * ECE reduces again. */
+    fx_assert_none(&f);
+    assert_int_equal(fx_info(&f).total_retrans, 0); /* nothing to resend */
+    /* The rest of the window, each ACK with ECE again: no second reduction;
+     * PRR sends CEIL(prr_delivered * ssthresh / RecoverFS) - prr_out. */
+    uint32_t out = 1;
+    for (uint32_t k = 2; k <= 9; k++) {
+        /* RFC 6937 §3 in bytes, sends in whole segments: pipe (before this
+         * ACK's sends) above ssthresh: proportional; else PRR-SSRB (SND.UNA
+         * moved, nothing lost), never past ssthresh. */
+        int64_t pipe = (int64_t)tt_seq_diff(f.t->snd_nxt, f.t->snd_una) - MSS;
+        int64_t pd = (int64_t)k * MSS, po = (int64_t)out * MSS, want;
+        if (pipe > ssthresh) {
+            want = (pd * ssthresh + 11 * MSS - 1) / (11 * MSS) - po;
+        } else {
+            want = (pd - po > (int64_t)MSS ? pd - po : (int64_t)MSS) + MSS;
+            if (want > ssthresh - pipe)
+                want = ssthresh - pipe;
+        }
+        want = want > 0 ? (want + MSS - 1) / MSS : 0;
+        fx_inject(&f, TT_TCP_ACK | TT_TCP_ECE, f.pseq, f.pack + k * MSS, 65535, NULL, 0, NULL);
+        uint32_t n = 0;
+        while ((g = fx_try_pop(&f)) != NULL) {
+            assert_int_equal(g->h.flags & TT_TCP_CWR, 0); /* once */
+            n++;
+        }
+        assert_int_equal(n, want);
+        out += n;
+        assert_int_equal(f.t->ssthresh, ssthresh);
+        assert_int_equal(fx_info(&f).ca_state, 2);
+    }
+    assert_true(out < 9); /* fewer sent than delivered: the reduction */
+    /* SND.UNA passes what was sent before the ECE: CWR ends, cwnd = ssthresh. */
+    fx_inject(&f, TT_TCP_ACK, f.pseq, f.pack + 10 * MSS, 65535, NULL, 0, NULL);
+    assert_int_equal(fx_info(&f).ca_state, 0);
+    assert_int_equal(f.t->cwnd, ssthresh);
+    while (fx_try_pop(&f) != NULL)
+        ;
+    /* Past the window of the first reduction, a new ECE reduces again. */
     fx_inject(&f, TT_TCP_ACK | TT_TCP_ECE, f.pseq, f.pack + 11 * MSS, 65535, NULL, 0, NULL);
-    i = fx_info(&f);
-    assert_int_equal(i.snd_cwnd, 7 * 717 / 1024);
-    g = fx_pop(&f);
-    assert_int_equal(g->h.flags & TT_TCP_CWR, TT_TCP_CWR);
+    assert_int_equal(fx_info(&f).ca_state, 2);
+    assert_true(f.t->ssthresh < ssthresh);
+    g = fx_try_pop(&f);
+    if (g)
+        assert_int_equal(g->h.flags & TT_TCP_CWR, TT_TCP_CWR);
     done(&f);
 }
 

@@ -10,7 +10,12 @@
  *    SMSS) + SMSS), both sides of the min;
  *  - the retransmission timer: restarted by every partial ACK by default
  *    (Linux), by the first one only with cfg.tcp.newreno_impatient (RFC 6582
- *    §3.2 step 3), so that the RTO then fires from that first restart.
+ *    §3.2 step 3), so that the RTO then fires from that first restart;
+ *  - reordering with timestamps: a fast retransmit whose first new ACK
+ *    echoes a TSval older than the retransmission's was spurious (Eifel,
+ *    RFC 3522 §3.2): undone (RFC 4015), and the duplicate threshold raised
+ *    to the duplicates seen, as Linux's tp->reordering; a true loss (the
+ *    echo of the retransmission) is not undone.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -223,14 +228,115 @@ static void test_impatient_rto(void **st)
     finish(&f);
 }
 
+#define TSMSS (MSS - 12u)
+
+/* As start(), with timestamps as if negotiated: our segments carry TSval
+ * (the fixture's handshake has none); TSvals of the 10 segments kept. */
+static void start_ts(struct fx *f, uint32_t *tsval)
+{
+    struct tt_config cfg;
+    fx_config(&cfg);
+    fx_init(f, &cfg);
+    fx_active_established(f);
+    assert_int_equal(tt_tcp_setopt(f->t, TT_TCP_OPT_CONGESTION, TT_TCP_CC_RENO), 0);
+    tt_tcp_setopt(f->t, TT_TCP_OPT_SNDBUF, 200000);
+    tt_tcp_setopt(f->t, TT_TCP_OPT_NODELAY, 1);
+    f->t->ts_ok = 1;
+    f->t->snd_mss = TSMSS; /* the 12 bytes of TSopt come off the MSS */
+    assert_int_equal(tt_tcp_send(f->t, pattern, 40 * TSMSS, f->now), (int)(40 * TSMSS));
+    for (int k = 0; k < 10; k++) {
+        struct fx_seg *g = fx_pop(f);
+        assert_true(g->h.opt.has_ts);
+        tsval[k] = g->h.opt.ts_val;
+    }
+    fx_advance(f, TT_MSEC(20));
+}
+
+static void ack_ts(struct fx *f, uint32_t rel, uint32_t ecr)
+{
+    struct tt_tcp_opts o = {.has_ts = 1, .ts_val = 7, .ts_ecr = ecr};
+    fx_inject(f, TT_TCP_ACK, f->pseq, f->pack + rel, 65535, NULL, 0, &o);
+}
+
+/* Segment 1 delayed behind three others: three duplicates (echoing segment
+ * 0's TSval), the fast retransmit, then the original arrives and the ACK
+ * echoes its TSval, older than the retransmission's: undone. */
+static void test_reordering_undo(void **st)
+{
+    (void)st;
+    struct fx f;
+    uint32_t ts[10];
+    start_ts(&f, ts);
+    ack_ts(&f, TSMSS, ts[0]);
+    uint32_t cwnd = f.t->cwnd;
+    f.rd = f.nout;
+    for (int k = 0; k < 2; k++)
+        ack_ts(&f, TSMSS, ts[0]);
+    f.rd = f.nout; /* limited transmit */
+    fx_advance(&f, TT_MSEC(1));
+    ack_ts(&f, TSMSS, ts[0]);
+    struct fx_seg *g = fx_pop(&f);
+    assert_int_equal(g->h.seq, f.pack + TSMSS); /* the fast retransmit */
+    uint32_t rexmit_ts = g->h.opt.ts_val;
+    assert_true(rexmit_ts != ts[1]);
+    f.rd = f.nout;
+    assert_true(f.t->in_recovery);
+    assert_true(f.t->cwnd < cwnd);
+    /* The original of segment 1 arrives: the ACK of 1-4 echoes its TSval. */
+    ack_ts(&f, 5 * TSMSS, ts[1]);
+    assert_false(f.t->in_recovery);
+    assert_true(f.t->cwnd >= cwnd);
+    assert_int_equal(f.t->ssthresh, UINT32_MAX); /* back to slow start's */
+    assert_int_equal(fx_info(&f).undos, 1);
+    assert_int_equal(f.t->reordering, 4);
+    f.rd = f.nout;
+    /* The threshold is 4 now: three duplicates send new data (limited
+     * transmit, the ACK clock kept), the fourth retransmits. */
+    for (int k = 0; k < 3; k++) {
+        ack_ts(&f, 5 * TSMSS, ts[5]);
+        g = fx_pop(&f);
+        assert_true(tt_seq_ge(tt_seq_make(g->h.seq), tt_seq_make(f.pack + 10 * TSMSS)));
+        f.rd = f.nout;
+    }
+    assert_false(f.t->in_recovery);
+    ack_ts(&f, 5 * TSMSS, ts[5]);
+    assert_true(f.t->in_recovery);
+    expect_data(&f, 5 * TSMSS, TSMSS);
+    finish(&f);
+}
+
+/* A true loss: the ACK after the fast retransmit echoes the retransmission's
+ * TSval (the receiver took TS.Recent from it): no undo. */
+static void test_loss_not_undone(void **st)
+{
+    (void)st;
+    struct fx f;
+    uint32_t ts[10];
+    start_ts(&f, ts);
+    for (int k = 0; k < 3; k++) {
+        ack_ts(&f, TSMSS, ts[0]);
+        f.rd = f.nout;
+    }
+    fx_advance(&f, TT_MSEC(1));
+    ack_ts(&f, TSMSS, ts[0]);
+    struct fx_seg *g = fx_pop(&f);
+    assert_int_equal(g->h.seq, f.pack + TSMSS);
+    uint32_t rexmit_ts = g->h.opt.ts_val;
+    f.rd = f.nout;
+    ack_ts(&f, 10 * TSMSS, rexmit_ts);
+    assert_int_equal(fx_info(&f).undos, 0);
+    assert_int_equal(f.t->reordering, 3);
+    assert_true(f.t->ssthresh < UINT32_MAX);
+    finish(&f);
+}
+
 int main(void)
 {
     fill();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_limited_transmit),
-        cmocka_unit_test(test_partial_ack),
-        cmocka_unit_test(test_full_ack),
-        cmocka_unit_test(test_impatient_rto),
+        cmocka_unit_test(test_limited_transmit), cmocka_unit_test(test_partial_ack),
+        cmocka_unit_test(test_full_ack),         cmocka_unit_test(test_impatient_rto),
+        cmocka_unit_test(test_reordering_undo),  cmocka_unit_test(test_loss_not_undone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -366,6 +366,8 @@ struct tt_drill_runner {
     char history[TT_DRILL_HISTORY][160];
     size_t nhistory;
     bool failed;
+    uint32_t link_mtu; /* `ip route ... mtu N` before the stack starts (0: 1500) */
+    bool drop_egress;  /* `tc qdisc ... pfifo limit 0`: transmits are dropped */
 };
 
 /* Advance the stack's clock to script time `t`, running timers. */

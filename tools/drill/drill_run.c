@@ -118,6 +118,8 @@ static int transmit(void *ctx, const uint8_t *frame, size_t len, tt_time now)
         tt_pcap_write(r->pcap, now, frame, len);
     if (r->cap_count == TT_DRILL_MAX_CAPTURE)
         return 0; /* the script stopped reading: later datagrams are dropped */
+    if (r->drop_egress)
+        return 0; /* `tc qdisc ... pfifo limit 0`: the link drops what the stack sends */
     struct tt_drill_capture *c = &r->cap[(r->cap_head + r->cap_count) % TT_DRILL_MAX_CAPTURE];
     c->frame = malloc(len);
     if (c->frame == NULL)
@@ -159,7 +161,7 @@ static bool start_stack(struct tt_drill_runner *r, const struct tt_config *cfg, 
                               tt_strerror(err));
     struct tt_iface_config ic = {0};
     ic.link.framing = TT_FRAMING_RAW_IP;
-    ic.link.mtu = 1500;
+    ic.link.mtu = r->link_mtu ? r->link_mtu : 1500;
     ic.link.transmit = transmit;
     ic.link.ctx = r;
     ic.addr = r->cfg.local_ip;
@@ -298,6 +300,80 @@ static void apply_settings(struct tt_drill_runner *r, struct tt_config *c, char 
     }
 }
 
+/* The number after `word` in a command line ("mtu lock 1200" skips "lock"). */
+static bool word_value(const char *line, const char *word, unsigned long *v)
+{
+    size_t wl = strlen(word);
+    for (const char *p = strstr(line, word); p; p = strstr(p + 1, word)) {
+        if ((p != line && p[-1] != ' ') || (p[wl] != ' ' && p[wl] != '\t'))
+            continue;
+        const char *q = p + wl;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (strncmp(q, "lock ", 5) == 0)
+            q += 5;
+        char *end;
+        *v = strtoul(q, &end, 10);
+        return end != q;
+    }
+    return false;
+}
+
+/*
+ * `ip route ...`, `tc qdisc ...`, `ethtool ...`: the shapes that change what
+ * TCP does are modelled (a route's mtu is the link's MTU and initcwnd the
+ * initial window, both before the stack starts; a pfifo of limit 0 drops every
+ * datagram the stack sends, at any time, until the qdisc is replaced or
+ * deleted); the rest is reported as ignored with the reason.
+ */
+static bool run_net_command(struct tt_drill_runner *r, struct tt_config *c, const char *line)
+{
+    unsigned long v;
+    if (strncmp(line, "ip route", 8) == 0 || strncmp(line, "ip -4 route", 11) == 0) {
+        bool any = false;
+        if (word_value(line, "mtu", &v) && v >= 68 && v <= 65535) {
+            if (r->stack == NULL)
+                r->link_mtu = (uint32_t)v;
+            tt__drill_note(r, "`%s`: mtu %lu %s", line, v,
+                           r->stack ? "ignored (the stack is already running)"
+                                    : "applied as the link's MTU");
+            any = true;
+        }
+        if (word_value(line, "initcwnd", &v) && v > 0) {
+            if (r->stack == NULL)
+                c->tcp.init_cwnd = (uint32_t)v;
+            tt__drill_note(r, "`%s`: initcwnd %lu %s", line, v,
+                           r->stack ? "ignored (the stack is already running)"
+                                    : "applied (cfg.tcp.init_cwnd)");
+            any = true;
+        }
+        if (word_value(line, "advmss", &v) || word_value(line, "initrwnd", &v) || !any)
+            tt__drill_note(r,
+                           "`%s`: advmss, initrwnd and other route attributes ignored "
+                           "(no per-route setting in tether)",
+                           line);
+        return true;
+    }
+    if (strncmp(line, "tc qdisc", 8) == 0) {
+        bool del = strstr(line, " del") != NULL;
+        bool drop = !del && strstr(line, "pfifo") && word_value(line, "limit", &v) && v == 0;
+        r->drop_egress = drop;
+        tt__drill_note(r, "`%s`: %s", line,
+                       drop  ? "the link now drops every datagram the stack sends"
+                       : del ? "qdisc removed: the link passes everything"
+                             : "the link passes everything (pacing and shaping not modelled)");
+        return true;
+    }
+    if (strncmp(line, "ethtool", 7) == 0) {
+        tt__drill_note(r,
+                       "`%s`: no-op (tether has no offloads; segments are merged to match "
+                       "TSO lines)",
+                       line);
+        return true;
+    }
+    return false;
+}
+
 static void run_command(struct tt_drill_runner *r, struct tt_config *c, const char *text)
 {
     char *copy = strdup(text);
@@ -321,6 +397,8 @@ static void run_command(struct tt_drill_runner *r, struct tt_config *c, const ch
             apply_settings(r, c, strstr(line, "set_sysctls.py") + 14);
         else if (strncmp(line, "sysctl", 6) == 0)
             apply_settings(r, c, line + 6);
+        else if (run_net_command(r, c, line))
+            ;
         else
             tt__drill_note(r, "`%s`: ignored", line);
     }

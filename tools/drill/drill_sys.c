@@ -540,6 +540,28 @@ static enum call_status sys_read(struct call *c)
     return result(c, v);
 }
 
+/* The SO_LINGER time of a blocking close of script fd `fd` in us, or -1 when
+ * the close does not linger (off, 0, non-blocking, unread data: RST). */
+static int64_t close_linger(const struct tt_drill_runner *r, int64_t fd)
+{
+    if (fd < 0 || fd >= TT_DRILL_MAX_FDS || r->fds[fd].kind != TT_DRILL_FD_TCP ||
+        r->fds[fd].nonblock)
+        return -1;
+    const struct tt_tcp *t = r->fds[fd].t;
+    int linger = -1;
+    tt_tcp_getopt(t, TT_TCP_OPT_LINGER, &linger);
+    if (linger <= 0 || tt_tcp_readable(t) > 0)
+        return -1;
+    return (int64_t)linger * 1000000;
+}
+
+/* Linux sk_stream_wait_close: the FIN is out and not yet acknowledged. */
+static bool fin_unacked(const struct tt_tcp *t)
+{
+    int st = tt_tcp_state(t);
+    return st == TT_FIN_WAIT_1 || st == TT_CLOSING || st == TT_LAST_ACK;
+}
+
 static enum call_status sys_close(struct call *c)
 {
     int64_t fd;
@@ -548,6 +570,18 @@ static enum call_status sys_close(struct call *c)
     if (fd < 0 || fd >= TT_DRILL_MAX_FDS || c->r->fds[fd].kind == TT_DRILL_FD_FREE)
         return result(c, TT_EBADF);
     struct tt_drill_fd *f = &c->r->fds[fd];
+    int64_t linger = close_linger(c->r, fd);
+    if (linger > 0) {
+        /* SO_LINGER {1, N} on a blocking socket: close sends the FIN, then
+         * waits until it is acknowledged or N seconds pass (Linux tcp_close,
+         * sk_stream_wait_close); the connection then goes on as any closed one. */
+        int st = tt_tcp_state(f->t);
+        if (c->pend == NULL && (st == TT_ESTABLISHED || st == TT_CLOSE_WAIT))
+            tt_tcp_shutdown(f->t, TT_SHUT_WR, now_of(c));
+        bool expired = c->pend && c->r->now >= c->pend->start + linger;
+        if (fin_unacked(f->t) && !expired)
+            return CALL_BLOCK;
+    }
     if (f->kind == TT_DRILL_FD_TCP)
         tt_tcp_close(f->t, now_of(c));
     memset(f, 0, sizeof(*f));
@@ -988,6 +1022,11 @@ bool tt__drill_syscall(struct tt_drill_runner *r, const struct tt_drill_event *e
     if (targ != 0 && targ < ev->sc.nargs && ev->sc.args[targ]->kind == TT_DRILL_ARG_INT &&
         (timeout = ev->sc.args[targ]->ival) >= 0 && start + timeout * 1000 < p->wake)
         p->wake = start + timeout * 1000;
+    int64_t fd, linger;
+    if (strcmp(ev->sc.name, "close") == 0 && ev->sc.nargs > 0 &&
+        ev->sc.args[0]->kind == TT_DRILL_ARG_INT && (fd = ev->sc.args[0]->ival) >= 0 &&
+        (linger = close_linger(r, fd)) > 0 && start + linger < p->wake)
+        p->wake = start + linger;
     tt__drill_note(r, "%s blocks", ev->sc.name);
     return true;
 }
