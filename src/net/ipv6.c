@@ -348,8 +348,8 @@ static void icmp6_input(struct tt_stack *s, int iface, const struct tt_ipv6_hdr 
 
 /* The packet (pkt, len trimmed to its payload length) after the fixed
  * header's checks: walk the extension headers and hand the upper layer on. */
-static void deliver(struct tt_stack *s, int iface, const struct tt_ipv6_hdr *h, const uint8_t *pkt,
-                    size_t len, size_t off, uint8_t next, int l2_mcast, tt_time now)
+void tt__ip6_deliver(struct tt_stack *s, int iface, const struct tt_ipv6_hdr *h, const uint8_t *pkt,
+                     size_t len, size_t off, uint8_t next, int l2_mcast, tt_time now)
 {
     struct tt_ipv6_ext x;
     enum tt_drop_reason why;
@@ -362,16 +362,13 @@ static void deliver(struct tt_stack *s, int iface, const struct tt_ipv6_hdr *h, 
     }
     if (x.proto == TT_IPPROTO_FRAGMENT) {
         /* RFC 8200 §4.5, RFC 6946: an atomic fragment (offset 0, M clear)
-         * is processed in isolation, as the packet it is; reassembly of
-         * real fragments is not built yet, so they are dropped, counted. */
+         * is processed in isolation, as the packet it is. */
         if (x.frag.off == 0 && !x.frag.m) {
-            deliver(s, iface, h, pkt, len, x.frag_off + TT_IPV6_FRAG_HLEN, x.frag.next, l2_mcast,
-                    now);
+            tt__ip6_deliver(s, iface, h, pkt, len, x.frag_off + TT_IPV6_FRAG_HLEN, x.frag.next,
+                            l2_mcast, now);
             return;
         }
-        s->ctr.ip6_reasm_reqds++;
-        s->ctr.ip6_reasm_fails++;
-        tt__drop(s, TT_DROP_IP6_FRAG_NOMEM, iface, pkt, len, now);
+        tt__frag6_input(s, iface, h, pkt, len, &x, l2_mcast, now);
         return;
     }
     switch (x.proto) {
@@ -425,8 +422,8 @@ void tt__ip6_input(struct tt_stack *s, int iface, const uint8_t *pkt, size_t len
         tt__drop(s, TT_DROP_IP6_NOT_FOR_US, iface, pkt, len, now);
         return;
     }
-    deliver(s, iface, &h, pkt, len, TT_IPV6_HLEN, h.next, l2_mcast || tt__ip6_is_multicast(h.dst),
-            now);
+    tt__ip6_deliver(s, iface, &h, pkt, len, TT_IPV6_HLEN, h.next,
+                    l2_mcast || tt__ip6_is_multicast(h.dst), now);
 }
 
 int tt__ip6_ping(struct tt_stack *s, const uint8_t dst[16], uint16_t id, uint16_t seq,

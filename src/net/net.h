@@ -161,6 +161,20 @@ int tt__ip6_xmit(struct tt_stack *s, int iface, const uint8_t nexthop[16], size_
 void tt__icmp6_send_error(struct tt_stack *s, int iface, uint8_t type, uint8_t code, uint32_t rest,
                           const uint8_t *pkt, size_t len, int l2_mcast, int mcast_ok, tt_time now);
 
+/* The packet pkt (len bytes) from offset off on, whose next header there is
+ * `next`: walk what remains of the chain and hand the upper layer on. */
+void tt__ip6_deliver(struct tt_stack *s, int iface, const struct tt_ipv6_hdr *h, const uint8_t *pkt,
+                     size_t len, size_t off, uint8_t next, int l2_mcast, tt_time now);
+
+/* ---- ipv6_frag.c (RFC 8200 §4.5, RFC 5722) ---- */
+
+int tt__frag6_init(struct tt_stack *s);
+void tt__frag6_fini(struct tt_stack *s);
+/* A fragment: x is the walk that stopped at its fragment header. */
+void tt__frag6_input(struct tt_stack *s, int iface, const struct tt_ipv6_hdr *h, const uint8_t *pkt,
+                     size_t len, const struct tt_ipv6_ext *x, int l2_mcast, tt_time now);
+tt_time tt__frag6_poll(struct tt_stack *s, tt_time now);
+
 /* ---- ndp.c (RFC 4861, RFC 4862) ---- */
 
 /* Neighbor cache states (RFC 4861 §7.3.2). */

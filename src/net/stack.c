@@ -130,10 +130,13 @@ int tt_stack_create(const struct tt_config *cfg, struct tt_stack **out)
                 err = tt__ip6_init(s);
             if (err == 0)
                 err = tt__ndp_init(s);
+            if (err == 0)
+                err = tt__frag6_init(s);
             if (err == 0) {
                 *out = s;
                 return 0;
             }
+            tt__ndp_fini(s);
             tt__ip6_fini(s);
             tt__tcp_fini(s);
             tt__frag_fini(s);
@@ -148,6 +151,7 @@ void tt_stack_destroy(struct tt_stack *s)
 {
     if (!s)
         return;
+    tt__frag6_fini(s);
     tt__ndp_fini(s);
     tt__ip6_fini(s);
     tt__tcp_fini(s);
@@ -295,6 +299,7 @@ tt_time tt_stack_poll(struct tt_stack *s, tt_time now)
      * datagrams, which may start a resolution whose deadline must count. */
     tt_time next = tt__frag_poll(s, now);
     next = tt__time_min(next, tt__tcp_poll(s, now));
+    next = tt__time_min(next, tt__frag6_poll(s, now));
     next = tt__time_min(next, tt__ndp_poll(s, now));
     next = tt__time_min(next, tt__arp_poll(s, now));
     return next;

@@ -13,11 +13,12 @@
 #include <tether/stack.h>
 #include <tether/rng.h>
 
-struct tt__arp;  /* net/arp.c */
-struct tt__frag; /* net/ipv4_frag.c */
-struct tt__tcp;  /* tcp/ */
-struct tt__ip6;  /* net/ipv6.c: per-interface IPv6 state */
-struct tt__ndp;  /* net/ndp.c: the neighbor cache */
+struct tt__arp;   /* net/arp.c */
+struct tt__frag;  /* net/ipv4_frag.c */
+struct tt__tcp;   /* tcp/ */
+struct tt__ip6;   /* net/ipv6.c: per-interface IPv6 state */
+struct tt__ndp;   /* net/ndp.c: the neighbor cache */
+struct tt__frag6; /* net/ipv6_frag.c */
 
 /* Buckets of per-destination IP ID counters (RFC 7739 §5.3): destinations
  * that share one see each other's rate, so enough that few do. */
@@ -50,6 +51,7 @@ struct tt_stack {
     struct tt__tcp *tcp;
     struct tt__ip6 *ip6;
     struct tt__ndp *ndp;
+    struct tt__frag6 *frag6;
     /* ICMP error rate limit: token bucket (RFC 1812 §4.3.2.8 style, Linux icmp_ratelimit). */
     uint32_t icmp_tokens;
     tt_time icmp_last;

@@ -519,6 +519,119 @@ static void test_router_advertisement(void **state)
     nt_teardown(&f);
 }
 
+/* ---- reassembly (RFC 8200 §4.5, RFC 5722) ---- */
+
+/* A 2000-byte echo request from the peer, its checksum over the whole. */
+static uint8_t echo_big[2000];
+static void make_echo_big(void)
+{
+    memset(echo_big, 0, sizeof echo_big);
+    echo_big[0] = TT_ICMP6_ECHO_REQUEST;
+    echo_big[4] = 0x42;
+    echo_big[7] = 1;
+    for (size_t i = 8; i < sizeof echo_big; i++)
+        echo_big[i] = (uint8_t)i;
+    tt__icmp6_set_cksum(echo_big, sizeof echo_big, ll_peer, ll_us);
+}
+
+static void in_frag(struct nt_fix *f, uint32_t id, uint16_t off, int m, const uint8_t *data,
+                    size_t n, tt_time now)
+{
+    uint8_t *b = malloc(8 + n);
+    struct tt_ipv6_frag fh = {TT_IPPROTO_ICMPV6, (uint8_t)m, off, id};
+    tt__ipv6_frag_emit(&fh, b, 8);
+    memcpy(b + 8, data, n);
+    in6(f, nt_mac_us, nt_mac_peer, ll_peer, ll_us, TT_IPPROTO_FRAGMENT, 64, b, 8 + n, now);
+    free(b);
+}
+
+static void test_reassembly(void **state)
+{
+    struct nt_fix f;
+    (void)state;
+    make_echo_big();
+    setup6(&f);
+    up6(&f);
+    tt_time t = TT_SEC(10);
+    peer_solicits(&f, t);
+    nt_cap_clear(&f.cap);
+    const struct tt_counters *c = tt_stack_counters(f.s);
+    /* Last fragment first, a duplicate of it, then the first: complete. */
+    in_frag(&f, 1, 1232, 0, echo_big + 1232, 768, t);
+    in_frag(&f, 1, 1232, 0, echo_big + 1232, 768, t);
+    assert_int_equal(f.cap.n, 0);
+    in_frag(&f, 1, 0, 1, echo_big, 1232, t);
+    assert_int_equal(c->ip6_reasm_oks, 1);
+    assert_int_equal(c->icmp6_out_echo_reps, 1);
+    /* The 2000-byte reply goes out in two fragments. */
+    assert_int_equal(f.cap.n, 2);
+    nt_cap_clear(&f.cap);
+    /* Overlap: the whole packet goes (RFC 5722), also what came before. */
+    in_frag(&f, 2, 0, 1, echo_big, 1232, t);
+    in_frag(&f, 2, 1224, 0, echo_big + 1224, 776, t);
+    assert_int_equal(nt_drops(&f, TT_DROP_IP6_FRAG_OVERLAP), 1);
+    assert_int_equal(c->ip6_reasm_fails, 1);
+    in_frag(&f, 2, 1232, 0, echo_big + 1232, 768, t); /* starts afresh, alone */
+    assert_int_equal(c->ip6_reasm_oks, 1);
+    /* A length not a multiple of 8 with M set: parameter problem, code 0,
+     * pointing at the payload length. */
+    in_frag(&f, 3, 0, 1, echo_big, 1001, t);
+    assert_int_equal(nt_drops(&f, TT_DROP_IP6_FRAG_INVALID), 1);
+    assert_int_equal(f.cap.n, 1);
+    const uint8_t *msg;
+    struct tt_ipv6_hdr h = cap6(&f, 0, NULL, &msg);
+    assert_int_equal(msg[0], TT_ICMP6_PARAM_PROBLEM);
+    assert_int_equal(msg[1], 0);
+    assert_int_equal(msg[7], 4);
+    (void)h;
+    nt_cap_clear(&f.cap);
+    /* Timeout: packet 2's lone last fragment, and a fresh first fragment
+     * of packet 4; after ipfrag_timeout both go, with one time exceeded
+     * (code 1) for the one whose fragment zero came. */
+    in_frag(&f, 4, 0, 1, echo_big, 1232, t + TT_SEC(1));
+    tt_stack_poll(f.s, t + f.cfg.ipfrag_timeout - 1);
+    assert_int_equal(nt_drops(&f, TT_DROP_IP6_FRAG_TIMEOUT), 0);
+    tt_stack_poll(f.s, t + TT_SEC(1) + f.cfg.ipfrag_timeout);
+    assert_int_equal(nt_drops(&f, TT_DROP_IP6_FRAG_TIMEOUT), 2);
+    int te = 0;
+    for (int i = 0; i < f.cap.n; i++) {
+        cap6(&f, i, NULL, &msg);
+        te += msg[0] == TT_ICMP6_TIME_EXCEEDED && msg[1] == 1;
+    }
+    assert_int_equal(te, 1);
+    assert_int_equal(c->ip6_reasm_fails, 3);
+    nt_teardown(&f);
+}
+
+static void test_reassembly_memory_cap(void **state)
+{
+    struct nt_fix f;
+    (void)state;
+    make_echo_big();
+    nt_config(&f);
+    f.cfg.ipfrag_max_bytes = 2100; /* one first fragment and a bit */
+    f.cfg.ipfrag_max_datagrams = 1;
+    assert_int_equal(tt_stack_create(&f.cfg, &f.s), 0);
+    struct tt_iface_config ic = nt_iface_eth(&f.cap);
+    ic.ipv6 = 1;
+    f.ifi = tt_stack_add_iface(f.s, &ic);
+    up6(&f);
+    tt_time t = TT_SEC(10);
+    in_frag(&f, 1, 0, 1, echo_big, 1232, t);
+    in_frag(&f, 2, 0, 1, echo_big, 1232, t); /* no slot left */
+    assert_int_equal(nt_drops(&f, TT_DROP_IP6_FRAG_NOMEM), 1);
+    /* Packet 1 still completes, and frees its slot and bytes. */
+    in_frag(&f, 1, 1232, 0, echo_big + 1232, 768, t);
+    assert_int_equal(tt_stack_counters(f.s)->ip6_reasm_oks, 1);
+    /* Past the byte cap: refused, what was held stays until its timeout. */
+    in_frag(&f, 3, 0, 1, echo_big, 1232, t);
+    in_frag(&f, 3, 1232, 1, echo_big, 1000, t);
+    assert_int_equal(nt_drops(&f, TT_DROP_IP6_FRAG_NOMEM), 2);
+    tt_stack_poll(f.s, t + f.cfg.ipfrag_timeout);
+    assert_int_equal(nt_drops(&f, TT_DROP_IP6_FRAG_TIMEOUT), 1);
+    nt_teardown(&f);
+}
+
 /* ---- two stacks ---- */
 
 #define QMAX 64
@@ -599,12 +712,26 @@ static void test_two_stacks_ping6(void **state)
             if (q6_flush(&qa, b, t) + q6_flush(&qb, a, t) == 0)
                 break;
     }
-    /* 20 of 20: B answered each, A took each reply. */
-    assert_int_equal(tt_stack_counters(b)->icmp6_in_echos, 20);
-    assert_int_equal(tt_stack_counters(b)->icmp6_out_echo_reps, 20);
+    /* One more of 3000 bytes: fragmented both ways (RFC 8200 §4.5), since
+     * the link MTU is 1500, and reassembled on each side. */
+    static uint8_t big[3000];
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (uint8_t)(i * 7);
+    tt_time t = TT_SEC(5);
+    assert_int_equal(tt__ip6_ping(a, lb, 0x77, 21, big, sizeof big, t), 0);
+    assert_int_equal(qa.n, 3);
+    for (int round = 0; round < 4; round++)
+        if (q6_flush(&qa, b, t) + q6_flush(&qb, a, t) == 0)
+            break;
+    assert_int_equal(tt_stack_counters(b)->ip6_reasm_oks, 1);
+    assert_int_equal(tt_stack_counters(a)->ip6_reasm_oks, 1);
+    assert_int_equal(tt_stack_counters(b)->ip6_out_frag_creates, 3);
+    assert_int_equal(tt_stack_counters(b)->icmp6_out_echo_reps, 21);
+    /* 20 + 1 of 20 + 1: B answered each, A took each reply. */
+    assert_int_equal(tt_stack_counters(b)->icmp6_in_echos, 21);
     uint64_t replies = tt_stack_counters(a)->icmp6_in_msgs - tt_stack_counters(a)->ndp_na_in -
                        tt_stack_counters(a)->ndp_ns_in;
-    assert_int_equal(replies, 20);
+    assert_int_equal(replies, 21);
     assert_int_equal(tt__ndp_state(a, 0, lb, TT_SEC(5)), TT__ND_REACHABLE);
     for (int i = 0; i < TT_DROP_COUNT; i++)
         if (i != TT_DROP_ETH_NOT_FOR_US && i != TT_DROP_IP6_NOT_FOR_US)
@@ -621,6 +748,7 @@ int main(void)
         cmocka_unit_test(test_ns_answered),      cmocka_unit_test(test_nud_transitions),
         cmocka_unit_test(test_incomplete),       cmocka_unit_test(test_echo_and_param_problem),
         cmocka_unit_test(test_error_rate_limit), cmocka_unit_test(test_router_advertisement),
+        cmocka_unit_test(test_reassembly),       cmocka_unit_test(test_reassembly_memory_cap),
         cmocka_unit_test(test_two_stacks_ping6),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
