@@ -156,6 +156,14 @@ struct tt_counters {
     uint64_t tcp_syncookies_sent;   /* SYN-ACKs carrying a SYN cookie (Linux SyncookiesSent) */
     uint64_t tcp_syncookies_recv;   /* valid cookie ACKs: connections made (SyncookiesRecv) */
     uint64_t tcp_syncookies_failed; /* ACKs to a listener that were no valid cookie */
+    /* TCP Fast Open (RFC 7413), Linux's TCPFastOpen* names. */
+    uint64_t tcp_fastopen_passive;      /* SYN data taken by a listener (TCPFastOpenPassive) */
+    uint64_t tcp_fastopen_passive_fail; /* a cookie that did not check (TCPFastOpenPassiveFail) */
+    uint64_t tcp_fastopen_listen_overflow; /* fast-open queue full (TCPFastOpenListenOverflow) */
+    uint64_t tcp_fastopen_cookie_reqd;     /* cookie requests answered (TCPFastOpenCookieReqd) */
+    uint64_t tcp_fastopen_active;          /* SYN data acknowledged (TCPFastOpenActive) */
+    uint64_t tcp_fastopen_active_fail;     /* SYN data not acked (TCPFastOpenActiveFail) */
+    uint64_t tcp_fastopen_blackhole;       /* active Fast Open rested (TCPFastOpenBlackhole) */
     /* Drops, one counter per reason. */
     uint64_t drops[TT_DROP_COUNT];
 };

@@ -116,6 +116,30 @@ int tt_tcp_accept(struct tt_tcp *t, struct tt_tcp **out, tt_time now);
 int tt_tcp_connect(struct tt_tcp *t, uint32_t addr, uint16_t port, tt_time now);
 
 /*
+ * Connect with data in the SYN (RFC 7413; Linux sendto with MSG_FASTOPEN).
+ * With a cookie for addr cached (or cfg.tcp.fastopen & TT_TFO_CLIENT_NO_COOKIE)
+ * the SYN carries the data and the call returns the bytes taken; without one
+ * the SYN asks for a cookie and the call returns TT_EINPROGRESS having taken
+ * nothing (send again once connected). Data a server does not acknowledge
+ * in its SYN-ACK is sent again after the handshake. Other errors as
+ * tt_tcp_connect.
+ */
+long tt_tcp_connect_send(struct tt_tcp *t, uint32_t addr, uint16_t port, const void *buf,
+                         size_t len, tt_time now);
+
+/*
+ * Fast Open server keys (Linux TCP_FASTOPEN_KEY / tcp_fastopen_key): cookies
+ * are made under primary and accepted under it or backup (NULL: none), for
+ * rotation. Each key is 16 bytes; stack-wide. 0 or TT_EINVAL.
+ */
+int tt_tcp_fastopen_key(struct tt_stack *s, const uint8_t primary[16], const uint8_t *backup);
+
+/* The cookie this stack gives a client at `client` reaching it at `server`
+ * (8 bytes into out; returns 8): packetdrill's TFO_COOKIE. */
+int tt_tcp_fastopen_cookie(const struct tt_stack *s, uint32_t client, uint32_t server,
+                           uint8_t out[8]);
+
+/*
  * Queue up to len bytes (copied) for sending (RFC 9293 §3.10.2). Returns the
  * count taken (possibly short when the send buffer fills), TT_EAGAIN when the
  * buffer is full or the handshake has not completed, TT_EPIPE after our FIN
@@ -232,10 +256,18 @@ enum tt_tcp_opt {
     TT_TCP_OPT_CONGESTION, /* enum tt_tcp_cc (tcp_config.h); default cfg.tcp.congestion_control. May
                               be set at any time (Linux TCP_CONGESTION); on a live connection the
                               new module starts from cwnd/ssthresh */
-    TT_TCP_OPT_NOTSENT_LOWAT, /* bytes; 0 (default) = cfg.tcp.notsent_lowat. Writable, and a send
-                                 accepted, only while fewer bytes than this are queued but not
-                                 yet sent (Linux TCP_NOTSENT_LOWAT; a send then takes what fits
-                                 the send buffer); inherited by accepted connections */
+    TT_TCP_OPT_NOTSENT_LOWAT,    /* bytes; 0 (default) = cfg.tcp.notsent_lowat. Writable, and a send
+                                    accepted, only while fewer bytes than this are queued but not
+                                    yet sent (Linux TCP_NOTSENT_LOWAT; a send then takes what fits
+                                    the send buffer); inherited by accepted connections */
+    TT_TCP_OPT_FASTOPEN,         /* listener: the Fast Open queue limit (RFC 7413 §5.1;
+                                    Linux TCP_FASTOPEN), 0 (default) = off unless
+                                    cfg.tcp.fastopen has TT_TFO_SERVER_ALL; needs TT_TFO_SERVER */
+    TT_TCP_OPT_FASTOPEN_CONNECT, /* bool, before connect (Linux TCP_FASTOPEN_CONNECT): with a
+                                    cached cookie connect returns 0 at once and the first
+                                    tt_tcp_send rides in the SYN */
+    TT_TCP_OPT_FASTOPEN_NO_COOKIE, /* bool (Linux TCP_FASTOPEN_NO_COOKIE): a client sends SYN
+                                      data without a cookie, a listener takes it so */
 };
 
 /* The module's name as Linux's TCP_CONGESTION spells it ("reno", "cubic"), or
@@ -271,7 +303,8 @@ uint32_t tt_tcp_id(const struct tt_tcp *t);
 #define TT_TCPI_OPT_TIMESTAMPS 0x1
 #define TT_TCPI_OPT_SACK 0x2
 #define TT_TCPI_OPT_WSCALE 0x4
-#define TT_TCPI_OPT_ECN 0x8 /* ECN negotiated (RFC 3168) */
+#define TT_TCPI_OPT_ECN 0x8       /* ECN negotiated (RFC 3168) */
+#define TT_TCPI_OPT_SYN_DATA 0x20 /* Fast Open: data in the SYN acknowledged (RFC 7413) */
 
 /* A TCP_INFO-like snapshot. Times in microseconds. */
 struct tt_tcp_info {

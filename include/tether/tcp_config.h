@@ -23,6 +23,13 @@ enum tt_tcp_hystart {
     TT_TCP_HYSTART_LINUX = 2, /* Linux's HyStart: ACK train and delay (Ha and Rhee) */
 };
 
+/* cfg.tcp.fastopen bits, as Linux's tcp_fastopen sysctl. */
+#define TT_TFO_CLIENT 0x1             /* send a cookie request / SYN data when asked to */
+#define TT_TFO_SERVER 0x2             /* listeners with TT_TCP_OPT_FASTOPEN take SYN data */
+#define TT_TFO_CLIENT_NO_COOKIE 0x4   /* SYN data without any cookie option */
+#define TT_TFO_SERVER_NO_COOKIE 0x200 /* take SYN data without a cookie */
+#define TT_TFO_SERVER_ALL 0x400       /* every listener, its queue the backlog */
+
 struct tt_tcp_config {
     uint32_t max_connections;      /* 1048576: control blocks a stack may hold */
     uint32_t syn_retries;          /* 6 SYN retransmissions before ETIMEDOUT (tcp_syn_retries) */
@@ -72,6 +79,19 @@ struct tt_tcp_config {
     uint16_t ephemeral_hi;         /* 60999 */
     uint32_t max_syn_backlog;      /* 4096 half-open connections per stack (tcp_max_syn_backlog) */
     uint8_t syncookies;            /* 1: cookies when the SYN queue overflows (tcp_syncookies) */
+    uint32_t fastopen;             /* 0x1: TCP Fast Open (RFC 7413) as Linux tcp_fastopen bits:
+                                      0x1 client, 0x2 server, 0x4 client sends SYN data
+                                      without a cookie, 0x200 server takes SYN data without
+                                      a cookie, 0x400 every listener (queue = backlog)
+                                      without TT_TCP_OPT_FASTOPEN */
+    uint64_t fastopen_key[4];      /* 0: derived from secret. [0..1] the primary key (cookies
+                                      made and checked), [2..3] the backup (checked only, for
+                                      rotation; all 0 = none): tcp_fastopen_key */
+    uint32_t fastopen_blackhole;   /* 0 s (off, Linux 5.14+): after a SYN with data times out,
+                                      active Fast Open is off for this long, doubled at each
+                                      repeat up to 64x (tcp_fastopen_blackhole_timeout_sec) */
+    uint32_t fastopen_cache;       /* 64: destinations whose cookie a client remembers (Linux
+                                      keeps them in tcp_metrics); the oldest goes first */
     uint32_t notsent_lowat;        /* UINT32_MAX: writable while fewer unsent bytes than this
                                       are queued (tcp_notsent_lowat; TT_TCP_OPT_NOTSENT_LOWAT) */
     tt_time keepalive_time;        /* 7200 s (tcp_keepalive_time) */

@@ -92,8 +92,21 @@ static void syn_sent(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
     t->snd_wl2 = sg->ack;
     t->ack_now = 1;
     if (f & TT_TCP_ACK) {
-        /* Our SYN is acknowledged: ESTABLISHED, and <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
+        /* Our SYN is acknowledged: ESTABLISHED, and <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>.
+         * RFC 7413 §4.2.2: data sent with the SYN and not acknowledged goes
+         * again as ordinary data (the server fell back, or a retransmitted
+         * SYN went without it). */
+        tt_seq syn_end = tt_seq_add(t->iss, 1);
+        int data_acked = tt_seq_gt(sg->ack, syn_end);
+        if (data_acked) {
+            uint32_t k = (uint32_t)tt_seq_diff(sg->ack, syn_end);
+            tt__bufq_drop(t->s, &t->sndq, k);
+            t->bytes_acked += k;
+        }
         t->snd_una = sg->ack;
+        if (tt_seq_lt(sg->ack, t->snd_max))
+            t->snd_nxt = t->snd_max = sg->ack;
+        tt__tfo_synack(t, &sg->h, data_acked, now);
         if (t->retries == 0)
             tt__tcp_rtt_sample(t, now - t->rtt_time); /* Karn: only an unretransmitted SYN */
         t->retries = 0;

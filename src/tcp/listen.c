@@ -216,6 +216,7 @@ static void cookie_send(struct tt_tcp *l, struct tt__seg *sg, tt_time now)
 
 static struct tt_tcp *req_promote(struct tt__synreq *r, struct tt__seg *sg, int traced,
                                   tt_time now);
+static int tfo_syn(struct tt_tcp *l, struct tt__seg *sg, uint8_t *fo_reply, tt_time now);
 
 /* A valid cookie ACK: rebuild the half-open entry it stands for, then as if
  * it had been queued (RFC 4987 §3.6: the connection is created only now). */
@@ -297,12 +298,16 @@ void tt__tcp_listen_syn(struct tt_tcp *l, struct tt__seg *sg, uint32_t iss_hint,
             drop_seg(s, sg, 0, TT_DROP_TCP_LISTEN_OVERFLOW, now);
         return;
     }
+    uint8_t fo_reply = 0;
+    if (tfo_syn(l, sg, &fo_reply, now))
+        return;
     struct tt__synreq *r = tt__calloc(s, sizeof *r);
     if (!r) {
         drop_seg(s, sg, 0, TT_DROP_TCP_NOMEM, now);
         return;
     }
     req_fill(l, r, sg, iss_hint, now);
+    r->fo_reply = fo_reply;
     if (m->synq.count >= m->synq.nbuckets) {
         size_t n = m->synq.nbuckets * 2;
         struct tt__hnode **b = tt__alloc(s, n * sizeof *b);
@@ -346,7 +351,8 @@ void tt__tcp_listen_input(struct tt_tcp *l, struct tt__seg *sg, tt_time now)
 /* The final ACK: a full control block, ESTABLISHED, on the listener's accept
  * queue. `traced`: LISTEN -> SYN-RECEIVED was traced at the SYN-ACK (a queued
  * entry); a cookie's connection walks both edges now. */
-static struct tt_tcp *req_promote(struct tt__synreq *r, struct tt__seg *sg, int traced, tt_time now)
+/* A control block with what the SYN-queue entry knows. */
+static struct tt_tcp *req_tcb(struct tt__synreq *r, tt_time now)
 {
     struct tt_tcp *l = r->listener;
     struct tt_tcp *c = tt__tcb_new(l->s, r->id, now);
@@ -378,26 +384,18 @@ static struct tt_tcp *req_promote(struct tt__synreq *r, struct tt__seg *sg, int 
     c->user_mss = l->user_mss;
     c->cc_id = l->cc_id; /* Linux: the child keeps the listener's TCP_CONGESTION */
     tt__tcb_set_mss(c);
-    c->snd_wnd = (uint32_t)sg->h.wnd << c->snd_ws;
-    c->max_snd_wnd = c->snd_wnd;
-    c->snd_wl1 = sg->seq;
-    c->snd_wl2 = sg->ack;
-    if (r->retries == 0)
-        tt__tcp_rtt_sample(c, now - r->sent_at); /* Karn: an unretransmitted SYN-ACK */
     c->nodelay = l->nodelay;
     c->keepalive = l->keepalive;
     c->linger = l->linger;
     c->notsent_lowat = l->notsent_lowat;
     c->fin_timeout = l->fin_timeout;
     c->user_timeout = l->user_timeout;
-    c->connected_once = 1;
-    if (traced) {
-        c->state = TT_SYN_RECEIVED; /* already traced under this id */
-    } else {
-        c->state = TT_LISTEN; /* a clone of the listener, for the ladder's sake */
-        tt__tcb_set_state(c, TT_SYN_RECEIVED, now);
-    }
-    tt__tcb_set_state(c, TT_ESTABLISHED, now);
+    return c;
+}
+
+/* Put a new child on l's accept queue. */
+static void aq_link(struct tt_tcp *l, struct tt_tcp *c)
+{
     tt__tcb_hash(c);
     c->parent = l;
     if (l->aq_tail)
@@ -407,7 +405,142 @@ static struct tt_tcp *req_promote(struct tt__synreq *r, struct tt__seg *sg, int 
     l->aq_tail = c;
     l->aq_len++;
     l->s->ctr.tcp_passive_opens++;
+}
+
+static struct tt_tcp *req_promote(struct tt__synreq *r, struct tt__seg *sg, int traced, tt_time now)
+{
+    struct tt_tcp *l = r->listener;
+    struct tt_tcp *c = req_tcb(r, now);
+    if (!c)
+        return NULL;
+    c->snd_wnd = (uint32_t)sg->h.wnd << c->snd_ws;
+    c->max_snd_wnd = c->snd_wnd;
+    c->snd_wl1 = sg->seq;
+    c->snd_wl2 = sg->ack;
+    if (r->retries == 0)
+        tt__tcp_rtt_sample(c, now - r->sent_at); /* Karn: an unretransmitted SYN-ACK */
+    c->connected_once = 1;
+    if (traced) {
+        c->state = TT_SYN_RECEIVED; /* already traced under this id */
+    } else {
+        c->state = TT_LISTEN; /* a clone of the listener, for the ladder's sake */
+        tt__tcb_set_state(c, TT_SYN_RECEIVED, now);
+    }
+    tt__tcb_set_state(c, TT_ESTABLISHED, now);
+    aq_link(l, c);
     return c;
+}
+
+/* ---- TCP Fast Open, the server (RFC 7413 §4.2.2) ---- */
+
+/* The fast-open queue: children made from SYN data whose handshake is not
+ * complete yet, counted on the accept queue (Linux counts them until the
+ * final ACK, accepted or not: here an accepted one no longer counts). */
+static uint32_t tfo_pending(const struct tt_tcp *l)
+{
+    uint32_t n = 0;
+    for (const struct tt_tcp *c = l->aq_head; c; c = c->aq_next)
+        n += c->tfo_child && c->state == TT_SYN_RECEIVED;
+    return n;
+}
+
+static uint32_t tfo_qmax(const struct tt_tcp *l)
+{
+    uint32_t bits = l->s->cfg.tcp.fastopen;
+    if (!(bits & TT_TFO_SERVER))
+        return 0;
+    if (l->tfo_qlen)
+        return l->tfo_qlen;
+    return bits & TT_TFO_SERVER_ALL ? l->backlog : 0;
+}
+
+/*
+ * A child from a SYN whose data is taken (RFC 7413 §4.2.2): SYN-RECEIVED, on
+ * the accept queue at once, the data readable, the SYN-ACK acknowledging it
+ * (RCV.NXT past the data). The final ACK makes it ESTABLISHED as in a
+ * simultaneous open (input.c). A FIN in the SYN is not taken: the peer sends
+ * it again. NULL without memory.
+ */
+static struct tt_tcp *tfo_child(struct tt_tcp *l, struct tt__seg *sg, uint8_t fo_reply, tt_time now)
+{
+    struct tt_stack *s = l->s;
+    struct tt__synreq r;
+    memset(&r, 0, sizeof r);
+    req_fill(l, &r, sg, 0, now);
+    struct tt_tcp *c = req_tcb(&r, now);
+    if (!c) {
+        tt__tcpm(s)->next_id--;
+        return NULL;
+    }
+    c->snd_una = c->snd_nxt = c->snd_max = c->iss;
+    c->snd_wnd = sg->h.wnd; /* RFC 7323 §2.2: a SYN's window is never scaled */
+    c->max_snd_wnd = c->snd_wnd;
+    c->snd_wl1 = sg->seq;
+    c->snd_wl2 = c->iss;
+    c->tfo_child = 1;
+    c->fo_form = fo_reply; /* a cookie accepted under the backup key: a fresh one */
+    c->fo_len = fo_reply ? TT__TFO_COOKIE_LEN : 0;
+    if (fo_reply)
+        tt__tfo_cookie(s, c->raddr, c->laddr, c->fo_cookie);
+    c->rtt_time = now;
+    tt__tcb_trace_seg(s, TT_TRACE_TCP_SEG_IN, NULL, c->id, sg->src, sg->dst, &sg->h, sg->dlen, 1, 0,
+                      TT_REXMIT_NONE, now);
+    c->state = TT_LISTEN; /* a clone of the listener, for the ladder's sake */
+    tt__tcb_set_state(c, TT_SYN_RECEIVED, now);
+    aq_link(l, c);
+    size_t n = sg->dlen ? tt__bufq_append(s, &c->rcvq, sg->data, sg->dlen) : 0;
+    c->rcv_nxt = tt_seq_add(c->rcv_nxt, (uint32_t)n);
+    c->bytes_received += n;
+    c->syn_data_acked = n > 0;
+    if (n)
+        c->last_data_recv = now;
+    uint32_t w = c->rcvbuf > 65535 ? 65535 : c->rcvbuf;
+    c->rcv_adv = tt_seq_add(c->rcv_nxt, w);
+    s->ctr.tcp_fastopen_passive++;
+    tt__tcp_output(c, now); /* <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK> */
+    tt__tcb_notify(l, TT_TCP_EV_ACCEPTABLE | TT_TCP_EV_READABLE);
+    if (n)
+        tt__tcb_notify(c, TT_TCP_EV_READABLE);
+    return c;
+}
+
+/*
+ * A SYN at a Fast Open listener (Linux tcp_try_fastopen). 1 when a child
+ * took it; 0 for the normal handshake, *fo_reply then the form in which
+ * the SYN-ACK carries a cookie (a request, or a cookie that did not check:
+ * RFC 7413 §4.2.2 fallback, the SYN's data not acknowledged), or 0.
+ */
+static int tfo_syn(struct tt_tcp *l, struct tt__seg *sg, uint8_t *fo_reply, tt_time now)
+{
+    struct tt_stack *s = l->s;
+    const struct tt_tcp_opts *o = &sg->h.opt;
+    uint32_t qmax = tfo_qmax(l);
+    *fo_reply = 0;
+    if (qmax == 0 || (!o->has_fo && sg->dlen == 0))
+        return 0;
+    if (o->has_fo && o->fo_len == 0)
+        s->ctr.tcp_fastopen_cookie_reqd++;
+    if (tfo_pending(l) >= qmax) {
+        s->ctr.tcp_fastopen_listen_overflow++; /* no cookie either (Linux foc->len = -1) */
+        return 0;
+    }
+    if (s->cfg.tcp.fastopen & TT_TFO_SERVER_NO_COOKIE || l->tfo_no_cookie) {
+        if (sg->dlen || o->has_fo)
+            return tfo_child(l, sg, 0, now) != NULL;
+        return 0;
+    }
+    if (!o->has_fo)
+        return 0;
+    if (o->fo_len) {
+        int k = tt__tfo_cookie_check(s, sg->src, sg->dst, o->fo_cookie, o->fo_len);
+        if (k) {
+            if (tfo_child(l, sg, k == 2 ? o->has_fo : 0, now))
+                return 1;
+        }
+        s->ctr.tcp_fastopen_passive_fail++;
+    }
+    *fo_reply = o->has_fo; /* answer in the form asked (Linux foc->exp) */
+    return 0;
 }
 
 /*

@@ -109,6 +109,14 @@ static void xmit(struct tt_tcp *t, uint8_t flags, tt_seq seq, size_t qoff, uint3
         h.opt.ws = t->rcv_ws;
         if (!(flags & TT_TCP_ACK))
             h.flags |= tt__ecn_syn_flags(t, cause != TT_REXMIT_NONE);
+        /* RFC 7413 §4.1: a cookie or a request on the first SYN only (a
+         * retransmission goes bare, as Linux's); a Fast Open child's
+         * SYN-ACK carries a fresh cookie when the backup key took it. */
+        if (t->fo_form && cause == TT_REXMIT_NONE && t->tfo_syn != TT__TFO_DATA_NO_COOKIE) {
+            h.opt.has_fo = t->fo_form;
+            h.opt.fo_len = t->fo_len;
+            memcpy(h.opt.fo_cookie, t->fo_cookie, t->fo_len);
+        }
     } else if (!(flags & TT_TCP_RST)) {
         h.wnd = tt__tcp_wnd_field(t);
     }
@@ -271,6 +279,11 @@ void tt__tcp_send_synack_req(struct tt_stack *s, const struct tt__synreq *r, int
         h.opt.has_ts = 1;
         h.opt.ts_val = tt__tcp_ts_now(r->ts_off, now);
         h.opt.ts_ecr = r->ts_recent;
+    }
+    if (r->fo_reply) { /* RFC 7413 §4.2.2: our cookie, for the next connection */
+        h.opt.has_fo = r->fo_reply;
+        h.opt.fo_len = TT__TFO_COOKIE_LEN;
+        tt__tfo_cookie(s, r->raddr, r->laddr, h.opt.fo_cookie);
     }
     xmit_raw(s, NULL, r->id, r->laddr, r->raddr, &h, 0, rexmit ? TT_REXMIT_SYN : TT_REXMIT_NONE, 0,
              now);
@@ -572,8 +585,25 @@ void tt__tcp_output(struct tt_tcp *t, tt_time now)
              * simultaneous open (RFC 9293 §3.5 figure 7): it repeats the
              * SYN's sequence number, but no timer fired. */
             int re = tt_seq_gt(t->snd_max, t->iss) && (t->state == TT_SYN_SENT || t->retries > 0);
-            xmit(t, f, t->iss, 0, 0, re ? TT_REXMIT_SYN : TT_REXMIT_NONE, now);
-            t->snd_nxt = tt_seq_add(t->iss, 1);
+            if (t->tfo_defer)
+                return; /* TT_TCP_OPT_FASTOPEN_CONNECT: the first write sends the SYN */
+            /* RFC 7413 §4.1: data in the first SYN (never in a retransmission:
+             * RFC 7413 §4.1.3, Linux), up to an MSS less the option room. */
+            uint32_t dlen = 0;
+            if (!re && t->state == TT_SYN_SENT &&
+                (t->tfo_syn == TT__TFO_DATA || t->tfo_syn == TT__TFO_DATA_NO_COOKIE)) {
+                uint32_t room = (t->peer_mss ? t->peer_mss : t->adv_mss);
+                room = room > t->adv_mss ? t->adv_mss : room;
+                room = room > 40 ? room - 40 : 0;
+                dlen = t->sndq.len < room ? (uint32_t)t->sndq.len : room;
+                t->tfo_sent = dlen > 0;
+            }
+            xmit(t, f, t->iss, 0, dlen, re ? TT_REXMIT_SYN : TT_REXMIT_NONE, now);
+            t->snd_nxt = tt_seq_add(t->iss, 1 + dlen);
+            if (dlen) {
+                t->bytes_sent += dlen;
+                t->last_data_sent = now;
+            }
             t->snd_max = tt_seq_max(t->snd_max, t->snd_nxt);
             tt__tcp_rexmit_arm(t, now);
         } else if (t->ack_now && t->state != TT_SYN_SENT) {

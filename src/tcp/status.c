@@ -171,6 +171,19 @@ int tt_tcp_setopt(struct tt_tcp *t, enum tt_tcp_opt opt, int v)
         t->notsent_lowat = (uint32_t)v;
         tt__tcb_notify(t, TT_TCP_EV_WRITABLE); /* a raised mark may make room */
         return 0;
+    case TT_TCP_OPT_FASTOPEN:
+        if (v < 0)
+            return TT_EINVAL;
+        t->tfo_qlen = (uint32_t)v;
+        return 0;
+    case TT_TCP_OPT_FASTOPEN_CONNECT:
+        if (t->state != TT_CLOSED)
+            return TT_EINVAL;
+        t->tfo_connect = v != 0;
+        return 0;
+    case TT_TCP_OPT_FASTOPEN_NO_COOKIE:
+        t->tfo_no_cookie = v != 0;
+        return 0;
     }
     return TT_EINVAL;
 }
@@ -223,6 +236,15 @@ int tt_tcp_getopt(const struct tt_tcp *t, enum tt_tcp_opt opt, int *v)
     case TT_TCP_OPT_NOTSENT_LOWAT:
         *v = (int)t->notsent_lowat; /* 0: the stack default (Linux reports what was set) */
         return 0;
+    case TT_TCP_OPT_FASTOPEN:
+        *v = (int)t->tfo_qlen;
+        return 0;
+    case TT_TCP_OPT_FASTOPEN_CONNECT:
+        *v = t->tfo_connect;
+        return 0;
+    case TT_TCP_OPT_FASTOPEN_NO_COOKIE:
+        *v = t->tfo_no_cookie;
+        return 0;
     }
     return TT_EINVAL;
 }
@@ -268,7 +290,8 @@ void tt_tcp_info_at(const struct tt_tcp *t, tt_time now, struct tt_tcp_info *i)
     i->options =
         (uint8_t)((t->ts_ok ? TT_TCPI_OPT_TIMESTAMPS : 0) | (t->sack_ok ? TT_TCPI_OPT_SACK : 0) |
                   (t->ws_ok ? TT_TCPI_OPT_WSCALE : 0) |
-                  ((t->ecn & TT__ECN_OK) && t->state >= TT_ESTABLISHED ? TT_TCPI_OPT_ECN : 0));
+                  ((t->ecn & TT__ECN_OK) && t->state >= TT_ESTABLISHED ? TT_TCPI_OPT_ECN : 0) |
+                  (t->syn_data_acked ? TT_TCPI_OPT_SYN_DATA : 0));
     i->snd_wscale = t->snd_ws;
     i->rcv_wscale = t->rcv_ws;
     i->backoff = t->persist ? t->pbackoff : t->backoff;

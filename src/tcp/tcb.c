@@ -302,6 +302,8 @@ void tt__tcb_set_mss(struct tt_tcp *t)
     t->flight_mark = t->snd_una;
     t->rcv_wup = t->rcv_nxt;
     t->psh_seq = t->snd_una;
+    if (t->sndq.len && tt_seq_eq(t->snd_una, t->iss)) /* Fast Open data written before */
+        t->psh_seq = tt_seq_add(t->iss, 1 + (uint32_t)t->sndq.len);
     t->snd_sml = t->snd_una;
     tt__cc_init(t);
 }

@@ -46,6 +46,7 @@ void tt__tcp_fini(struct tt_stack *s)
             tt__listen_free_quiet(t);
     tt__tcb_free_all(s);
     tt__bufq_cache_free(s);
+    tt__tfo_cache_free(s);
     tt__free(s, m->conns.bucket, m->conns.nbuckets * sizeof *m->conns.bucket);
     tt__free(s, m->listeners.bucket, m->listeners.nbuckets * sizeof *m->listeners.bucket);
     tt__free(s, m->synq.bucket, m->synq.nbuckets * sizeof *m->synq.bucket);
@@ -226,6 +227,7 @@ void tt__tcp_icmp_error(struct tt_stack *s, const struct tt_icmp_err *e, tt_time
      * §4.2 treats it as soft, as Linux does without IP_RECVERR: an ICMP is
      * easy to forge and a live connection outlives a routing transient. A
      * soft error is reported, and replaces ETIMEDOUT if the connection dies. */
+    tt__tfo_icmp(t, now); /* a SYN with data met an ICMP error: the path may refuse them */
     if (hard && t->state < TT_ESTABLISHED) {
         s->ctr.tcp_attempt_fails++;
         tt__tcb_closed(t, err, now);

@@ -521,6 +521,18 @@ struct tt_tcp {
     tt_time keep_idle, keep_intvl;
     uint32_t keep_cnt;
 
+    /* TCP Fast Open (RFC 7413; fastopen.c). Client: tfo_connect/no_cookie
+     * the options, tfo_req data may ride in the SYN (FASTOPEN_CONNECT or
+     * tt_tcp_connect_send), tfo_syn what the SYN carries (enum below),
+     * tfo_sent data went with it, tfo_defer the SYN waits for the first
+     * write; fo_* the option to send. Server: tfo_qlen the listener's queue
+     * limit (TT_TCP_OPT_FASTOPEN), tfo_child a child made from SYN data. */
+    uint8_t tfo_connect, tfo_no_cookie, tfo_req, tfo_syn, tfo_sent, tfo_defer, tfo_child;
+    uint8_t syn_data_acked; /* data of the SYN acknowledged / taken (TCPI_OPT_SYN_DATA) */
+    uint8_t fo_form, fo_len;
+    uint8_t fo_cookie[TT_TCP_FO_COOKIE_MAX];
+    uint32_t tfo_qlen;
+
     /* Listener side (state LISTEN), and the child's link in the accept queue. */
     struct tt_tcp *aq_head, *aq_tail, *aq_next, *parent;
     struct tt__synreq *synq;
@@ -554,8 +566,32 @@ struct tt__synreq {
     uint16_t peer_wnd;
     uint8_t ws_ok, snd_ws, rcv_ws, ts_ok, sack_ok, has_peer_mss, ecn_ok;
     uint8_t retries;
-    tt_time sent_at; /* first SYN-ACK, for the handshake RTT sample */
+    uint8_t fo_reply; /* the SYN-ACK carries our Fast Open cookie in this form */
+    tt_time sent_at;  /* first SYN-ACK, for the handshake RTT sample */
 };
+
+/* ---- fastopen.c (RFC 7413) ---- */
+#define TT__TFO_COOKIE_LEN 8
+enum { TT__TFO_REQUEST = 1, TT__TFO_DATA, TT__TFO_DATA_NO_COOKIE };
+#define TT__TFO_REQ_SENDTO 2 /* tfo_req: tt_tcp_connect_send, one SYN only */
+/* A destination's cookie (the client's cache, RFC 7413 §4.1.3). */
+struct tt__tfo_entry {
+    uint32_t raddr;
+    tt_time used, loss_at;
+    uint16_t mss; /* the server's MSS, as RFC 7413 §4.1.3 suggests caching */
+    uint8_t len, exp, syn_loss;
+    uint8_t cookie[TT_TCP_FO_COOKIE_MAX];
+};
+void tt__tfo_cookie(const struct tt_stack *s, uint32_t client, uint32_t server,
+                    uint8_t out[TT__TFO_COOKIE_LEN]);
+/* 1 under the primary key, 2 under the backup, 0 not valid. */
+int tt__tfo_cookie_check(const struct tt_stack *s, uint32_t client, uint32_t server,
+                         const uint8_t *c, unsigned len);
+void tt__tfo_connect(struct tt_tcp *t, tt_time now);
+void tt__tfo_synack(struct tt_tcp *t, const struct tt_tcp_hdr *h, int data_acked, tt_time now);
+void tt__tfo_timeout(struct tt_tcp *t, int expired, tt_time now);
+void tt__tfo_icmp(struct tt_tcp *t, tt_time now);
+void tt__tfo_cache_free(struct tt_stack *s);
 
 /* Per-stack TCP state (stack->tcp). */
 /* The last 4-tuple hashed for the tables, and its hash (tcb.c). */
@@ -585,6 +621,10 @@ struct tt__tcp {
     tt_time chack_start;  /* stack-wide challenge-ACK budget (RFC 5961 §7): this second's */
     uint32_t chack_count; /* ACKs left in it (randomized, output.c) */
     uint8_t chack_drawn;
+    struct tt__tfo_entry *tfo_cache; /* Fast Open cookies by destination (fastopen.c) */
+    uint32_t tfo_n, tfo_cap;
+    uint32_t tfo_bh_times; /* blackholes seen in a row (Linux tfo_active_disable_times) */
+    tt_time tfo_bh_stamp;
     uint8_t payload[TT_FRAME_MAX]; /* output scratch: payload, then segment */
     uint8_t seg[TT_FRAME_MAX];
 };

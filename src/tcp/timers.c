@@ -157,6 +157,8 @@ static void give_up(struct tt_tcp *t, tt_time now)
  * syn_retries retransmissions, then TT_ETIMEDOUT (Linux tcp_syn_retries). */
 static void rto_handshake(struct tt_tcp *t, tt_time now)
 {
+    if (t->state == TT_SYN_SENT)
+        tt__tfo_timeout(t, t->retries >= t->s->cfg.tcp.syn_retries, now);
     if (t->retries >= t->s->cfg.tcp.syn_retries) {
         give_up(t, now);
         return;

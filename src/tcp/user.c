@@ -101,6 +101,8 @@ static void connect_setup(struct tt_tcp *t, const struct tt_route *r, tt_time no
     t->rtt_time = now;
 }
 
+static long send_common(struct tt_tcp *t, const void *buf, size_t len, unsigned flags, tt_time now);
+
 int tt_tcp_connect(struct tt_tcp *t, uint32_t addr, uint16_t port, tt_time now)
 {
     struct tt_stack *s = t->s;
@@ -134,8 +136,32 @@ int tt_tcp_connect(struct tt_tcp *t, uint32_t addr, uint16_t port, tt_time now)
     tt__tcb_set_state(t, TT_SYN_SENT, now);
     tt__tcb_hash(t);
     s->ctr.tcp_active_opens++;
+    if (t->tfo_connect && !t->tfo_req)
+        t->tfo_req = 1; /* Linux TCP_FASTOPEN_CONNECT */
+    tt__tfo_connect(t, now);
+    if (t->tfo_req && (t->tfo_syn == TT__TFO_DATA || t->tfo_syn == TT__TFO_DATA_NO_COOKIE)) {
+        /* A cookie is at hand: report success, the first write sends the
+         * SYN with its data (Linux returns 0 here). */
+        t->tfo_defer = 1;
+        return done(t, 0, now);
+    }
     tt__tcp_output(t, now); /* <SEQ=ISS><CTL=SYN> */
     return done(t, TT_EINPROGRESS, now);
+}
+
+long tt_tcp_connect_send(struct tt_tcp *t, uint32_t addr, uint16_t port, const void *buf,
+                         size_t len, tt_time now)
+{
+    if (len && !buf)
+        return TT_EINVAL;
+    uint8_t was = t->tfo_req;
+    t->tfo_req = TT__TFO_REQ_SENDTO;
+    int rc = tt_tcp_connect(t, addr, port, now);
+    if (rc == 0 && t->tfo_defer)
+        return send_common(t, buf, len, 0, now); /* the SYN goes with the data */
+    if (rc < 0 && rc != TT_EINPROGRESS)
+        t->tfo_req = was;
+    return rc; /* TT_EINPROGRESS: the SYN asked for a cookie, no data taken (Linux) */
 }
 
 /* RFC 9293 §3.10.2 SEND: queue the data (a limit is TT_EAGAIN, never a loss). */
@@ -151,7 +177,14 @@ static long send_common(struct tt_tcp *t, const void *buf, size_t len, unsigned 
     case TT_LISTEN:
         return TT_ENOTCONN;
     case TT_SYN_SENT:
+        if (t->tfo_defer) {
+            t->tfo_defer = 0; /* RFC 7413 §4.1: this write rides in the SYN */
+            break;
+        }
+        return TT_EAGAIN;
     case TT_SYN_RECEIVED:
+        if (t->tfo_child)
+            break; /* a Fast Open child may queue before the final ACK (Linux) */
         return TT_EAGAIN;
     case TT_ESTABLISHED:
     case TT_CLOSE_WAIT:
@@ -172,7 +205,10 @@ static long send_common(struct tt_tcp *t, const void *buf, size_t len, unsigned 
     if (n == 0)
         return len ? TT_EAGAIN : 0;
     tt__tcp_chrono_start(t, TT__CHRONO_BUSY, now);
-    tt_seq end = tt_seq_add(t->snd_una, (uint32_t)t->sndq.len);
+    /* The queue starts after the SYN: before it is acknowledged (Fast Open
+     * data written in SYN-SENT or SYN-RECEIVED) that is ISS + 1. */
+    tt_seq base = tt_seq_eq(t->snd_una, t->iss) ? tt_seq_add(t->iss, 1) : t->snd_una;
+    tt_seq end = tt_seq_add(base, (uint32_t)t->sndq.len);
     if (!(flags & TT_TCP_SEND_MORE))
         t->psh_seq = end;
     else if (tt_seq_gt(t->psh_seq, t->snd_nxt))

@@ -67,6 +67,9 @@ void tt_config_default(struct tt_config *cfg)
     t->ephemeral_hi = 60999;
     t->max_syn_backlog = 4096;
     t->syncookies = 1;
+    t->fastopen = 0x1;
+    t->fastopen_blackhole = 0;
+    t->fastopen_cache = 64;
     t->notsent_lowat = UINT32_MAX;
     t->keepalive_time = TT_SEC(7200);
     t->keepalive_intvl = TT_SEC(75);

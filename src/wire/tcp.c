@@ -23,6 +23,20 @@
 #define TT_TCPOLEN_TS 10       /* RFC 7323 §3.2 */
 #define TT_TCPOLEN_SACK_BASE 2 /* RFC 2018 §3: 2 + 8 per block */
 #define TT_TCPOLEN_SACK_BLOCK 8
+#define TT_TCPOLEN_FO_BASE 2     /* RFC 7413 §4.1.1: kind, length, cookie */
+#define TT_TCPOLEN_EXP_FO_BASE 4 /* kind 254, length, ExID 0xF989, cookie */
+
+/* A Fast Open cookie of n bytes: 0 (a request) or even, 4..16 (RFC 7413
+ * §4.1.1; Linux takes only even lengths). 1 when it was taken. */
+static int parse_fo(const uint8_t *c, unsigned n, int form, struct tt_tcp_opts *opt)
+{
+    if (n != 0 && (n < TT_TCP_FO_COOKIE_MIN || n > TT_TCP_FO_COOKIE_MAX || (n & 1)))
+        return 0;
+    opt->has_fo = (uint8_t)form;
+    opt->fo_len = (uint8_t)n;
+    memcpy(opt->fo_cookie, c, n);
+    return 1;
+}
 
 /*
  * Record one option whose kind and length (>= 2, within the header) are
@@ -75,6 +89,16 @@ static void parse_option(const uint8_t *o, uint8_t olen, struct tt_tcp_opts *opt
         }
         opt->nsack = (uint8_t)n;
         return;
+    case TT_TCPOPT_FASTOPEN:
+        if (parse_fo(o + TT_TCPOLEN_FO_BASE, olen - TT_TCPOLEN_FO_BASE, TT_TCP_FO_IANA, opt))
+            return;
+        break;
+    case TT_TCPOPT_EXP:
+        /* RFC 6994: other experiments share kind 254; only ours is read. */
+        if (olen >= TT_TCPOLEN_EXP_FO_BASE && tt__rd16(o + 2) == TT_TCPOPT_FASTOPEN_MAGIC &&
+            parse_fo(o + TT_TCPOLEN_EXP_FO_BASE, olen - TT_TCPOLEN_EXP_FO_BASE, TT_TCP_FO_EXP, opt))
+            return;
+        break;
     default:
         break;
     }
@@ -170,6 +194,16 @@ static unsigned sack_fit(const struct tt_tcp_hdr *h, size_t used)
     return want < room ? want : (unsigned)room;
 }
 
+/* The Fast Open option's bytes with its padding: a multiple of 4. */
+static size_t fo_len(const struct tt_tcp_opts *o)
+{
+    size_t n;
+    if (!o->has_fo)
+        return 0;
+    n = (o->has_fo == TT_TCP_FO_EXP ? TT_TCPOLEN_EXP_FO_BASE : TT_TCPOLEN_FO_BASE) + o->fo_len;
+    return (n + 3) & ~(size_t)3;
+}
+
 size_t tt__tcp_hdr_len(const struct tt_tcp_hdr *h)
 {
     const struct tt_tcp_opts *o = &h->opt;
@@ -180,13 +214,41 @@ size_t tt__tcp_hdr_len(const struct tt_tcp_hdr *h)
         n += o->has_mss ? 4 : 0;
         n += o->has_ts ? 12 : (o->sack_ok ? 4 : 0); /* sackOK+TS, or nop nop TS|sackOK */
         n += o->has_ws ? 4 : 0;                     /* nop, wscale */
-        return TT_TCP_HLEN + n;
+        n += fo_len(o);
+        return TT_TCP_HLEN + n; /* at most 20 + 20 on a SYN, 12 + 20 + SACK that fits else */
     }
     n += o->has_ts ? 12 : 0;
+    n += fo_len(o);
     ns = sack_fit(h, n);
     if (ns > 0)
         n += 4 + TT_TCPOLEN_SACK_BLOCK * ns;
-    return TT_TCP_HLEN + n;
+    return TT_TCP_HLEN + n; /* at most 20 + 20 on a SYN, 12 + 20 + SACK that fits else */
+}
+
+/* Fast Open (RFC 7413 §4.1.1), last as Linux writes it, padded with two nops
+ * when its length is 2 mod 4. Only what fits in `room` bytes is written. */
+static uint8_t *put_fo(uint8_t *p, const struct tt_tcp_opts *o, size_t room)
+{
+    size_t n = fo_len(o);
+    uint8_t len;
+    if (n == 0 || n > room)
+        return p;
+    if (o->has_fo == TT_TCP_FO_EXP) {
+        len = (uint8_t)(TT_TCPOLEN_EXP_FO_BASE + o->fo_len);
+        *p++ = TT_TCPOPT_EXP;
+        *p++ = len;
+        tt__wr16(p, TT_TCPOPT_FASTOPEN_MAGIC);
+        p += 2;
+    } else {
+        len = (uint8_t)(TT_TCPOLEN_FO_BASE + o->fo_len);
+        *p++ = TT_TCPOPT_FASTOPEN;
+        *p++ = len;
+    }
+    memcpy(p, o->fo_cookie, o->fo_len);
+    p += o->fo_len;
+    for (size_t i = len; i < n; i++)
+        *p++ = TT_TCPOPT_NOP;
+    return p;
 }
 
 /* Write a timestamps option (RFC 7323 §3.2) preceded by two bytes: either
@@ -235,15 +297,24 @@ static uint8_t *put_syn_opts(uint8_t *p, const struct tt_tcp_opts *o)
     return p;
 }
 
+/* Bytes of options written so far, against the 40 there are. */
+static size_t room_after(const uint8_t *start, const uint8_t *p)
+{
+    size_t used = (size_t)(p - start);
+    return used < TT_TCP_MAX_OPTLEN ? TT_TCP_MAX_OPTLEN - used : 0;
+}
+
 /* Non-SYN options: [nop, nop, TS], then [nop, nop, SACK blocks]. */
 static uint8_t *put_opts(uint8_t *p, const struct tt_tcp_hdr *h)
 {
     const struct tt_tcp_opts *o = &h->opt;
     unsigned ns;
 
+    uint8_t *start = p;
     if (o->has_ts)
         p = put_ts(p, o, 0);
-    ns = sack_fit(h, o->has_ts ? 12 : 0);
+    p = put_fo(p, o, room_after(start, p));
+    ns = sack_fit(h, (size_t)(p - start));
     if (ns > 0) {
         *p++ = TT_TCPOPT_NOP;
         *p++ = TT_TCPOPT_NOP;
@@ -286,9 +357,10 @@ int tt__tcp_emit(const struct tt_tcp_hdr *h, const uint8_t *payload, size_t plen
     tt__wr16(buf + 16, 0);
     tt__wr16(buf + 18, h->urp);
     /* The writers produce exactly tt__tcp_hdr_len() bytes of options. */
-    if (h->flags & TT_TCP_SYN)
-        put_syn_opts(buf + TT_TCP_HLEN, &h->opt);
-    else
+    if (h->flags & TT_TCP_SYN) {
+        uint8_t *p = put_syn_opts(buf + TT_TCP_HLEN, &h->opt);
+        put_fo(p, &h->opt, room_after(buf + TT_TCP_HLEN, p));
+    } else
         put_opts(buf + TT_TCP_HLEN, h);
     /* RFC 9293 §3.1, MUST-2: the checksum covers pseudo-header, header and data. */
     sum = tt__cksum_pseudo(src, dst, TT_IPPROTO_TCP, (uint16_t)total);

@@ -22,6 +22,13 @@
 #define TT_TCPOPT_SACK_PERM 4
 #define TT_TCPOPT_SACK 5
 #define TT_TCPOPT_TS 8
+#define TT_TCPOPT_FASTOPEN 34           /* RFC 7413 §4.1.1 */
+#define TT_TCPOPT_EXP 254               /* RFC 6994 experimental, with a 16-bit ExID */
+#define TT_TCPOPT_FASTOPEN_MAGIC 0xF989 /* the ExID of Fast Open before kind 34 */
+#define TT_TCP_FO_COOKIE_MIN 4          /* RFC 7413 §4.1.1: 4 to 16 bytes */
+#define TT_TCP_FO_COOKIE_MAX 16
+
+enum { TT_TCP_FO_IANA = 1, TT_TCP_FO_EXP = 2 };
 
 struct tt_tcp_sack_block {
     uint32_t left, right; /* host order: [left, right) */
@@ -34,6 +41,11 @@ struct tt_tcp_opts {
     uint32_t ts_val, ts_ecr;
     uint8_t nsack; /* 0..4 */
     struct tt_tcp_sack_block sack[TT_TCP_MAX_SACK];
+    /* TCP Fast Open (RFC 7413 §4.1.1): has_fo 0 none, TT_TCP_FO_IANA (kind
+     * 34) or TT_TCP_FO_EXP (kind 254, ExID 0xF989); fo_len 0 is a cookie
+     * request, else an even 4..16 byte cookie in fo_cookie. */
+    uint8_t has_fo, fo_len;
+    uint8_t fo_cookie[TT_TCP_FO_COOKIE_MAX];
     uint8_t ignored; /* count of unknown or wrongly sized options skipped */
 };
 
@@ -68,6 +80,9 @@ int tt__tcp_cksum_ok(uint32_t src, uint32_t dst, const uint8_t *seg, size_t len)
  *   SYN: mss, sackOK, TS | mss, nop, nop, TS | mss, nop, nop, sackOK | mss;
  *        then nop, wscale when window scale is present.
  *   other: nop, nop, TS; then nop, nop, SACK blocks.
+ *   then, on any segment with has_fo: FO [cookie] (kind 34) or the
+ *   experimental 254/0xF989 form, with nop, nop after when its length is 2
+ *   mod 4 (Linux tcp_options_write). The caller leaves room for it.
  * At most 40 bytes: SACK blocks are trimmed to fit.
  */
 size_t tt__tcp_hdr_len(const struct tt_tcp_hdr *h);

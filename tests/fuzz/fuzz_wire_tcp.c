@@ -3,7 +3,8 @@
  * libFuzzer target: TCP header and options parse. An accepted header is
  * re-emitted with its payload and must parse back to the same fields (those
  * the Linux layout carries: MSS, SACK-permitted and window scale on SYNs only,
- * SACK blocks trimmed to fit beside timestamps), with a right checksum.
+ * SACK blocks trimmed to fit beside timestamps and Fast Open), with a right
+ * checksum; a Fast Open option (either form) comes back with its cookie.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -20,8 +21,17 @@ static void check_opts(const struct tt_tcp_hdr *h, const struct tt_tcp_hdr *b)
     int syn = (h->flags & TT_TCP_SYN) != 0;
     int nsack = syn ? 0 : h->opt.nsack;
 
-    if (h->opt.has_ts && nsack > 3)
-        nsack = 3;
+    if (!syn && nsack > 0) {
+        size_t used = (h->opt.has_ts ? 12 : 0), room;
+        if (h->opt.has_fo)
+            used += ((h->opt.has_fo == TT_TCP_FO_EXP ? 4u : 2u) + h->opt.fo_len + 3) & ~3u;
+        room = used + 12 <= 40 ? (40 - used - 4) / 8 : 0;
+        if ((size_t)nsack > room)
+            nsack = (int)room;
+    }
+    if (b->opt.has_fo != h->opt.has_fo || b->opt.fo_len != h->opt.fo_len ||
+        memcmp(b->opt.fo_cookie, h->opt.fo_cookie, h->opt.fo_len) != 0)
+        __builtin_trap();
     if (b->opt.has_mss != (syn && h->opt.has_mss) || b->opt.has_ws != (syn && h->opt.has_ws) ||
         b->opt.sack_ok != (syn && h->opt.sack_ok) || b->opt.has_ts != h->opt.has_ts ||
         b->opt.nsack != nsack || b->opt.ignored != 0)

@@ -411,6 +411,78 @@ static void test_options_skipped_and_ends(void **state)
     assert_int_equal(why, TT_DROP_TCP_BAD_OPTIONS);
 }
 
+/* TCP Fast Open (RFC 7413 §4.1.1): kind 34 and the experimental 254/0xF989
+ * form, request and cookie, bad lengths ignored; emitted last with the nop
+ * padding Linux writes. */
+static void test_fastopen(void **state)
+{
+    static const uint8_t req[] = {34, 2, 1, 1};
+    static const uint8_t ck[] = {34, 10, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1};
+    static const uint8_t exp[] = {254, 12, 0xf9, 0x89, 9, 8, 7, 6, 5, 4, 3, 2};
+    static const uint8_t exp_req[] = {254, 4, 0xf9, 0x89};
+    static const uint8_t odd[] = {34, 7, 1, 2, 3, 4, 5, 0};          /* odd cookie length */
+    static const uint8_t shortc[] = {34, 4, 1, 2};                   /* 2 bytes: below 4 */
+    static const uint8_t other[] = {254, 6, 0x12, 0x34, 1, 2, 0, 0}; /* another ExID */
+    static const uint8_t want[] = {2, 4, 0x05, 0xb4, 4,  2,  8, 10, 0, 0, 0, 1, 0, 0, 0, 0,
+                                   1, 3, 3,    7,    34, 10, 1, 2,  3, 4, 5, 6, 7, 8, 1, 1};
+    struct tt_tcp_hdr h;
+    enum tt_drop_reason why;
+    uint8_t out[80];
+
+    (void)state;
+    assert_int_equal(parse_opts(req, sizeof req, &h, &why), 24);
+    assert_int_equal(h.opt.has_fo, TT_TCP_FO_IANA);
+    assert_int_equal(h.opt.fo_len, 0);
+    assert_int_equal(parse_opts(ck, sizeof ck, &h, &why), 32);
+    assert_int_equal(h.opt.has_fo, TT_TCP_FO_IANA);
+    assert_int_equal(h.opt.fo_len, 8);
+    assert_memory_equal(h.opt.fo_cookie, ck + 2, 8);
+    assert_int_equal(parse_opts(exp, sizeof exp, &h, &why), 32);
+    assert_int_equal(h.opt.has_fo, TT_TCP_FO_EXP);
+    assert_int_equal(h.opt.fo_len, 8);
+    assert_memory_equal(h.opt.fo_cookie, exp + 4, 8);
+    assert_int_equal(parse_opts(exp_req, sizeof exp_req, &h, &why), 24);
+    assert_int_equal(h.opt.has_fo, TT_TCP_FO_EXP);
+    assert_int_equal(h.opt.fo_len, 0);
+    assert_int_equal(parse_opts(odd, sizeof odd, &h, &why), 28);
+    assert_int_equal(h.opt.has_fo, 0);
+    assert_int_equal(h.opt.ignored, 1);
+    assert_int_equal(parse_opts(shortc, sizeof shortc, &h, &why), 24);
+    assert_int_equal(h.opt.has_fo, 0);
+    assert_int_equal(parse_opts(other, sizeof other, &h, &why), 28);
+    assert_int_equal(h.opt.has_fo, 0);
+    assert_int_equal(h.opt.ignored, 1);
+
+    /* A SYN: mss, sackOK, TS, nop, wscale, FO cookie, nop, nop. */
+    memset(&h, 0, sizeof h);
+    h.flags = TT_TCP_SYN;
+    h.opt.has_mss = h.opt.sack_ok = h.opt.has_ts = h.opt.has_ws = 1;
+    h.opt.mss = 1460;
+    h.opt.ts_val = 1;
+    h.opt.ws = 7;
+    h.opt.has_fo = TT_TCP_FO_IANA;
+    h.opt.fo_len = 8;
+    memcpy(h.opt.fo_cookie, ck + 2, 8);
+    assert_int_equal(tt__tcp_hdr_len(&h), 20 + sizeof want);
+    assert_int_equal(tt__tcp_emit(&h, NULL, 0, 1, 2, out, sizeof out), 20 + (int)sizeof want);
+    assert_memory_equal(out + 20, want, sizeof want);
+    /* The largest: 16-byte experimental cookie fills the 40 bytes exactly. */
+    h.opt.has_fo = TT_TCP_FO_EXP;
+    h.opt.fo_len = 16;
+    assert_int_equal(tt__tcp_hdr_len(&h), 60);
+    assert_int_equal(tt__tcp_emit(&h, NULL, 0, 1, 2, out, sizeof out), 60);
+    assert_int_equal(out[40], 254);
+    assert_int_equal(out[41], 20);
+    assert_int_equal(out[42], 0xf9);
+    assert_int_equal(out[43], 0x89);
+    /* A request alone: FO, nop, nop. */
+    memset(&h, 0, sizeof h);
+    h.flags = TT_TCP_SYN;
+    h.opt.has_fo = TT_TCP_FO_IANA;
+    assert_int_equal(tt__tcp_emit(&h, NULL, 0, 1, 2, out, sizeof out), 24);
+    assert_memory_equal(out + 20, req, 4);
+}
+
 /* Payload already in place after the header is kept. */
 static void test_emit_payload_in_place(void **state)
 {
@@ -570,6 +642,7 @@ int main(void)
         cmocka_unit_test(test_bad_offsets),
         cmocka_unit_test(test_bad_option_lengths),
         cmocka_unit_test(test_options_skipped_and_ends),
+        cmocka_unit_test(test_fastopen),
         cmocka_unit_test(test_emit_payload_in_place),
         cmocka_unit_test(test_roundtrip_random),
         cmocka_unit_test(test_garbage),

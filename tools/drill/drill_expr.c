@@ -45,6 +45,7 @@ static const struct {
     {"TCPI_OPT_SACK", 2},
     {"TCPI_OPT_WSCALE", 4},
     {"TCPI_OPT_ECN", 8},
+    {"TCPI_OPT_SYN_DATA", 32},
     {"TCPI_OPT_ECN_SEEN", 16},
     {"TCPI_OPT_SYN_DATA", 32},
     {"TCPI_OPT_USEC_TS", 64},

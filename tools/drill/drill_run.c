@@ -273,6 +273,26 @@ static void apply_sysctl(struct tt_drill_runner *r, struct tt_config *c, const c
         c->tcp.min_snd_mss = (uint16_t)a, state = "applied";
     } else if (n >= 1 && strcmp(name, "tcp_notsent_lowat") == 0) {
         c->tcp.notsent_lowat = a > UINT32_MAX ? UINT32_MAX : (uint32_t)a, state = "applied";
+    } else if (strcmp(name, "tcp_fastopen") == 0) {
+        /* Linux tcp_fastopen bits (0x1, 0x2, 0x4, 0x200, 0x400: tcp_config.h), hex or decimal. */
+        c->tcp.fastopen = (uint32_t)strtoul(value, NULL, 0), state = "applied";
+    } else if (n >= 1 && strcmp(name, "tcp_fastopen_blackhole_timeout_sec") == 0) {
+        c->tcp.fastopen_blackhole = (uint32_t)a, state = "applied";
+    } else if (strcmp(name, "tcp_fastopen_key") == 0) {
+        /* "xxxxxxxx-xxxxxxxx-xxxxxxxx-xxxxxxxx[,backup]", as Linux writes it: our
+         * cookie is no AES, so only the keys' identity carries over. */
+        unsigned w[8];
+        int k = sscanf(value, "%x-%x-%x-%x,%x-%x-%x-%x", &w[0], &w[1], &w[2], &w[3], &w[4], &w[5],
+                       &w[6], &w[7]);
+        if (k == 4 || k == 8) {
+            for (int i = 0; i < 4; i++)
+                c->tcp.fastopen_key[i] = 0;
+            for (int i = 0; i < k; i++)
+                c->tcp.fastopen_key[i / 2] |= (uint64_t)w[i] << (i % 2 ? 0 : 32);
+            if (!(c->tcp.fastopen_key[0] | c->tcp.fastopen_key[1]))
+                c->tcp.fastopen_key[1] = 1;
+            state = "applied";
+        }
     } else if (n >= 1 && strcmp(name, "tcp_invalid_ratelimit") == 0) {
         c->tcp.invalid_ratelimit = TT_MSEC(a), state = "applied";
     }

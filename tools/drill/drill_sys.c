@@ -16,6 +16,15 @@
 #include "tether/tcp.h"
 #include "tether/tether.h"
 
+/* TCP Fast Open's symbols (RFC 7413; Linux uapi). */
+static const struct {
+    const char *name;
+    int64_t value;
+} tfo_symbols[] = {
+    {"MSG_FASTOPEN", 0x20000000}, {"TCP_FASTOPEN", 23},           {"TCP_FASTOPEN_CONNECT", 30},
+    {"TCP_FASTOPEN_KEY", 33},     {"TCP_FASTOPEN_NO_COOKIE", 34},
+};
+
 /* Linux values (x86-64 uapi) of the symbols that appear in arguments. */
 static const struct {
     const char *name;
@@ -198,6 +207,12 @@ static bool eval_int(struct call *c, const struct tt_drill_arg *a, int64_t *v)
         for (size_t i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++) {
             if (strcmp(symbols[i].name, a->text) == 0) {
                 *v = symbols[i].value;
+                return true;
+            }
+        }
+        for (size_t i = 0; i < sizeof(tfo_symbols) / sizeof(tfo_symbols[0]); i++) {
+            if (strcmp(tfo_symbols[i].name, a->text) == 0) {
+                *v = tfo_symbols[i].value;
                 return true;
             }
         }
@@ -438,6 +453,23 @@ static enum call_status sys_write(struct call *c)
     char *zeros = calloc(1, (size_t)(len - done) + 1);
     if (zeros == NULL)
         return call_fail(c, TT_DRILL_FAIL, "out of memory");
+    if ((flags & 0x20000000) && c->pend == NULL && strcmp(c->sc->name, "sendto") == 0) {
+        /* MSG_FASTOPEN: connect with the data in the SYN (tt_tcp_connect_send). A
+         * blocking socket without a cookie waits for the handshake, then sends. */
+        uint32_t addr = c->r->cfg.remote_ip;
+        uint16_t port = c->r->cfg.connect_port;
+        if (c->sc->nargs > 4 && !sockaddr_arg(c, 4, &addr, &port)) {
+            free(zeros);
+            return CALL_ERROR;
+        }
+        long fv = tt_tcp_connect_send(f->t, addr, port, zeros, (size_t)len, now_of(c));
+        free(zeros);
+        if (fv == TT_EINPROGRESS && !f->nonblock) {
+            c->ret = 0;
+            return CALL_BLOCK;
+        }
+        return result(c, fv);
+    }
     /* MSG_MORE (0x8000) is TT_TCP_SEND_MORE. */
     long v = tt_tcp_send_flags(f->t, zeros, (size_t)(len - done),
                                (flags & 0x8000) ? TT_TCP_SEND_MORE : 0, now_of(c));
@@ -622,6 +654,10 @@ static int map_opt(int64_t level, int64_t name)
         {6, 18, TT_TCP_OPT_USER_TIMEOUT},
         {6, 13, TT_TCP_OPT_CONGESTION},
         {6, 25, TT_TCP_OPT_NOTSENT_LOWAT},
+        /* TCP Fast Open (RFC 7413): TCP_FASTOPEN, _CONNECT, _NO_COOKIE. */
+        {6, 23, TT_TCP_OPT_FASTOPEN},
+        {6, 30, TT_TCP_OPT_FASTOPEN_CONNECT},
+        {6, 34, TT_TCP_OPT_FASTOPEN_NO_COOKIE},
         {6, 36, OPT_INQ},
         {0, 1, 0} /* IP_TOS */,
         {0, 10, 0} /* IP_MTU_DISCOVER */,
