@@ -149,6 +149,31 @@ int tt__tcp_seq_acceptable(const struct tt_tcp *t, const struct tt__seg *sg)
            tt_seq_in(tt_seq_add(sg->seq, sg->len - 1), t->rcv_nxt, end);
 }
 
+/*
+ * Simultaneous open, RFC 9293 §3.5 figure 7 line 6: in SYN-RECEIVED (a
+ * control block is there only after SYN-SENT; passive opens wait in the
+ * listener) the peer's own SYN,ACK <SEQ=IRS><ACK=SND.NXT> establishes. Read
+ * literally, §3.10.7.4's acceptability test refuses it (SEG.SEQ = IRS lies
+ * below RCV.NXT), so each side would drop the other's SYN,ACK and finish only
+ * on the ACK sent in reply, a round trip later than the figure. Linux accepts
+ * it (tcp_validate_incoming, "simultaneous connect"); so do we: the SYN is
+ * trimmed off as already received, and the fifth step takes its ACK. Returns
+ * whether it was that SYN,ACK.
+ */
+static int simopen_synack(struct tt_tcp *t, struct tt__seg *sg)
+{
+    if (t->state != TT_SYN_RECEIVED ||
+        (sg->h.flags & (TT_TCP_SYN | TT_TCP_ACK | TT_TCP_RST | TT_TCP_FIN)) !=
+            (TT_TCP_SYN | TT_TCP_ACK) ||
+        sg->dlen || !tt_seq_eq(tt_seq_add(sg->seq, 1), t->rcv_nxt) ||
+        !tt_seq_eq(sg->ack, t->snd_max))
+        return 0;
+    sg->h.flags &= (uint8_t)~TT_TCP_SYN;
+    sg->seq = t->rcv_nxt;
+    sg->len = 0;
+    return 1;
+}
+
 /* First: check the sequence number, then trim the segment to the window. */
 static int step1_seq(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
 {
@@ -446,7 +471,7 @@ void tt__tcp_input_tcb(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
     } else {
         if (!t->ts_recent_age)
             t->ts_recent_age = now;
-        int r = step0_paws(t, sg, now);
+        int r = step0_paws(t, sg, now), synack = r == CONT && simopen_synack(t, sg);
         if (r == CONT)
             r = step1_seq(t, sg, now);
         if (r == CONT)
@@ -457,6 +482,10 @@ void tt__tcp_input_tcb(struct tt_tcp *t, struct tt__seg *sg, tt_time now)
             r = step4_syn(t, sg, now);
         if (r == CONT)
             r = step5_ack(t, sg, now);
+        if (synack && t->state == TT_ESTABLISHED) {
+            t->snd_wnd = sg->h.wnd; /* RFC 7323 §2.2: a SYN's window is never scaled */
+            t->max_snd_wnd = t->snd_wnd;
+        }
         if (r == CONT)
             r = data_after_close(t, sg, now);
         if (r == CONT) {

@@ -27,11 +27,19 @@ check() { # name, args...
 
 export LC_ALL=C.UTF-8
 check client_close
+# The first SYN waits in the ARP queue for 10 ms (one round trip of who-has):
+# it is drawn when it leaves, and the summary says why the handshake starts late.
+grep -q '^   10.000               │── SYN seq=0' "$TMP/client_close.txt" || fail "the SYN is not drawn when it left the ARP queue"
+grep -q "the client's SYN waited 10.000 ms for ARP" "$TMP/client_close.txt" || fail "no ARP line in the summary"
+grep -q 'handshake 10.000 ms' "$TMP/client_close.txt" || fail "the handshake should take one RTT once ARP is out of it"
 check server_close --server-closes-first
 check simultaneous_close --simultaneous-close
 check simultaneous_open --simultaneous-open
 # Each SYN,ACK answers the other's SYN: no timer fired, so no retransmission mark.
 grep -q 'SYN,ACK ↻' "$TMP/simultaneous_open.txt" && fail "--simultaneous-open marks a SYN,ACK as retransmitted"
+# Figure 7 of RFC 9293 §3.5: each SYN,ACK establishes its receiver (as on
+# Linux); neither is dropped, and no extra ACKs follow.
+grep -q 'dropped' "$TMP/simultaneous_open.txt" && fail "--simultaneous-open drops a segment"
 check half_close --half-close
 check reset --reset
 check loss --loss 0.3 --seed 3
@@ -44,6 +52,11 @@ check explain --explain
 # Times past 99999.999 ms widen the time column (and the lines) by as much.
 WIDTH=81 check long_time --loss 0.5 --seed 2
 grep -q '^1[0-9]\{5\}\.[0-9]\{3\} ' "$GOLDEN/demo_long_time.txt" || fail "demo_long_time.txt has no time past 100 s"
+# Every ACK the client got answered a retransmission: no RTT sample, said so
+# (not "RTT 0.000 ms").
+WIDTH=81 check no_rtt --loss 0.5 --seed 5
+grep -q 'no RTT measured' "$TMP/no_rtt.txt" || fail "--loss 0.5 --seed 5: no 'no RTT measured'"
+grep -q 'RTT 0.000' "$TMP/no_rtt.txt" && fail "--loss 0.5 --seed 5 prints RTT 0.000 ms"
 # No connection at all: the summary says so, and who gave up why.
 WIDTH=81 check no_connection --loss 0.9 --seed 1
 grep -q 'no connection' "$TMP/no_connection.txt" || fail "--loss 0.9 --seed 1: no 'no connection'"

@@ -59,6 +59,16 @@ grep -q "cut short at byte 630" "$TMP/cut.txt" || fail "the ladder does not say 
 editcap -F pcapng "$PCAP" "$TMP/l.pcapng" || fail "editcap -F pcapng"
 "$TETHER" ladder "$TMP/l.pcapng" --port 80 >"$TMP/ng.txt" || fail "ladder of a pcapng file"
 diff -u "$GOLDEN/ladder_capture.txt" "$TMP/ng.txt" || fail "pcapng draws differently"
+# A pcapng whose last block is cut short: the blocks before it are drawn, and
+# the cut is reported where it is; tshark reads as many packets.
+sz=$(stat -c %s "$TMP/l.pcapng")
+head -c $((sz - 30)) "$TMP/l.pcapng" >"$TMP/cut.pcapng"
+"$TETHER" ladder "$TMP/cut.pcapng" --port 80 >"$TMP/cutng.txt" 2>"$TMP/cutng.err" ||
+    fail "a cut pcapng should still be drawn: $(cat "$TMP/cutng.err")"
+grep -q "cut short (or damaged) at byte [0-9]*, in record 12; drawing the 11 records" "$TMP/cutng.err" ||
+    fail "no message about the pcapng cut: $(cat "$TMP/cutng.err")"
+grep -q "cut short at byte" "$TMP/cutng.txt" || fail "the pcapng ladder does not say where it was cut"
+[ "$(tshark -r "$TMP/cut.pcapng" 2>/dev/null | wc -l)" -eq 11 ] || fail "tshark reads the cut pcapng differently"
 
 n=$(tshark -r "$PCAP" 2>/dev/null | wc -l)
 [ "$n" -eq 12 ] || fail "tshark reads $n packets, expected 12"

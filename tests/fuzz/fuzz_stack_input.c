@@ -21,6 +21,7 @@
 #include <tether/tether.h>
 
 #include "wire/checksum.h"
+#include "wire/icmp6.h"
 
 struct counting {
     size_t outstanding;
@@ -73,6 +74,14 @@ static void put16(uint8_t *p, uint16_t v)
 /* Make the IPv4 header checksum (and an unfragmented ICMP message's) right. */
 static void fix_checksums(uint8_t *ip, size_t len)
 {
+    /* IPv6 with ICMPv6 right after the fixed header: its pseudo-header sum,
+     * so that echo and NDP are explored past the checksum. */
+    if (len >= 48 && (ip[0] >> 4) == 6 && ip[6] == 58) {
+        size_t pl = ((size_t)ip[4] << 8) | ip[5];
+        if (pl >= 8 && pl <= len - 40)
+            tt__icmp6_set_cksum(ip + 40, pl, ip + 8, ip + 24);
+        return;
+    }
     if (len < 20 || (ip[0] >> 4) != 4)
         return;
     size_t hl = (size_t)(ip[0] & 15) * 4;
@@ -102,6 +111,9 @@ static struct tt_stack *make_stack(struct counting *c, unsigned *txn)
     cfg.ipfrag_max_bytes = 16384;
     cfg.ipfrag_timeout = TT_SEC(2);
     cfg.icmp_burst = 5;
+    cfg.ndp_cache_size = 4;
+    cfg.ndp_queue_len = 2;
+    cfg.dad_transmits = 0; /* the link-local address usable at once */
     cfg.mem_limit = 1u << 20;
     struct tt_stack *s;
     if (tt_stack_create(&cfg, &s) != 0)
@@ -116,8 +128,10 @@ static struct tt_stack *make_stack(struct counting *c, unsigned *txn)
     ic.addr = TT_IPV4(192, 0, 2, 2);
     ic.prefix_len = 25;
     ic.gateway = TT_IPV4(192, 0, 2, 1);
+    ic.ipv6 = 1; /* fe80::ff:fe00:2, NDP, RAs, reassembly */
     if (tt_stack_add_iface(s, &ic) != 0)
         abort();
+    ic.ipv6 = 0;
     ic.link.framing = TT_FRAMING_RAW_IP;
     ic.link.mtu = 576;
     ic.addr = TT_IPV4(192, 0, 2, 130);
@@ -125,6 +139,7 @@ static struct tt_stack *make_stack(struct counting *c, unsigned *txn)
     if (tt_stack_add_iface(s, &ic) != 1)
         abort();
     tt_stack_set_trace(s, fz_trace, NULL);
+    tt_stack_iface_up(s, 0, TT_SEC(1000));
     return s;
 }
 

@@ -257,6 +257,30 @@ static void no_connection(const struct demo *d, const char *total, FILE *out)
         fprintf(out, ";\n  the demo stopped after %s with the client still trying\n", total);
 }
 
+/* Segments that waited for ARP before they left: how long, and why. */
+static void arp_words(const struct demo *d, FILE *out)
+{
+    for (int side = 0; side < 2; side++) {
+        const struct tt_ladder_arp *a = &d->lad.arp[side];
+        if (a->held_seg < 0)
+            continue;
+        const struct tt_ladder_seg *s = &d->lad.seg[a->held_seg];
+        char held[32], who[24];
+        tt__ladder_fmt_dur(a->held_max, held, sizeof held);
+        uint32_t ip = d->lad.addr[!side];
+        snprintf(who, sizeof who, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255,
+                 ip & 255);
+        const char *name = (s->h.flags & TT_TCP_SYN) ? (s->h.flags & TT_TCP_ACK ? "SYN,ACK" : "SYN")
+                           : (s->h.flags & TT_TCP_FIN) ? "FIN"
+                           : (s->h.flags & TT_TCP_RST) ? "RST"
+                                                       : "segment";
+        fprintf(out,
+                "  the %s's %s waited %s for ARP (RFC 826), until the %s\n"
+                "  answered who-has %s; the ladder draws it when it left\n",
+                tt__ladder_side_name(side), name, held, tt__ladder_side_name(!side), who);
+    }
+}
+
 static void summary(const struct demo *d, FILE *out)
 {
     struct tt_ladder_stats st;
@@ -266,11 +290,21 @@ static void summary(const struct demo *d, FILE *out)
     tt__ladder_fmt_dur(d->rtt, rtt, sizeof(rtt));
     tt__ladder_fmt_dur(st.t_last - st.t_first, total, sizeof(total));
     int connected = established(&d->lad, TT_LADDER_CLIENT);
-    if (connected)
+    if (connected && d->rtt)
         fprintf(out, "\n  handshake %s \u00b7 request %zu B, reply %zu B \u00b7 RTT %s\n", hs,
                 d->s_got, d->c_got, rtt);
+    else if (connected)
+        /* The stack took no sample: every ACK answered a retransmitted
+         * segment (or echoed a timestamp from before a probe), whose timing
+         * is ambiguous. */
+        fprintf(out,
+                "\n  handshake %s \u00b7 request %zu B, reply %zu B \u00b7 no RTT measured\n"
+                "  (each ACK the client got answered a retransmission: Karn's rule,\n"
+                "  RFC 6298 \u00a73, leaves such timings out)\n",
+                hs, d->s_got, d->c_got);
     else
         no_connection(d, total, out);
+    arp_words(d, out);
     fprintf(out, "  %zu segments, %zu retransmitted, %zu lost \u00b7 %s on the virtual clock\n",
             st.segs[0] + st.segs[1], st.rexmits[0] + st.rexmits[1], st.lost[0] + st.lost[1], total);
     if (connected)

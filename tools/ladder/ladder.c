@@ -38,6 +38,10 @@ const char *tt_ladder_state_name(enum tt_ladder_state s)
 void tt_ladder_init(struct tt_ladder *l)
 {
     memset(l, 0, sizeof(*l));
+    for (int side = 0; side < 2; side++) {
+        l->arp[side].first_request = TT_TIME_NEVER;
+        l->arp[side].held_seg = -1;
+    }
 }
 
 void tt_ladder_free(struct tt_ladder *l)
@@ -278,12 +282,70 @@ int tt_ladder_frame_lost(struct tt_ladder *l, int side, const uint8_t *frame, si
     return 0;
 }
 
+static uint16_t rd16(const uint8_t *p);
+
+/* Move event k (a SEND) to the end of the list, at time t: every event
+ * recorded so far happened at or before the frame left. */
+static void move_send_last(struct tt_ladder *l, size_t k, tt_time t)
+{
+    struct tt_ladder_ev e = l->ev[k];
+    memmove(&l->ev[k], &l->ev[k + 1], (l->nev - k - 1) * sizeof(l->ev[0]));
+    e.t = t;
+    l->ev[l->nev - 1] = e;
+}
+
+int tt_ladder_frame_wire(struct tt_ladder *l, int side, const uint8_t *frame, size_t len,
+                         enum tt_framing framing, tt_time now)
+{
+    if (side < 0 || side > 1)
+        return 0;
+    if (framing == TT_FRAMING_ETHERNET && len >= 22 && rd16(frame + 12) == 0x0806) {
+        struct tt_ladder_arp *a = &l->arp[side];
+        if (rd16(frame + 20) == 1 && !a->requests++)
+            a->first_request = now;
+        else if (rd16(frame + 20) == 2)
+            a->replies++;
+        return 1;
+    }
+    struct tt_trace_seg h;
+    if (tt_ladder_parse_frame(frame, len, framing, &h) != 0 || !same_conn(l, &h))
+        return 0;
+    /* The latest send of this header the link has not seen yet (an older
+     * one may never reach it: the ARP queue drops frames when full). */
+    size_t i = l->nseg;
+    while (i-- > 0)
+        if (l->seg[i].from == side && !l->seg[i].wired && !l->seg[i].lost &&
+            same_header(&l->seg[i].h, &h))
+            break;
+    if (i == (size_t)-1)
+        return 0;
+    struct tt_ladder_seg *s = &l->seg[i];
+    s->wired = 1;
+    if (now > s->t_sent) {
+        for (size_t k = l->nev; k-- > 0;)
+            if (l->ev[k].kind == TT_LEV_SEND && l->ev[k].seg == i) {
+                move_send_last(l, k, now);
+                break;
+            }
+        s->held = now - s->t_sent;
+        s->t_sent = now;
+        if (s->held > l->arp[side].held_max) {
+            l->arp[side].held_max = s->held;
+            l->arp[side].held_seg = (long)i;
+        }
+    }
+    return 1;
+}
+
 void tt_ladder_fate_hook(void *ctx, const struct tt_memlink_fate_event *ev)
 {
     struct tt_ladder *l = ctx;
+    int side = ev->dir == TT_MEMLINK_A_TO_B ? TT_LADDER_CLIENT : TT_LADDER_SERVER;
+    if (ev->fate != TT_MEMLINK_DUPLICATED &&
+        !tt_ladder_frame_wire(l, side, ev->frame, ev->len, TT_FRAMING_ETHERNET, ev->sent))
+        tt_ladder_frame_wire(l, side, ev->frame, ev->len, TT_FRAMING_RAW_IP, ev->sent);
     if (ev->fate != TT_MEMLINK_LOST && ev->fate != TT_MEMLINK_QUEUE_DROP)
         return;
-    int side = ev->dir == TT_MEMLINK_A_TO_B ? TT_LADDER_CLIENT : TT_LADDER_SERVER;
     /* The framing is not in the event: try Ethernet, then raw IP. */
     if (!tt_ladder_frame_lost(l, side, ev->frame, ev->len, TT_FRAMING_ETHERNET, ev->sent))
         tt_ladder_frame_lost(l, side, ev->frame, ev->len, TT_FRAMING_RAW_IP, ev->sent);

@@ -83,6 +83,17 @@ struct tt_ladder_seg {
     enum tt_rexmit_cause cause; /* TT_REXMIT_NONE for a first transmission */
     tt_time rack_age;           /* cause RACK: sent this long ago (µs), 0 = unknown */
     uint32_t rack_rtt, reo_wnd; /* ... more than RACK.rtt + reo_wnd */
+    int wired;                  /* the link has seen it (tt_ladder_frame_wire) */
+    tt_time held;               /* how long it waited for ARP before it left (µs) */
+};
+
+/* ARP as the link saw it (in-memory link only): what explains a segment held
+ * back until the neighbour's address was known. */
+struct tt_ladder_arp {
+    size_t requests, replies; /* ARP frames each side sent */
+    tt_time first_request;    /* TT_TIME_NEVER: none */
+    tt_time held_max;         /* the longest a segment of the side waited */
+    long held_seg;            /* that segment (-1: none) */
 };
 
 struct tt_ladder {
@@ -102,9 +113,20 @@ struct tt_ladder {
     int inferred;  /* states were inferred from packets (pcap) */
     int truncated; /* malloc failed: events are missing */
     size_t cut_at; /* pcap: the file is cut short (or damaged) at this byte offset; 0: whole */
+    struct tt_ladder_arp arp[2]; /* indexed by side */
 };
 
 void tt_ladder_init(struct tt_ladder *l);
+
+/*
+ * The link put a frame from `side` on the wire at `now` (the in-memory link's
+ * fate hook calls it for every frame). A TCP segment of the connection that
+ * the trace recorded earlier (it waited in the ARP queue) is moved to the
+ * moment it left, its wait kept in .held; an ARP frame is counted. Returns 1
+ * when the frame was one of those.
+ */
+int tt_ladder_frame_wire(struct tt_ladder *l, int side, const uint8_t *frame, size_t len,
+                         enum tt_framing framing, tt_time now);
 void tt_ladder_free(struct tt_ladder *l);
 
 /* ---- recording ---- */

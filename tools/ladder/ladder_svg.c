@@ -8,9 +8,12 @@
  * shaded band, as in the terminal ladder. With --explain, the sentences go in
  * a notes column on the right.
  *
- * Vertical layout: every row gets a minimum height (so that labels never
- * overlap) plus a share proportional to the time elapsed since the row
- * before, capped; silences of a gap row get a fixed height and a break mark.
+ * Vertical layout: every row gets a minimum height plus a share proportional
+ * to the time elapsed since the row before, capped; silences of a gap row get
+ * a fixed height and a break mark. A label sits on its arrow, at the middle
+ * when that is free, else slid along the arrow; when no place on the arrow is
+ * free of the labels above, its row moves down and the layout is redone
+ * (place_labels), so no two labels overlap however busy the run.
  */
 #include <math.h>
 #include <stdio.h>
@@ -75,11 +78,12 @@ static double row_height(const struct tt_ladder *l, const struct tt_ladder_row *
 
 /* y of every row; returns the total height used. */
 static double layout(const struct tt_ladder *l, const struct tt_ladder_row *rows, size_t n,
-                     int explain, double *y)
+                     int explain, const double *bump, double *y)
 {
     tt_time flight = max_flight(l);
     double scale = flight ? FLIGHT_PX / (double)flight : 0.0, cur = Y0;
     for (size_t i = 0; i < n; i++) {
+        cur += bump[i];
         if (i > 0) {
             cur += row_height(l, &rows[i - 1], explain);
             if (rows[i].kind != TT_LROW_GAP && rows[i - 1].kind != TT_LROW_GAP &&
@@ -132,89 +136,328 @@ static void cross(FILE *out, double x, double y)
             x - 5, y - 5);
 }
 
-static void seg_arrow(FILE *out, const struct tt_ladder *l, const struct tt_ladder_opts *o,
-                      const struct tt_ladder_row *rows, const double *y, size_t n, size_t i)
+/* An arrow's ends on the page. */
+struct arrow {
+    double x0, y0, x1, y1;
+};
+
+static struct arrow arrow_of(const struct tt_ladder *l, const struct tt_ladder_row *rows,
+                             const double *y, size_t n, size_t i)
 {
     const struct tt_ladder_seg *s = &l->seg[rows[i].seg];
-    double x0 = s->from == TT_LADDER_CLIENT ? X_C : X_S;
-    double x1 = s->from == TT_LADDER_CLIENT ? X_S : X_C;
-    double y0 = y[i], y1;
+    struct arrow a = {s->from == TT_LADDER_CLIENT ? X_C : X_S, y[i],
+                      s->from == TT_LADDER_CLIENT ? X_S : X_C, 0};
     if (s->t_recv != TT_TIME_NEVER)
-        y1 = time_y(rows, y, n, i, s->t_recv);
+        a.y1 = time_y(rows, y, n, i, s->t_recv);
     else /* where it would have arrived, drawn half-way */
-        y1 = y0 + FLIGHT_PX + 20.0;
-    if (y1 < y0 + 6.0)
-        y1 = y0 + 6.0;
+        a.y1 = a.y0 + FLIGHT_PX + 20.0;
+    if (a.y1 < a.y0 + 6.0)
+        a.y1 = a.y0 + 6.0;
     if (s->lost) {
-        x1 = (x0 + x1) / 2;
-        y1 = (y0 + y1) / 2;
+        a.x1 = (a.x0 + a.x1) / 2;
+        a.y1 = (a.y0 + a.y1) / 2;
     }
+    return a;
+}
+
+/* Where a label goes: the point it hangs from, its angle, its anchor (0
+ * middle, 1 start, -1 end). */
+struct spot {
+    double x, y, ang;
+    int anchor;
+};
+
+/* A label's two lines, as text. */
+struct label {
+    char main[200], sub[200];
+    int has_sub;
+};
+
+static void label_of(const struct tt_ladder *l, const struct tt_ladder_opts *o,
+                     const struct tt_ladder_seg *s, struct label *lb)
+{
+    tt__ladder_label(l, o, s, 1000, lb->main, lb->sub, sizeof(lb->main));
+    lb->has_sub = lb->sub[0] && (s->h.flags & TT_TCP_SYN || s->h.nsack || s->rejected);
+}
+
+/* The spot at fraction f of the way between the lifelines. */
+static struct spot spot_at(const struct tt_ladder_seg *s, const struct arrow *a, double f)
+{
+    struct spot p;
+    double ang = atan2(a->y1 - a->y0, a->x1 - a->x0) * 57.29577951308232;
+    if (ang > 90.0 || ang < -90.0)
+        ang += 180.0;
+    p.ang = ang;
+    p.anchor = 0;
+    if (s->lost) {
+        /* The label starts at the sender's lifeline and may run past the cross. */
+        p.x = a->x0;
+        p.y = a->y0;
+        p.anchor = s->from == TT_LADDER_CLIENT ? 1 : -1;
+        return p;
+    }
+    p.x = X_C + (X_S - X_C) * f;
+    p.y = a->y0 + (a->y1 - a->y0) * (p.x - a->x0) / (a->x1 - a->x0);
+    return p;
+}
+
+/* A rotated rectangle, corner by corner. */
+struct quad {
+    double x[4], y[4];
+};
+
+static size_t glyphs(const char *t)
+{
+    size_t n = 0;
+    for (; *t; t++)
+        n += ((unsigned char)*t & 0xc0) != 0x80; /* UTF-8: count lead bytes */
+    return n;
+}
+
+/* The box one line of text fills (monospace, 0.6 em a glyph; one em high
+ * above its baseline, which is dy below the spot). */
+static struct quad line_box(const struct spot *p, const char *t, double em, double dy)
+{
+    double w = 0.6 * em * (double)glyphs(t);
+    double x0 = p->anchor == 0 ? -w / 2 : p->anchor > 0 ? 8.0 : -8.0 - w;
+    double lx[4] = {x0, x0 + w, x0 + w, x0}, ly[4] = {dy - em, dy - em, dy + 2, dy + 2};
+    double r = p->ang / 57.29577951308232, c = cos(r), sn = sin(r);
+    struct quad q;
+    for (int k = 0; k < 4; k++) {
+        q.x[k] = p->x + lx[k] * c - ly[k] * sn;
+        q.y[k] = p->y + lx[k] * sn + ly[k] * c;
+    }
+    return q;
+}
+
+/* Separating-axis test for two convex quads. */
+static int quads_meet(const struct quad *a, const struct quad *b)
+{
+    const struct quad *q[2] = {a, b};
+    for (int which = 0; which < 2; which++)
+        for (int k = 0; k < 4; k++) {
+            int k2 = (k + 1) % 4;
+            double nx = q[which]->y[k] - q[which]->y[k2], ny = q[which]->x[k2] - q[which]->x[k];
+            double amin = 1e300, amax = -1e300, bmin = 1e300, bmax = -1e300;
+            for (int j = 0; j < 4; j++) {
+                double pa = nx * a->x[j] + ny * a->y[j], pb = nx * b->x[j] + ny * b->y[j];
+                amin = pa < amin ? pa : amin;
+                amax = pa > amax ? pa : amax;
+                bmin = pb < bmin ? pb : bmin;
+                bmax = pb > bmax ? pb : bmax;
+            }
+            if (amax <= bmin || bmax <= amin)
+                return 0;
+        }
+    return 1;
+}
+
+/* A placed label: its two boxes (the second empty when it has one line). */
+struct placed {
+    struct quad q[2];
+    int nq;
+    double top, bottom;
+};
+
+static struct placed placed_of(const struct spot *p, const struct label *lb)
+{
+    struct placed r;
+    r.q[0] = line_box(p, lb->main, 12.0, -5.0);
+    r.nq = 1;
+    if (lb->has_sub)
+        r.q[r.nq++] = line_box(p, lb->sub, 10.0, 12.0);
+    r.top = 1e300;
+    r.bottom = -1e300;
+    for (int i = 0; i < r.nq; i++)
+        for (int k = 0; k < 4; k++) {
+            r.top = r.q[i].y[k] < r.top ? r.q[i].y[k] : r.top;
+            r.bottom = r.q[i].y[k] > r.bottom ? r.q[i].y[k] : r.bottom;
+        }
+    return r;
+}
+
+static int placed_meet(const struct placed *a, const struct placed *b)
+{
+    if (a->bottom <= b->top || b->bottom <= a->top)
+        return 0;
+    for (int i = 0; i < a->nq; i++)
+        for (int j = 0; j < b->nq; j++)
+            if (quads_meet(&a->q[i], &b->q[j]))
+                return 1;
+    return 0;
+}
+
+static void run_text(const struct tt_ladder_row *r, char *b, size_t cap);
+static void gap_text(const struct tt_ladder_row *r, char *b, size_t cap);
+
+/* The text of a band or gap row, level in the middle, as a placed label. */
+static struct placed row_text_placed(const struct tt_ladder_row *r, double y, struct label *lb)
+{
+    struct spot p = {(X_C + X_S) / 2, y, 0.0, 0};
+    if (r->kind == TT_LROW_RUN) {
+        run_text(r, lb->main, sizeof lb->main);
+        p.y += 8.0;
+    } else {
+        gap_text(r, lb->main, sizeof lb->main);
+        p.y += 10.0;
+    }
+    lb->has_sub = 0;
+    struct placed q;
+    q.q[0] = line_box(&p, lb->main, 12.0, 0.0);
+    q.nq = 1;
+    q.top = q.bottom = q.q[0].y[0];
+    for (int k = 0; k < 4; k++) {
+        q.top = q.q[0].y[k] < q.top ? q.q[0].y[k] : q.top;
+        q.bottom = q.q[0].y[k] > q.bottom ? q.q[0].y[k] : q.bottom;
+    }
+    return q;
+}
+
+static int meets_any(const struct placed *pl, size_t done)
+{
+    for (size_t j = 0; j < done; j++)
+        if (placed_meet(&pl[j], &pl[done]))
+            return 1;
+    return 0;
+}
+
+/* Fractions of the way across tried in turn: the middle first. */
+static const double SLIDE[] = {0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73};
+#define NSLIDE (sizeof(SLIDE) / sizeof(SLIDE[0]))
+
+/*
+ * Lay the rows out and place every label: each on its arrow at the first
+ * fraction of SLIDE where it meets no label placed before it. A label that
+ * finds no such place moves its row down (bump) and the layout starts over;
+ * 200 rounds (each moving every stuck row) are far more than a run needs.
+ * Returns the page's height; spot[i] is row i's label (for segment rows).
+ */
+static double place_labels(const struct tt_ladder *l, const struct tt_ladder_opts *o,
+                           const struct tt_ladder_row *rows, size_t n, double *bump, double *y,
+                           struct spot *spot, struct placed *pl, struct label *lb)
+{
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].kind == TT_LROW_SEG)
+            label_of(l, o, &l->seg[rows[i].seg], &lb[i]);
+    double h = 0;
+    for (int round = 0; round < 200; round++) {
+        h = layout(l, rows, n, o->explain, bump, y);
+        size_t done = 0, stuck = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (rows[i].kind != TT_LROW_SEG) {
+                if (rows[i].kind != TT_LROW_RUN && rows[i].kind != TT_LROW_GAP)
+                    continue;
+                pl[done] = row_text_placed(&rows[i], y[i], &lb[i]);
+                if (meets_any(pl, done)) {
+                    bump[i] += 6.0;
+                    stuck++;
+                }
+                done++;
+                continue;
+            }
+            const struct tt_ladder_seg *s = &l->seg[rows[i].seg];
+            struct arrow a = arrow_of(l, rows, y, n, i);
+            size_t k;
+            for (k = 0; k < NSLIDE; k++) {
+                spot[i] = spot_at(s, &a, SLIDE[k]);
+                pl[done] = placed_of(&spot[i], &lb[i]);
+                if (!meets_any(pl, done))
+                    break;
+                if (s->lost)
+                    k = NSLIDE - 1; /* a lost arrow's label has one place */
+            }
+            if (k == NSLIDE) {
+                spot[i] = spot_at(s, &a, SLIDE[0]);
+                pl[done] = placed_of(&spot[i], &lb[i]);
+                bump[i] += 6.0;
+                stuck++;
+            }
+            done++;
+        }
+        if (!stuck)
+            break;
+    }
+    return h;
+}
+
+static void seg_arrow(FILE *out, const struct tt_ladder *l, const struct tt_ladder_row *rows,
+                      const double *y, size_t n, size_t i, const struct spot *p,
+                      const struct label *lb)
+{
+    const struct tt_ladder_seg *s = &l->seg[rows[i].seg];
+    struct arrow a = arrow_of(l, rows, y, n, i);
     const char *col = s->lost ? COL_LOST : s->cause ? COL_REX : COL_ARROW[s->from];
     fprintf(out,
             "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
             "stroke-width=\"1.6\"%s%s/>\n",
-            x0, y0, x1, y1, col, s->cause ? " stroke-dasharray=\"6 3\"" : "",
+            a.x0, a.y0, a.x1, a.y1, col, s->cause ? " stroke-dasharray=\"6 3\"" : "",
             s->lost   ? ""
             : s->from ? " marker-end=\"url(#hs)\""
                       : " marker-end=\"url(#hc)\"");
     if (s->lost)
-        cross(out, x1, y1);
-    char main_buf[200], sub_buf[200];
-    tt__ladder_label(l, o, s, 1000, main_buf, sub_buf, sizeof(main_buf));
-    double mx = (X_C + X_S) / 2;
-    double my = y0 + (y1 - y0) * (mx - x0) / (x1 - x0);
-    double ang = atan2(y1 - y0, x1 - x0) * 57.29577951308232;
-    if (ang > 90.0 || ang < -90.0)
-        ang += 180.0;
-    const char *anchor = "";
-    if (s->lost) {
-        /* The label starts at the sender's lifeline and may run past the cross. */
-        mx = x0;
-        my = y0;
-        anchor = s->from == TT_LADDER_CLIENT ? " x=\"8\" style=\"text-anchor:start\""
-                                             : " x=\"-8\" style=\"text-anchor:end\"";
-    }
+        cross(out, a.x1, a.y1);
+    const char *anchor = p->anchor > 0   ? " x=\"8\" style=\"text-anchor:start\""
+                         : p->anchor < 0 ? " x=\"-8\" style=\"text-anchor:end\""
+                                         : "";
     fprintf(out,
             "<text transform=\"translate(%.1f %.1f) rotate(%.2f)\" y=\"-5\"%s class=\"label\" "
             "fill=\"%s\">",
-            mx, my, ang, anchor, col);
-    xml_text(out, main_buf);
+            p->x, p->y, p->ang, anchor, col);
+    xml_text(out, lb->main);
     fputs("</text>\n", out);
-    if (sub_buf[0] && (s->h.flags & TT_TCP_SYN || s->h.nsack || s->rejected)) {
+    if (lb->has_sub) {
         fprintf(out,
-                "<text transform=\"translate(%.1f %.1f) rotate(%.2f)\" y=\"12\" "
+                "<text transform=\"translate(%.1f %.1f) rotate(%.2f)\" y=\"12\"%s "
                 "class=\"sub\">",
-                mx, my, ang);
-        xml_text(out, sub_buf);
+                p->x, p->y, p->ang, anchor);
+        xml_text(out, lb->sub);
         fputs("</text>\n", out);
     }
 }
 
-static void run_band(FILE *out, const struct tt_ladder_row *r, double y)
+/* A run band's text, e.g. "12 data → 17376 B, 6 ACK ← (summarised)". */
+static void run_text(const struct tt_ladder_row *r, char *b, size_t cap)
 {
-    fprintf(out,
-            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"34\" class=\"run\"/>\n"
-            "<text x=\"%.1f\" y=\"%.1f\" class=\"runtext\">",
-            X_C + 6, y - 6, X_S - X_C - 12, (X_C + X_S) / 2, y + 8);
+    size_t k = 0;
+    b[0] = 0;
     for (int side = 0, first = 1; side < 2; side++) {
         const char *dir = side ? "\u2190" : "\u2192";
-        if (r->run_data[side]) {
-            fprintf(out, "%s%zu data %s %llu B", first ? "" : ", ", r->run_data[side], dir,
-                    (unsigned long long)r->run_bytes[side]);
+        if (r->run_data[side] && k < cap) {
+            k += (size_t)snprintf(b + k, cap - k, "%s%zu data %s %llu B", first ? "" : ", ",
+                                  r->run_data[side], dir, (unsigned long long)r->run_bytes[side]);
             first = 0;
         }
-        if (r->run_acks[side]) {
-            fprintf(out, "%s%zu ACK %s", first ? "" : ", ", r->run_acks[side], dir);
+        if (r->run_acks[side] && k < cap) {
+            k += (size_t)snprintf(b + k, cap - k, "%s%zu ACK %s", first ? "" : ", ",
+                                  r->run_acks[side], dir);
             first = 0;
         }
     }
-    fputs(" (summarised)</text>\n", out);
+    if (k < cap)
+        snprintf(b + k, cap - k, " (summarised)");
+}
+
+static void run_band(FILE *out, const struct tt_ladder_row *r, double y)
+{
+    char b[200];
+    run_text(r, b, sizeof b);
+    fprintf(out,
+            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"34\" class=\"run\"/>\n"
+            "<text x=\"%.1f\" y=\"%.1f\" class=\"runtext\">%s</text>\n",
+            X_C + 6, y - 6, X_S - X_C - 12, (X_C + X_S) / 2, y + 8, b);
+}
+
+static void gap_text(const struct tt_ladder_row *r, char *b, size_t cap)
+{
+    char d[32];
+    tt__ladder_fmt_dur(r->t_end - r->t, d, sizeof(d));
+    snprintf(b, cap, "%s later", d);
 }
 
 static void gap_mark(FILE *out, const struct tt_ladder_row *r, double y)
 {
-    char d[32];
-    tt__ladder_fmt_dur(r->t_end - r->t, d, sizeof(d));
+    char d[64];
+    gap_text(r, d, sizeof d);
     for (int k = 0; k < 3; k++) {
         double x = k == 0 ? X_AXIS : k == 1 ? X_C : X_S;
         fprintf(out,
@@ -222,8 +465,8 @@ static void gap_mark(FILE *out, const struct tt_ladder_row *r, double y)
                 "stroke-width=\"1.2\"/>\n",
                 x, y - 2);
     }
-    fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"gap\">%s later</text>\n", (X_C + X_S) / 2,
-            y + 10, d);
+    fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"gap\">%s</text>\n", (X_C + X_S) / 2, y + 10,
+            d);
 }
 
 static void notes(FILE *out, const char *sentence, double y)
@@ -306,12 +549,21 @@ int tt_ladder_render_svg(const struct tt_ladder *l, const struct tt_ladder_opts 
     size_t n;
     if (tt__ladder_begin(l, &o, &def, &rows, &n) != 0)
         return TT_ENOMEM;
-    double *y = malloc((n ? n : 1) * sizeof(*y));
-    if (!y) {
+    size_t m = n ? n : 1;
+    double *y = malloc(m * sizeof(*y)), *bump = calloc(m, sizeof(*bump));
+    struct spot *spot = malloc(m * sizeof(*spot));
+    struct placed *pl = malloc(m * sizeof(*pl));
+    struct label *lb = malloc(m * sizeof(*lb));
+    if (!y || !bump || !spot || !pl || !lb) {
+        free(y);
+        free(bump);
+        free(spot);
+        free(pl);
+        free(lb);
         free(rows);
         return TT_ENOMEM;
     }
-    double bottom = layout(l, rows, n, o->explain, y) + 30.0;
+    double bottom = place_labels(l, o, rows, n, bump, y, spot, pl, lb) + 30.0;
     double width = o->explain ? X_NOTES + 380.0 : X_SBOX + BOX_W / 2 + 20.0;
     prologue(out, l, width, bottom + 20.0);
     fprintf(out,
@@ -338,7 +590,7 @@ int tt_ladder_render_svg(const struct tt_ladder *l, const struct tt_ladder_opts 
             last_t = r->t;
         }
         if (r->kind == TT_LROW_SEG)
-            seg_arrow(out, l, o, rows, y, n, i);
+            seg_arrow(out, l, rows, y, n, i, &spot[i], &lb[i]);
         else if (r->kind == TT_LROW_RUN)
             run_band(out, r, y[i]);
         else if (r->kind == TT_LROW_GAP)
@@ -354,6 +606,10 @@ int tt_ladder_render_svg(const struct tt_ladder *l, const struct tt_ladder_opts 
     }
     fputs("</svg>\n", out);
     free(y);
+    free(bump);
+    free(spot);
+    free(pl);
+    free(lb);
     free(rows);
     return ferror(out) ? TT_ENOSPC : 0;
 }
