@@ -27,6 +27,8 @@
  * Usage: bench_recovery [--bytes N] [--rate-mbit R] [--seed S] [--only SUBSTR]
  *                       [--limit SECONDS]   (virtual time per cell, default 1200)
  *                       [--trace]   (cwnd changes and retransmissions on stderr)
+ *                       [--trace-segs]   (the same, and every segment the sender
+ *                                         sends or receives, with its SACK blocks)
  * The default (32 MiB per flow, 10 Mbit/s, seed 1) takes some 10 s of CPU.
  */
 #include <math.h>
@@ -51,7 +53,7 @@ struct opts {
     uint64_t seed;
     const char *only; /* run only cells whose name contains this */
     tt_time limit;    /* virtual time per cell */
-    int trace;        /* --trace: cwnd changes and retransmissions on stderr */
+    int trace;        /* --trace: cwnd changes and retransmissions on stderr; 2: --trace-segs */
 };
 
 enum rcv_mode { RCV_NORMAL, RCV_SHRINK, RCV_RENEGE };
@@ -131,6 +133,17 @@ static void on_trace(void *ctx, const struct tt_trace_event *ev)
         fprintf(stderr, "%.6f conn %u retransmit seq %u len %u cause %d\n", (double)ev->now / 1e6,
                 (unsigned)ev->conn_id, (unsigned)ev->seg.seq, (unsigned)ev->seg.len,
                 (int)ev->cause);
+    if (r->o->trace > 1 && (ev->kind == TT_TRACE_TCP_SEG_OUT || ev->kind == TT_TRACE_TCP_SEG_IN)) {
+        /* --trace-segs: every segment the sender sends or takes in, with
+         * its SACK blocks (the raw material for "why did this RTO fire"). */
+        fprintf(stderr, "%.6f conn %u %s seq %u len %u ack %u", (double)ev->now / 1e6,
+                (unsigned)ev->conn_id, ev->kind == TT_TRACE_TCP_SEG_OUT ? "out" : "in",
+                (unsigned)ev->seg.seq, (unsigned)ev->seg.len, (unsigned)ev->seg.ack);
+        for (unsigned k = 0; k < ev->seg.nsack && k < 4; k++)
+            fprintf(stderr, " sack %u-%u", (unsigned)ev->seg.sack[k][0],
+                    (unsigned)ev->seg.sack[k][1]);
+        fputc('\n', stderr);
+    }
     if (ev->kind != TT_TRACE_TCP_RETRANSMIT || (unsigned)ev->cause >= 8)
         return;
     r->causes[ev->cause]++;
@@ -649,14 +662,14 @@ static void parse(int argc, char **argv, struct opts *o)
     o->limit = TT_SEC(1200);
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--trace") == 0) {
-            o->trace = 1;
+        if (strcmp(a, "--trace") == 0 || strcmp(a, "--trace-segs") == 0) {
+            o->trace = a[7] ? 2 : 1;
             i--;
             continue;
         }
         if (!val)
             bench_die("usage: bench_recovery [--bytes N[K|M]] [--rate-mbit R] [--seed S] "
-                      "[--only SUBSTR] [--limit SECONDS] [--trace]");
+                      "[--only SUBSTR] [--limit SECONDS] [--trace] [--trace-segs]");
         if (strcmp(a, "--bytes") == 0)
             o->bytes = num(val, "bad --bytes");
         else if (strcmp(a, "--rate-mbit") == 0)

@@ -16,15 +16,19 @@
 # the tether case's goodput and, under "linux_linux", Linux -> Linux's (MiB/s
 # of wall time), their ratio, the sender's retransmitted segments (tether:
 # its own counter from `tether connect --verbose`; Linux: RetransSegs of
-# /proc/net/snmp in the sender's namespace, what nstat reads), and the
-# nftables drop counter of each run.
+# /proc/net/snmp in the sender's namespace, what nstat reads), the
+# retransmissions by cause under "causes" (tether: its own; a Linux sender:
+# TcpExt TCPTimeouts, TCPLossProbes and TCPLostRetransmit, i.e. RTOs, tail
+# loss probes and retransmissions found lost again), and the nftables drop
+# counter of each run.
 # Each case runs TT_LL_RUNS times (3) and reports its median run (by time),
 # and "runs_secs" lists all of them: the machine is shared.
 # Target (issue 11): tether's goodput >= Linux's at every loss rate.
 # Only 192.0.2.0/24, only inside namespaces this script creates and removes.
 # Needs root, /dev/net/tun, ip, nft, socat, ethtool, sha256sum.
 # Usage: bench/linux_loss.sh /path/to/tether [MIB [LOSS...]]   (defaults: 32, 1 3 5)
-# TT_LL_LIMIT: seconds per transfer (300).
+# TT_LL_LIMIT: seconds per transfer (300). TT_LL_PCAP=FILE: tether -> Linux
+# runs record the TAP's frames to FILE.LOSS (the last run's is kept).
 set -u
 TETHER=${1:?usage: $0 /path/to/tether [MIB [LOSS...]]}
 MIB=${2:-32}
@@ -88,6 +92,19 @@ dropped() {
 }
 undrop() { ip netns exec "$1" nft delete table inet tt_ll 2>/dev/null; }
 retrans() { ip netns exec "$1" awk '/^Tcp:/ { if (h) print $13; h = 1 }' /proc/net/snmp; }
+# tcpext NETNS: "rto N, tlp N, lost_rexmit N", Linux's own counts so far
+# (TcpExt TCPTimeouts, TCPLossProbes, TCPLostRetransmit of /proc/net/netstat).
+tcpext() {
+    ip netns exec "$1" awk '/^TcpExt:/ {
+        if (!h) { for (i = 2; i <= NF; i++) n[$i] = i; h = 1; next }
+        printf "%d %d %d", $n["TCPTimeouts"], $n["TCPLossProbes"], $n["TCPLostRetransmit"] }' \
+        /proc/net/netstat
+}
+# ext_delta BEFORE AFTER: the causes string between two tcpext readings.
+ext_delta() {
+    awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ")
+        printf "rto %d, tlp %d, lost_rexmit %d", y[1] - x[1], y[2] - x[2], y[3] - x[3] }'
+}
 now() { date +%s.%N; }
 rate() { awk -v m="$MIB" -v s="$1" 'BEGIN { printf "%.3f", m / s }'; }
 
@@ -101,7 +118,8 @@ tether_out() { # tether -> Linux
     local s e rc
     s=$(now)
     NS timeout "$LIMIT" "$TETHER" connect "192.0.2.129:$port" --tap "$tap" \
-        --addr 192.0.2.130/25 --verbose <"$dir/data" >/dev/null 2>"$dir/tether.err"
+        --addr 192.0.2.130/25 --verbose ${TT_LL_PCAP:+--pcap "$TT_LL_PCAP.$1"} \
+        <"$dir/data" >/dev/null 2>"$dir/tether.err"
     rc=$?
     e=$(now)
     [ "$rc" -ne 0 ] && tt_interop_signal TERM socat
@@ -117,8 +135,9 @@ tether_out() { # tether -> Linux
 tether_in() { # Linux -> tether
     port=$((port + 1))
     drop "$ns" forward "$tap" "$1"
-    local r0 s e rc p
+    local r0 s e rc p x0
     r0=$(retrans "$nss")
+    x0=$(tcpext "$nss")
     ip netns exec "$nss" timeout "$LIMIT" socat -u "FILE:$dir/data" \
         "TCP-LISTEN:$port,bind=192.0.2.10,reuseaddr" 2>/dev/null &
     listening "$nss" "$port"
@@ -135,7 +154,7 @@ tether_in() { # Linux -> tether
     secs=$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", b - a }')
     ok=$([ "$rc" -eq 0 ] && [ "$(cat "$dir/sum")" = "$want" ] && echo true || echo false)
     rx=$(($(retrans "$nss") - r0))
-    causes=""
+    causes="linux: $(ext_delta "$x0" "$(tcpext "$nss")")"
     drops=$(dropped "$ns")
     undrop "$ns"
 }
@@ -153,8 +172,9 @@ listening() {
 linux_linux() {
     port=$((port + 1))
     drop "$ns" input vr "$1"
-    local r0 s e rc
+    local r0 s e rc x0
     r0=$(retrans "$nss")
+    x0=$(tcpext "$nss")
     NS timeout "$LIMIT" socat -u "TCP-LISTEN:$port,bind=192.0.2.11,reuseaddr" - 2>/dev/null |
         sha256sum | cut -d' ' -f1 >"$dir/sum" &
     tt_interop_until tt_interop_listening "$port"
@@ -166,6 +186,7 @@ linux_linux() {
     secs=$(awk -v a="$s" -v b="$e" 'BEGIN { printf "%.3f", b - a }')
     ok=$([ "$rc" -eq 0 ] && [ "$(cat "$dir/sum")" = "$want" ] && echo true || echo false)
     rx=$(($(retrans "$nss") - r0))
+    causes="linux: $(ext_delta "$x0" "$(tcpext "$nss")")"
     drops=$(dropped "$ns")
     undrop "$ns"
 }
@@ -186,7 +207,7 @@ median() {
 
 for pct in $LOSSES; do
     median linux_linux "$pct"
-    l_secs=$secs l_ok=$ok l_rx=$rx l_drops=$drops l_all=$all_secs
+    l_secs=$secs l_ok=$ok l_rx=$rx l_drops=$drops l_all=$all_secs l_causes=$causes
     l_rate=$(rate "$l_secs")
     for way in out in; do
         if [ "$way" = out ]; then
@@ -203,10 +224,11 @@ for pct in $LOSSES; do
         printf '{"bench":"linux_loss","case":"%s","loss_pct":%s,"mib":%s,' "$case" "$pct" "$MIB"
         printf '"ok":%s,"secs":%s,"mib_s":%s,"sender":"%s","sender_retrans":%s,' \
             "$ok" "$secs" "$t_rate" "${case%%->*}" "${rx:-null}"
-        printf '"tether_causes":"%s","drops":%s,' "$causes" "${drops:-0}"
+        printf '"causes":"%s","drops":%s,' "$causes" "${drops:-0}"
         printf '"runs_secs":[%s],' "$all_secs"
-        printf '"linux_linux":{"ok":%s,"secs":%s,"mib_s":%s,"sender_retrans":%s,"drops":%s,' \
-            "$l_ok" "$l_secs" "$l_rate" "$l_rx" "${l_drops:-0}"
+        printf '"linux_linux":{"ok":%s,"secs":%s,"mib_s":%s,"sender_retrans":%s,"causes":"%s",' \
+            "$l_ok" "$l_secs" "$l_rate" "$l_rx" "$l_causes"
+        printf '"drops":%s,' "${l_drops:-0}"
         printf '"runs_secs":[%s]},' "$l_all"
         printf '"ratio":%s,"veth_offloads_off":"%s","target":"mib_s>=linux_linux.mib_s",' \
             "$ratio" "$offl"
