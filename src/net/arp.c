@@ -34,22 +34,15 @@
 
 enum arp_state { ARP_FREE = 0, ARP_INCOMPLETE, ARP_REACHABLE, ARP_PROBE };
 
-struct arp_q {
-    struct arp_q *next;
-    size_t len;
-    uint8_t data[]; /* the IPv4 datagram */
-};
-
 struct arp_entry {
     uint8_t state;
     uint8_t iface;
     uint8_t mac[6];
     uint32_t ip;
-    uint32_t probes;   /* requests sent in this resolution or probe round */
-    tt_time deadline;  /* REACHABLE: expiry; INCOMPLETE/PROBE: next request */
-    tt_time last_used; /* for LRU eviction */
-    struct arp_q *qhead, *qtail;
-    uint32_t qlen;
+    uint32_t probes;    /* requests sent in this resolution or probe round */
+    tt_time deadline;   /* REACHABLE: expiry; INCOMPLETE/PROBE: next request */
+    tt_time last_used;  /* for LRU eviction */
+    struct tt__pendq q; /* IPv4 datagrams awaiting this address */
 };
 
 struct tt__arp {
@@ -74,24 +67,9 @@ int tt__arp_init(struct tt_stack *s)
     return 0;
 }
 
-static void q_drop_all(struct tt_stack *s, struct arp_entry *e, enum tt_drop_reason why,
-                       tt_time now)
-{
-    struct arp_q *q = e->qhead;
-    while (q) {
-        struct arp_q *next = q->next;
-        if (now != TT_TIME_NEVER)
-            tt__drop(s, why, e->iface, q->data, q->len, now);
-        tt__free(s, q, sizeof *q + q->len);
-        q = next;
-    }
-    e->qhead = e->qtail = NULL;
-    e->qlen = 0;
-}
-
 static void entry_free(struct tt_stack *s, struct arp_entry *e, tt_time now)
 {
-    q_drop_all(s, e, TT_DROP_ARP_UNRESOLVED, now);
+    tt__pendq_drop_all(s, &e->q, TT_DROP_ARP_UNRESOLVED, e->iface, now);
     if (e->state == ARP_INCOMPLETE || e->state == ARP_PROBE)
         s->arp->npending--;
     memset(e, 0, sizeof *e);
@@ -127,7 +105,7 @@ static struct arp_entry *entry_new(struct tt_stack *s, int iface, uint32_t ip, t
             victim = e;
             break;
         }
-        if (e->qlen == 0 && (!victim || e->last_used < victim->last_used))
+        if (e->q.n == 0 && (!victim || e->last_used < victim->last_used))
             victim = e;
     }
     if (!victim)
@@ -175,29 +153,11 @@ static void set_pending(struct tt_stack *s, struct arp_entry *e, uint8_t state, 
     send_request(s, e, now);
 }
 
-/* Append a copy of the datagram at txbuf to e's queue (newest dropped when full). */
+/* Keep a copy of the datagram at txbuf until e resolves (newest dropped when full). */
 static int enqueue(struct tt_stack *s, struct arp_entry *e, size_t len, tt_time now)
 {
-    const uint8_t *dg = s->txbuf + TT__NET_L3;
-    if (e->qlen >= s->cfg.arp_queue_len) {
-        tt__drop(s, TT_DROP_ARP_QUEUE_FULL, e->iface, dg, len, now);
-        return TT_ENOBUFS;
-    }
-    struct arp_q *q = tt__alloc(s, sizeof *q + len);
-    if (!q) {
-        tt__drop(s, TT_DROP_NOMEM, e->iface, dg, len, now);
-        return TT_ENOMEM;
-    }
-    q->next = NULL;
-    q->len = len;
-    memcpy(q->data, dg, len);
-    if (e->qtail)
-        e->qtail->next = q;
-    else
-        e->qhead = q;
-    e->qtail = q;
-    e->qlen++;
-    return 0;
+    return tt__pendq_push(s, &e->q, s->cfg.arp_queue_len, TT_DROP_ARP_QUEUE_FULL, e->iface, len,
+                          now);
 }
 
 int tt__arp_output(struct tt_stack *s, int iface, uint32_t nexthop, size_t len, tt_time now)
@@ -236,21 +196,6 @@ int tt__arp_output(struct tt_stack *s, int iface, uint32_t nexthop, size_t len, 
     return enqueue(s, e, len, now);
 }
 
-/* The address is known: send what waited for it, oldest first. */
-static void flush_queue(struct tt_stack *s, struct arp_entry *e, tt_time now)
-{
-    struct arp_q *q = e->qhead;
-    e->qhead = e->qtail = NULL;
-    e->qlen = 0;
-    while (q) {
-        struct arp_q *next = q->next;
-        memcpy(s->txbuf + TT__NET_L3, q->data, q->len);
-        tt__eth_send(s, e->iface, e->mac, TT_ETHERTYPE_IPV4, q->len, now);
-        tt__free(s, q, sizeof *q + q->len);
-        q = next;
-    }
-}
-
 /* Record sender's address in e and make it REACHABLE. */
 static void entry_update(struct tt_stack *s, struct arp_entry *e, const uint8_t mac[6], tt_time now)
 {
@@ -262,7 +207,7 @@ static void entry_update(struct tt_stack *s, struct arp_entry *e, const uint8_t 
     e->state = ARP_REACHABLE;
     e->probes = 0;
     e->deadline = now + s->cfg.arp_reachable_time;
-    flush_queue(s, e, now);
+    tt__pendq_flush(s, &e->q, e->iface, e->mac, TT_ETHERTYPE_IPV4, now);
 }
 
 static void send_reply(struct tt_stack *s, int iface, const struct tt_arp_pkt *req, tt_time now)

@@ -35,12 +35,6 @@
  * datagram over a 576-byte path (FreeBSD's maxfragsperpacket is 16). */
 #define FRAG_MAX_PIECES 128
 
-struct frag_piece {
-    struct frag_piece *next;
-    uint16_t off, len;
-    uint8_t data[];
-};
-
 struct frag_dgram {
     uint8_t used, has_first, has_last, l2_bcast;
     int iface;
@@ -55,7 +49,7 @@ struct frag_dgram {
     struct tt_ipv4_hdr first;
     uint8_t quote[FRAG_QUOTE]; /* fragment zero's header and first 8 bytes */
     uint8_t quote_len;
-    struct frag_piece *pieces;
+    struct tt__frag_piece *pieces;
 };
 
 struct tt__frag {
@@ -80,13 +74,7 @@ int tt__frag_init(struct tt_stack *s)
 
 static void dgram_free(struct tt_stack *s, struct frag_dgram *d)
 {
-    struct frag_piece *p = d->pieces;
-    while (p) {
-        struct frag_piece *next = p->next;
-        s->frag->bytes -= sizeof *p + p->len;
-        tt__free(s, p, sizeof *p + p->len);
-        p = next;
-    }
+    s->frag->bytes -= tt__frag_free_all(s, d->pieces);
     memset(d, 0, sizeof *d);
     s->frag->nused--;
 }
@@ -137,27 +125,6 @@ static struct frag_dgram *find(struct tt_stack *s, const struct tt_ipv4_hdr *h, 
     return free_slot;
 }
 
-/* Where a fragment [off, end) goes in the sorted list: returns the link to
- * insert at, or NULL with *dup set (exact duplicate) or clear (overlap). */
-static struct frag_piece **place(struct frag_dgram *d, uint32_t off, uint32_t end,
-                                 const uint8_t *data, int *dup)
-{
-    struct frag_piece **link = &d->pieces;
-    *dup = 0;
-    for (struct frag_piece *p = d->pieces; p; p = p->next) {
-        uint32_t pend = (uint32_t)p->off + p->len;
-        if (pend <= off) {
-            link = &p->next;
-            continue;
-        }
-        if (p->off >= end)
-            break;
-        *dup = p->off == off && pend == end && memcmp(p->data, data, p->len) == 0;
-        return NULL;
-    }
-    return link;
-}
-
 /* All bytes are in: rebuild the datagram with a plain 20-byte header (the
  * options of fragment zero are not kept) and deliver it. */
 static void complete(struct tt_stack *s, struct frag_dgram *d, tt_time now)
@@ -176,8 +143,7 @@ static void complete(struct tt_stack *s, struct frag_dgram *d, tt_time now)
     h.mf = 0;
     h.frag_off = 0;
     tt__ipv4_emit(&h, buf, TT_IPV4_HLEN);
-    for (struct frag_piece *p = d->pieces; p; p = p->next)
-        memcpy(buf + TT_IPV4_HLEN + p->off, p->data, p->len);
+    tt__frag_copy_out(d->pieces, buf + TT_IPV4_HLEN);
     s->ctr.ip_reasm_oks++;
     dgram_free(s, d); /* before delivery: an echo reply may need the memory */
     tt__ip_deliver(s, iface, &h, buf, l2_bcast, now);
@@ -233,7 +199,7 @@ void tt__frag_input(struct tt_stack *s, int iface, const struct tt_ipv4_hdr *h, 
     int bad = (!h->mf && (d->has_last ? end != d->total : d->max_end > end)) ||
               (h->mf && d->has_last && end > d->total);
     int dup = 0;
-    struct frag_piece **link = bad ? NULL : place(d, off, end, data, &dup);
+    struct tt__frag_piece **link = bad ? NULL : tt__frag_place(&d->pieces, off, end, data, &dup);
     if (dup)
         return;
     if (!link) {
@@ -246,7 +212,7 @@ void tt__frag_input(struct tt_stack *s, int iface, const struct tt_ipv4_hdr *h, 
         dgram_fail(s, d); /* it can never complete */
         return;
     }
-    struct frag_piece *p = NULL;
+    struct tt__frag_piece *p = NULL;
     if (s->frag->bytes + sizeof *p + n <= s->cfg.ipfrag_max_bytes)
         p = tt__alloc(s, sizeof *p + n);
     if (!p) {

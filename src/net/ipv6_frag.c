@@ -21,12 +21,6 @@
 #define FRAG_MAX_PIECES 128 /* as IPv4: bounds the sorted-list insertion work */
 #define FRAG_MAX_UNFRAG 256 /* unfragmentable part kept: header + a short chain */
 
-struct piece {
-    struct piece *next;
-    uint16_t off, len;
-    uint8_t data[];
-};
-
 struct dgram {
     uint8_t used, has_first, has_last, l2_mcast;
     int iface;
@@ -37,7 +31,7 @@ struct dgram {
     uint32_t total, got, max_end, npieces;
     uint16_t unfrag_len;
     uint8_t unfrag[FRAG_MAX_UNFRAG];
-    struct piece *pieces;
+    struct tt__frag_piece *pieces;
 };
 
 struct tt__frag6 {
@@ -62,13 +56,7 @@ int tt__frag6_init(struct tt_stack *s)
 
 static void dgram_free(struct tt_stack *s, struct dgram *d, int failed)
 {
-    struct piece *p = d->pieces;
-    while (p) {
-        struct piece *next = p->next;
-        s->frag6->bytes -= sizeof *p + p->len;
-        tt__free(s, p, sizeof *p + p->len);
-        p = next;
-    }
+    s->frag6->bytes -= tt__frag_free_all(s, d->pieces);
     memset(d, 0, sizeof *d);
     s->frag6->nused--;
     if (failed)
@@ -110,27 +98,6 @@ static struct dgram *find(struct tt_stack *s, const struct tt_ipv6_hdr *h, uint3
     return free_slot;
 }
 
-/* Where [off, end) goes in the sorted list; NULL with *dup for an exact
- * duplicate, NULL without it for an overlap. */
-static struct piece **place(struct dgram *d, uint32_t off, uint32_t end, const uint8_t *data,
-                            int *dup)
-{
-    struct piece **link = &d->pieces;
-    *dup = 0;
-    for (struct piece *p = d->pieces; p; p = p->next) {
-        uint32_t pend = (uint32_t)p->off + p->len;
-        if (pend <= off) {
-            link = &p->next;
-            continue;
-        }
-        if (p->off >= end)
-            break;
-        *dup = p->off == off && pend == end && memcmp(p->data, data, p->len) == 0;
-        return NULL;
-    }
-    return link;
-}
-
 static void complete(struct tt_stack *s, struct dgram *d, tt_time now)
 {
     size_t len = (size_t)d->unfrag_len + d->total;
@@ -142,8 +109,7 @@ static void complete(struct tt_stack *s, struct dgram *d, tt_time now)
         return;
     }
     memcpy(buf, d->unfrag, d->unfrag_len);
-    for (struct piece *p = d->pieces; p; p = p->next)
-        memcpy(buf + d->unfrag_len + p->off, p->data, p->len);
+    tt__frag_copy_out(d->pieces, buf + d->unfrag_len);
     struct tt_ipv6_hdr h;
     tt__ipv6_parse_quoted(buf, len, &h);
     h.payload_len = (uint16_t)(len - TT_IPV6_HLEN);
@@ -193,7 +159,7 @@ void tt__frag6_input(struct tt_stack *s, int iface, const struct tt_ipv6_hdr *h,
     int bad = (!x->frag.m && (d->has_last ? end != d->total : d->max_end > end)) ||
               (x->frag.m && d->has_last && end > d->total);
     int dup = 0;
-    struct piece **link = bad ? NULL : place(d, off, end, data, &dup);
+    struct tt__frag_piece **link = bad ? NULL : tt__frag_place(&d->pieces, off, end, data, &dup);
     if (dup)
         return;
     if (!link) {
@@ -203,7 +169,7 @@ void tt__frag6_input(struct tt_stack *s, int iface, const struct tt_ipv6_hdr *h,
         dgram_free(s, d, 1);
         return;
     }
-    struct piece *p = NULL;
+    struct tt__frag_piece *p = NULL;
     if (d->npieces < FRAG_MAX_PIECES && s->frag6->bytes + sizeof *p + n <= s->cfg.ipfrag_max_bytes)
         p = tt__alloc(s, sizeof *p + n);
     if (!p) {

@@ -39,12 +39,6 @@
 #include "wire/icmp6.h"
 #include "wire/ipv6.h"
 
-struct nd_q {
-    struct nd_q *next;
-    size_t len;
-    uint8_t data[]; /* the IPv6 packet */
-};
-
 struct nd_entry {
     uint8_t state; /* enum tt__nd_state */
     uint8_t iface;
@@ -54,8 +48,7 @@ struct nd_entry {
     uint32_t probes;
     tt_time deadline; /* REACHABLE: expiry; INCOMPLETE, DELAY, PROBE: next step */
     tt_time last_used;
-    struct nd_q *qhead, *qtail;
-    uint32_t qlen;
+    struct tt__pendq q; /* IPv6 packets awaiting this address */
 };
 
 struct tt__ndp {
@@ -81,23 +74,9 @@ int tt__ndp_init(struct tt_stack *s)
     return 0;
 }
 
-static void q_drop_all(struct tt_stack *s, struct nd_entry *e, tt_time now)
-{
-    struct nd_q *q = e->qhead;
-    while (q) {
-        struct nd_q *next = q->next;
-        if (now != TT_TIME_NEVER)
-            tt__drop(s, TT_DROP_NDP_UNRESOLVED, e->iface, q->data, q->len, now);
-        tt__free(s, q, sizeof *q + q->len);
-        q = next;
-    }
-    e->qhead = e->qtail = NULL;
-    e->qlen = 0;
-}
-
 static void entry_free(struct tt_stack *s, struct nd_entry *e, tt_time now)
 {
-    q_drop_all(s, e, now);
+    tt__pendq_drop_all(s, &e->q, TT_DROP_NDP_UNRESOLVED, e->iface, now);
     memset(e, 0, sizeof *e);
 }
 
@@ -141,7 +120,7 @@ static struct nd_entry *entry_new(struct tt_stack *s, int iface, const uint8_t i
             victim = e;
             break;
         }
-        if (e->qlen == 0 && (!victim || e->last_used < victim->last_used))
+        if (e->q.n == 0 && (!victim || e->last_used < victim->last_used))
             victim = e;
     }
     if (!victim)
@@ -228,26 +207,8 @@ static void send_rs(struct tt_stack *s, int iface, tt_time now)
 /* Append a copy of the packet at txbuf to e's queue (newest dropped when full). */
 static int enqueue(struct tt_stack *s, struct nd_entry *e, size_t len, tt_time now)
 {
-    const uint8_t *pk = s->txbuf + TT__NET_L3;
-    if (e->qlen >= s->cfg.ndp_queue_len) {
-        tt__drop(s, TT_DROP_NDP_QUEUE_FULL, e->iface, pk, len, now);
-        return TT_ENOBUFS;
-    }
-    struct nd_q *q = tt__alloc(s, sizeof *q + len);
-    if (!q) {
-        tt__drop(s, TT_DROP_NOMEM, e->iface, pk, len, now);
-        return TT_ENOMEM;
-    }
-    q->next = NULL;
-    q->len = len;
-    memcpy(q->data, pk, len);
-    if (e->qtail)
-        e->qtail->next = q;
-    else
-        e->qhead = q;
-    e->qtail = q;
-    e->qlen++;
-    return 0;
+    return tt__pendq_push(s, &e->q, s->cfg.ndp_queue_len, TT_DROP_NDP_QUEUE_FULL, e->iface, len,
+                          now);
 }
 
 int tt__ndp_output(struct tt_stack *s, int iface, const uint8_t nexthop[16], size_t len,
@@ -287,16 +248,7 @@ int tt__ndp_output(struct tt_stack *s, int iface, const uint8_t nexthop[16], siz
 
 static void flush_queue(struct tt_stack *s, struct nd_entry *e, tt_time now)
 {
-    struct nd_q *q = e->qhead;
-    e->qhead = e->qtail = NULL;
-    e->qlen = 0;
-    while (q) {
-        struct nd_q *next = q->next;
-        memcpy(s->txbuf + TT__NET_L3, q->data, q->len);
-        tt__eth_send(s, e->iface, e->mac, TT_ETHERTYPE_IPV6, q->len, now);
-        tt__free(s, q, sizeof *q + q->len);
-        q = next;
-    }
+    tt__pendq_flush(s, &e->q, e->iface, e->mac, TT_ETHERTYPE_IPV6, now);
 }
 
 static void set_reachable(struct tt_stack *s, struct nd_entry *e, tt_time now)

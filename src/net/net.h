@@ -42,6 +42,52 @@ int tt__eth_send(struct tt_stack *s, int iface, const uint8_t dst[6], uint16_t t
 /* 1 when addr is the directed (subnet) broadcast of interface `iface`. */
 int tt__ip_is_subnet_bcast(const struct tt_stack *s, int iface, uint32_t addr);
 
+/* ---- netq.c: the two lists both IP versions keep ---- */
+
+/*
+ * Packets waiting for a link-layer address (ARP for IPv4, NDP for IPv6):
+ * copies of the network-layer packet, oldest first, at most `limit`.
+ */
+struct tt__pendq_pkt {
+    struct tt__pendq_pkt *next;
+    size_t len;
+    uint8_t data[];
+};
+struct tt__pendq {
+    struct tt__pendq_pkt *head, *tail;
+    uint32_t n;
+};
+/* Append a copy of the packet at s->txbuf + TT__NET_L3 (len bytes). When the
+ * queue holds `limit` already the new packet is dropped as `full`
+ * (TT_ENOBUFS); TT_ENOMEM when no memory. 0 when queued. */
+int tt__pendq_push(struct tt_stack *s, struct tt__pendq *q, uint32_t limit,
+                   enum tt_drop_reason full, int iface, size_t len, tt_time now);
+/* Free every packet, each counted as dropped for `why` unless now is
+ * TT_TIME_NEVER (the stack is going away). */
+void tt__pendq_drop_all(struct tt_stack *s, struct tt__pendq *q, enum tt_drop_reason why, int iface,
+                        tt_time now);
+/* The address is known: send every packet, oldest first, in an Ethernet
+ * frame of `type` to `mac`. */
+void tt__pendq_flush(struct tt_stack *s, struct tt__pendq *q, int iface, const uint8_t mac[6],
+                     uint16_t type, tt_time now);
+
+/* A datagram's fragments while it is reassembled (IPv4 and IPv6): pieces
+ * sorted by offset, none overlapping. */
+struct tt__frag_piece {
+    struct tt__frag_piece *next;
+    uint16_t off, len;
+    uint8_t data[];
+};
+/* Where [off, end) goes in the list at *head: the link to insert at, or NULL
+ * with *dup set (an exact duplicate of a piece held) or clear (an overlap). */
+struct tt__frag_piece **tt__frag_place(struct tt__frag_piece **head, uint32_t off, uint32_t end,
+                                       const uint8_t *data, int *dup);
+/* Free every piece of the list; returns the bytes given back (headers
+ * included, as they were counted when held). */
+size_t tt__frag_free_all(struct tt_stack *s, struct tt__frag_piece *p);
+/* Copy each piece to dst + its offset. */
+void tt__frag_copy_out(const struct tt__frag_piece *p, uint8_t *dst);
+
 /* ---- arp.c (RFC 826, RFC 1122 §2.3.2) ---- */
 
 int tt__arp_init(struct tt_stack *s);
